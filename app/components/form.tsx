@@ -1,0 +1,184 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import { useT } from "~/lib/use-t.ts";
+
+export interface FormState {
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+/** GOV.UK error summary: lists every error with a link to its field and takes focus so screen readers announce it. */
+export function ErrorSummary({ errors }: { errors?: Record<string, string> }) {
+  const t = useT();
+  const ref = useRef<HTMLDivElement>(null);
+  const entries = Object.entries(errors ?? {});
+  useEffect(() => {
+    if (entries.length > 0) ref.current?.focus();
+  }, [errors, entries.length]);
+  if (entries.length === 0) return null;
+  return (
+    <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} ref={ref}>
+      <h2 className="error-summary__title" id="error-summary-title">
+        {t("form.errorSummaryTitle")}
+      </h2>
+      <ul className="error-summary__list">
+        {entries.map(([field, message]) => (
+          <li key={field}>
+            <a href={`#${field}`}>{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: (describedBy: string | undefined) => ReactNode;
+}
+
+export function Field({ name, label, hint, error, children }: FieldProps) {
+  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`form-group${error ? " form-group--error" : ""}`}>
+      <label className="label" htmlFor={name}>
+        {label}
+      </label>
+      {hint ? (
+        <div className="hint" id={`${name}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      {error ? (
+        <p className="error-message" id={`${name}-error`}>
+          <span className="visually-hidden">Lỗi / Error: </span>
+          {error}
+        </p>
+      ) : null}
+      {children(describedBy)}
+    </div>
+  );
+}
+
+interface InputProps {
+  name: string;
+  label: string;
+  hint?: string;
+  state?: FormState;
+  type?: "text" | "email" | "password" | "url" | "tel" | "date" | "number";
+  autoComplete?: string;
+  defaultValue?: string;
+  required?: boolean;
+  width?: "full" | "half" | "short";
+  inputMode?: "numeric" | "text" | "tel" | "email" | "url";
+  spellCheck?: boolean;
+}
+
+export function TextInput({ name, label, hint, state, type = "text", autoComplete, defaultValue, required, width = "full", inputMode, spellCheck }: InputProps) {
+  const error = state?.errors?.[name];
+  const value = state?.values?.[name] ?? defaultValue ?? "";
+  return (
+    <Field name={name} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <input
+          className={`input input--${width}${error ? " input--error" : ""}`}
+          id={name}
+          name={name}
+          type={type}
+          autoComplete={autoComplete}
+          defaultValue={type === "password" ? undefined : value}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          aria-required={required || undefined}
+          inputMode={inputMode}
+          spellCheck={spellCheck}
+        />
+      )}
+    </Field>
+  );
+}
+
+interface TextAreaProps {
+  name: string;
+  label: string;
+  hint?: string;
+  state?: FormState;
+  defaultValue?: string;
+  rows?: number;
+}
+
+export function TextArea({ name, label, hint, state, defaultValue, rows = 5 }: TextAreaProps) {
+  const error = state?.errors?.[name];
+  return (
+    <Field name={name} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <textarea
+          className={`textarea${error ? " input--error" : ""}`}
+          id={name}
+          name={name}
+          rows={rows}
+          defaultValue={state?.values?.[name] ?? defaultValue ?? ""}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+        />
+      )}
+    </Field>
+  );
+}
+
+interface SelectProps {
+  name: string;
+  label: string;
+  hint?: string;
+  state?: FormState;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  placeholder?: string;
+}
+
+export function Select({ name, label, hint, state, options, defaultValue, placeholder }: SelectProps) {
+  const error = state?.errors?.[name];
+  return (
+    <Field name={name} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <select
+          className={`select${error ? " input--error" : ""}`}
+          id={name}
+          name={name}
+          defaultValue={state?.values?.[name] ?? defaultValue ?? ""}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+        >
+          {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+export function Button({
+  children,
+  variant = "primary",
+  name,
+  value,
+  disabled,
+}: {
+  children: ReactNode;
+  variant?: "primary" | "secondary" | "warning";
+  name?: string;
+  value?: string;
+  disabled?: boolean;
+}) {
+  return (
+    <button type="submit" className={`button button--${variant}`} name={name} value={value} disabled={disabled}>
+      {children}
+    </button>
+  );
+}

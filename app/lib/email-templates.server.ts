@@ -1,0 +1,85 @@
+import type { Locale } from "./db-types.ts";
+import { translator } from "./i18n.server.ts";
+import type { RenderedEmail } from "~/models/outbox.server.ts";
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function paragraphsHtml(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
+    .join("\n");
+}
+
+interface Parts {
+  template: string;
+  locale: Locale;
+  subject: string;
+  body: string;
+  link?: { href: string; label?: string };
+  after?: string;
+}
+
+function render({ template, locale, subject, body, link, after }: Parts): RenderedEmail {
+  const t = translator(locale);
+  const footer = t("email.footer");
+  const text = [body, link ? link.href : "", after ?? "", "--", footer].filter(Boolean).join("\n\n");
+  const html = `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c">
+<p style="font-weight: bold; border-bottom: 4px solid #c8102e; padding-bottom: 8px">${escapeHtml(t("app.name"))}</p>
+${paragraphsHtml(body)}
+${link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label ?? link.href)}</a></p>` : ""}
+${after ? paragraphsHtml(after) : ""}
+<hr><p style="color: #505a5f; font-size: 14px">${escapeHtml(footer)}</p>
+</body></html>`;
+  return { template, subject: `${subject} – ${t("app.short")}`, text, html };
+}
+
+export function verifyEmailMessage(locale: Locale, p: { name: string; url: string }): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: "verify_email",
+    locale,
+    subject: t("email.verify.subject"),
+    body: t("email.verify.body", { name: p.name }),
+    link: { href: p.url },
+    after: t("email.verify.ignore"),
+  });
+}
+
+export function signupExistingMessage(locale: Locale, p: { name: string; url: string }): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: "signup_existing",
+    locale,
+    subject: t("email.signupExisting.subject"),
+    body: t("email.signupExisting.body", { name: p.name }),
+    link: { href: p.url },
+  });
+}
+
+export function resetPasswordMessage(locale: Locale, p: { name: string; url: string }): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: "reset_password",
+    locale,
+    subject: t("email.reset.subject"),
+    body: t("email.reset.body", { name: p.name }),
+    link: { href: p.url },
+    after: t("email.reset.ignore"),
+  });
+}
+
+export function inviteMessage(locale: Locale, p: { name: string; url: string; role: string }): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: "invite",
+    locale,
+    subject: t("email.invite.subject"),
+    body: t("email.invite.body", { name: p.name, role: t(`role.${p.role}`) }),
+    link: { href: p.url },
+  });
+}

@@ -1,0 +1,91 @@
+import { data } from "@remix-run/node";
+import { z } from "zod";
+import type { Translate } from "./i18n.ts";
+
+export type FieldErrors = Record<string, string>;
+export type FormValues = Record<string, string>;
+export interface FormFailure {
+  errors: FieldErrors;
+  values: FormValues;
+}
+
+const MAX_URLENCODED_BYTES = 4 * 1024 * 1024;
+
+/** Reads a urlencoded/multipart form as plain strings; files are ignored here. */
+export async function readForm(request: Request): Promise<FormValues> {
+  const length = Number(request.headers.get("Content-Length") ?? "0");
+  if (length > MAX_URLENCODED_BYTES) throw new Response("Payload Too Large", { status: 413 });
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new Response("Bad Request", { status: 400 });
+  }
+  const values: FormValues = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === "string" && !(key in values)) values[key] = value;
+  }
+  return values;
+}
+
+// Control characters other than tab and newlines: PostgreSQL rejects NUL, and none belong in a form field.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+export function textField(t: Translate, label: string, opts: { max: number; required?: boolean; singleLine?: boolean }) {
+  const base = z
+    .string({ error: t("error.required", { field: label.toLowerCase() }) })
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .max(opts.max, t("error.tooLong", { field: label, max: opts.max }))
+        .refine((v) => !CONTROL_CHARS.test(v) && !(opts.singleLine && /[\r\n]/.test(v)), t("error.invalidText", { field: label })),
+    );
+  if (opts.required === false) return base;
+  return base.pipe(z.string().min(1, t("error.required", { field: label.toLowerCase() })));
+}
+
+export function emailField(t: Translate) {
+  return z
+    .string({ error: t("error.required", { field: t("field.email").toLowerCase() }) })
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, t("error.required", { field: t("field.email").toLowerCase() }))
+        .max(254, t("error.tooLong", { field: t("field.email"), max: 254 }))
+        .pipe(z.email(t("error.emailInvalid"))),
+    );
+}
+
+/** Password as typed: never trimmed. Length and block-list checks are done by passwordProblem(). */
+export function passwordField(t: Translate) {
+  return z
+    .string({ error: t("error.required", { field: t("field.password").toLowerCase() }) })
+    .min(1, t("error.required", { field: t("field.password").toLowerCase() }))
+    .max(4096, t("error.passwordTooLong"));
+}
+
+export function validate<S extends z.ZodType>(
+  schema: S,
+  values: FormValues,
+): { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+const SECRET_FIELDS = new Set(["password", "passwordConfirm", "currentPassword"]);
+
+/** 400 with field errors and what the user typed (minus passwords). */
+export function invalid(errors: FieldErrors, values: FormValues, init: { status?: number; headers?: HeadersInit } = {}) {
+  const kept: FormValues = {};
+  for (const [k, v] of Object.entries(values)) if (!SECRET_FIELDS.has(k)) kept[k] = v;
+  return data<FormFailure>({ errors, values: kept }, { status: init.status ?? 400, headers: init.headers });
+}

@@ -1,0 +1,33 @@
+import { secureCookies } from "~/lib/cookies.server.ts";
+import { createCookie } from "@remix-run/node";
+import type { Locale } from "./db-types.ts";
+import { DEFAULT_LOCALE, isLocale, makeTranslate, type Translate } from "./i18n.ts";
+import { MESSAGES, type MessageKey } from "./messages.server.ts";
+
+export const langCookie = createCookie("lang", {
+  path: "/",
+  sameSite: "lax",
+  httpOnly: true,
+  maxAge: 60 * 60 * 24 * 365,
+  secure: secureCookies(),
+});
+
+export async function getLocale(request: Request): Promise<Locale> {
+  const value = await langCookie.parse(request.headers.get("Cookie"));
+  return isLocale(value) ? value : DEFAULT_LOCALE;
+}
+
+export function messagesFor(locale: Locale) {
+  return MESSAGES[locale];
+}
+
+export function translator(locale: Locale): Translate {
+  return makeTranslate(MESSAGES[locale]);
+}
+
+export async function getTranslator(request: Request): Promise<{ locale: Locale; t: Translate }> {
+  const locale = await getLocale(request);
+  return { locale, t: translator(locale) };
+}
+
+export type { MessageKey };

@@ -1,0 +1,154 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import nodemailer, { type Transporter } from "nodemailer";
+import type { OutboxEmail } from "./db-types.ts";
+import type { DB } from "./db.server.ts";
+import { claimDueEmails, markEmailFailed, markEmailRetry, markEmailSent } from "~/models/outbox.server.ts";
+
+export interface MailerOptions {
+  smtpUrl?: string;
+  mailDir: string;
+  from: string;
+  messageIdDomain: string;
+}
+
+export interface Mailer {
+  send(email: OutboxEmail): Promise<void>;
+  close(): void;
+}
+
+export function createMailer(opts: MailerOptions): Mailer {
+  const transport: Transporter = opts.smtpUrl
+    ? nodemailer.createTransport(smtpOptions(opts.smtpUrl))
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+
+  return {
+    async send(email) {
+      const info = await transport.sendMail({
+        from: opts.from,
+        to: email.to_address,
+        subject: email.subject,
+        text: email.text_body,
+        html: email.html_body,
+        messageId: `<outbox-${email.id}@${opts.messageIdDomain}>`,
+        headers: { "Content-Language": email.locale, "Auto-Submitted": "auto-generated" },
+      });
+      if (!opts.smtpUrl) {
+        await fs.mkdir(opts.mailDir, { recursive: true });
+        const file = path.join(opts.mailDir, `${String(email.id).padStart(8, "0")}.eml`);
+        await fs.writeFile(file, (info as unknown as { message: Buffer }).message);
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
+
+/** smtp(s)://user:pass@host:port?ignoreTLS=true with short timeouts, so a slow server never holds a worker for long. */
+export function smtpOptions(smtpUrl: string) {
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === "smtps:";
+  const flag = (name: string) => url.searchParams.get(name) === "true";
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    ignoreTLS: flag("ignoreTLS"),
+    requireTLS: flag("requireTLS"),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  };
+}
+
+/** 5xx SMTP replies are permanent; everything else (refused connection, timeout, 4xx) is worth retrying. */
+export function isPermanentFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === "number" && code >= 500 && code < 600;
+}
+
+export const RETRY_WINDOW_SECONDS = 26 * 3600;
+
+export function defaultRetryDelaySeconds(attempt: number): number {
+  return Math.min(30 * 2 ** Math.max(0, attempt - 1), 3600);
+}
+
+export interface WorkerOptions {
+  db: DB;
+  mailer: Mailer;
+  batchSize?: number;
+  leaseSeconds?: number;
+  pollMs?: number;
+  retryDelaySeconds?: (attempt: number) => number;
+  log?: { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
+}
+
+export interface OutboxWorker {
+  /** Sends what is due now; returns how many messages it handled. */
+  tick(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
+  const batchSize = opts.batchSize ?? 10;
+  const leaseSeconds = opts.leaseSeconds ?? 120;
+  const pollMs = opts.pollMs ?? 2000;
+  const retryDelay = opts.retryDelaySeconds ?? defaultRetryDelaySeconds;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = true;
+
+  async function handle(email: OutboxEmail): Promise<void> {
+    try {
+      await opts.mailer.send(email);
+      await markEmailSent(opts.db, email.id);
+      opts.log?.info({ emailId: email.id, template: email.template }, "email sent");
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const ageSeconds = (Date.now() - new Date(email.created_at).getTime()) / 1000;
+      if (isPermanentFailure(error) || ageSeconds > RETRY_WINDOW_SECONDS) {
+        await markEmailFailed(opts.db, email.id, message);
+        opts.log?.error({ emailId: email.id, err: message }, "email failed permanently");
+      } else {
+        await markEmailRetry(opts.db, email.id, retryDelay(email.attempts), message);
+        opts.log?.warn({ emailId: email.id, attempt: email.attempts, err: message }, "email will be retried");
+      }
+    }
+  }
+
+  async function tick(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const batch = await claimDueEmails(opts.db, batchSize, leaseSeconds);
+      for (const email of batch) await handle(email);
+      handled += batch.length;
+      if (batch.length < batchSize) return handled;
+    }
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error) => opts.log?.error({ err: String(error) }, "outbox tick failed"))
+        .finally(schedule);
+    }, pollMs);
+  }
+
+  return {
+    tick,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

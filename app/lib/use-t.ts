@@ -1,0 +1,26 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import type { Locale, Role } from "./db-types.ts";
+import { makeTranslate, type Translate } from "./i18n.ts";
+
+export interface RootData {
+  locale: Locale;
+  messages: Record<string, string>;
+  user: { id: string; email: string; name: string; role: Role; provinceCode: string | null } | null;
+  flash: { kind: "success" | "info" | "warning"; key: string } | null;
+  requestId: string;
+  devMailbox: boolean;
+}
+
+export function useRootData(): RootData | undefined {
+  return useRouteLoaderData<RootData>("root");
+}
+
+export function useT(): Translate {
+  const data = useRootData();
+  return useMemo(() => makeTranslate(data?.messages ?? {}), [data?.messages]);
+}
+
+export function useLocale(): Locale {
+  return useRootData()?.locale ?? "vi";
+}

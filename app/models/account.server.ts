@@ -1,0 +1,264 @@
+import type { Locale, Role, User } from "~/lib/db-types.ts";
+import { db } from "~/lib/db.server.ts";
+import { config } from "~/lib/config.server.ts";
+import {
+  inviteMessage,
+  resetPasswordMessage,
+  signupExistingMessage,
+  verifyEmailMessage,
+} from "~/lib/email-templates.server.ts";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "~/lib/password.server.ts";
+import { recordAudit } from "./audit.server.ts";
+import { enqueueEmail } from "./outbox.server.ts";
+import { deleteUserSessions } from "./session.server.ts";
+import {
+  activateInvitedUser,
+  consumeUserToken,
+  createUser,
+  findUserByEmail,
+  issueUserToken,
+  markEmailVerified,
+  setUserPassword,
+  setUserStatus,
+} from "./user.server.ts";
+
+function link(path: string, token: string): string {
+  return `${config().publicUrl}${path}?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Signs up an enterprise user. An address that already has an account gets a notice instead, so the
+ * page the visitor sees never tells whether an account exists.
+ */
+export async function signUpEnterprise(input: { email: string; name: string; password: string; locale: Locale; requestId: string }) {
+  const passwordHash = await hashPassword(input.password);
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const existing = await findUserByEmail(input.email, trx);
+      if (existing) {
+        await enqueueEmail(trx, {
+          to: existing.email,
+          locale: existing.locale,
+          userId: existing.id,
+          email: signupExistingMessage(existing.locale, { name: existing.name, url: `${config().publicUrl}/forgot-password` }),
+        });
+        return;
+      }
+      const user = await createUser(trx, {
+        email: input.email,
+        name: input.name,
+        role: "enterprise",
+        passwordHash,
+        locale: input.locale,
+      });
+      const token = await issueUserToken(trx, user.id, "verify_email");
+      await enqueueEmail(trx, {
+        to: user.email,
+        locale: user.locale,
+        userId: user.id,
+        email: verifyEmailMessage(user.locale, { name: user.name, url: link("/verify-email", token) }),
+      });
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "user.signup",
+        entityType: "user",
+        entityId: user.id,
+        requestId: input.requestId,
+      });
+    });
+}
+
+export async function resendVerification(user: User): Promise<void> {
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const token = await issueUserToken(trx, user.id, "verify_email");
+      await enqueueEmail(trx, {
+        to: user.email,
+        locale: user.locale,
+        userId: user.id,
+        email: verifyEmailMessage(user.locale, { name: user.name, url: link("/verify-email", token) }),
+      });
+    });
+}
+
+export async function verifyEmailToken(token: string, requestId: string): Promise<boolean> {
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      const user = await consumeUserToken(trx, token, "verify_email");
+      if (!user) return false;
+      await markEmailVerified(trx, user.id);
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "user.email_verified",
+        entityType: "user",
+        entityId: user.id,
+        requestId,
+      });
+      return true;
+    });
+}
+
+export type CredentialCheck = { ok: true; user: User } | { ok: false; reason: "credentials" | "unverified"; user?: User };
+
+/** Same work whether or not the account exists, so timing does not reveal it. */
+export async function checkCredentials(email: string, password: string): Promise<CredentialCheck> {
+  const user = await findUserByEmail(email);
+  const valid = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+  if (!user || !valid || !user.password_hash || user.status !== "active") return { ok: false, reason: "credentials" };
+  if (!user.email_verified_at) return { ok: false, reason: "unverified", user };
+  return { ok: true, user };
+}
+
+export async function requestPasswordReset(email: string): Promise<void> {
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const user = await findUserByEmail(email, trx);
+      if (!user || user.status !== "active") return;
+      const token = await issueUserToken(trx, user.id, "reset_password");
+      await enqueueEmail(trx, {
+        to: user.email,
+        locale: user.locale,
+        userId: user.id,
+        email: resetPasswordMessage(user.locale, { name: user.name, url: link("/reset-password", token) }),
+      });
+    });
+}
+
+/** Uses the token once, sets the password, confirms the address (the link proved it) and ends all sessions. */
+export async function resetPasswordWithToken(token: string, password: string, requestId: string): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      const user = await consumeUserToken(trx, token, "reset_password");
+      if (!user || user.status !== "active") return false;
+      await setUserPassword(trx, user.id, passwordHash);
+      await markEmailVerified(trx, user.id);
+      await deleteUserSessions(trx, user.id);
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "user.password_reset",
+        entityType: "user",
+        entityId: user.id,
+        requestId,
+      });
+      return true;
+    });
+}
+
+export class EmailTakenError extends Error {}
+
+export async function inviteStaff(
+  admin: User,
+  input: { email: string; name: string; role: Exclude<Role, "enterprise">; provinceCode: string | null; locale: Locale },
+  requestId: string,
+): Promise<User> {
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      if (await findUserByEmail(input.email, trx)) throw new EmailTakenError();
+      const user = await createUser(trx, {
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        provinceCode: input.provinceCode,
+        passwordHash: null,
+        status: "invited",
+        locale: input.locale,
+      });
+      const token = await issueUserToken(trx, user.id, "invite");
+      await enqueueEmail(trx, {
+        to: user.email,
+        locale: user.locale,
+        userId: user.id,
+        email: inviteMessage(user.locale, { name: user.name, role: user.role, url: link("/invite", token) }),
+      });
+      await recordAudit(trx, {
+        actorUserId: admin.id,
+        actorRole: admin.role,
+        provinceCode: user.province_code,
+        action: "user.invited",
+        entityType: "user",
+        entityId: user.id,
+        data: { role: user.role },
+        requestId,
+      });
+      return user;
+    });
+}
+
+export async function acceptInvite(token: string, password: string, requestId: string): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      const user = await consumeUserToken(trx, token, "invite");
+      if (!user || user.status !== "invited") return false;
+      await activateInvitedUser(trx, user.id, passwordHash);
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "user.invite_accepted",
+        entityType: "user",
+        entityId: user.id,
+        requestId,
+      });
+      return true;
+    });
+}
+
+export async function changeUserStatus(admin: User, userId: string, status: "active" | "deactivated", requestId: string) {
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const target = await trx.selectFrom("users").select(["id", "status", "province_code"]).where("id", "=", userId).executeTakeFirst();
+      if (!target || target.id === admin.id || target.status === "invited" || target.status === status) return;
+      await setUserStatus(trx, userId, status);
+      if (status === "deactivated") await deleteUserSessions(trx, userId);
+      await recordAudit(trx, {
+        actorUserId: admin.id,
+        actorRole: admin.role,
+        provinceCode: target.province_code,
+        action: status === "deactivated" ? "user.deactivated" : "user.reactivated",
+        entityType: "user",
+        entityId: userId,
+        fromState: target.status,
+        toState: status,
+        requestId,
+      });
+    });
+}
+
+/** For `npm run user:create`: creates an active, confirmed account of any role. */
+export async function createUserDirect(input: {
+  email: string;
+  name: string;
+  role: Role;
+  provinceCode: string | null;
+  password: string;
+}): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      if (await findUserByEmail(input.email, trx)) throw new EmailTakenError();
+      const user = await createUser(trx, { ...input, passwordHash, emailVerified: true });
+      await recordAudit(trx, {
+        actorUserId: null,
+        actorRole: "cli",
+        provinceCode: user.province_code,
+        action: "user.created",
+        entityType: "user",
+        entityId: user.id,
+        data: { role: user.role },
+      });
+      return user;
+    });
+}

@@ -1,0 +1,161 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Button, ErrorSummary, Select, TextInput } from "~/components/form.tsx";
+import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
+import { requireRole } from "~/lib/auth.server.ts";
+import { setFlash } from "~/lib/flash.server.ts";
+import { emailField, invalid, readForm, textField, validate } from "~/lib/forms.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import type { Translate } from "~/lib/i18n.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useRootData, useT } from "~/lib/use-t.ts";
+import { changeUserStatus, EmailTakenError, inviteStaff } from "~/models/account.server.ts";
+import { listProvinces } from "~/models/reference.server.ts";
+import { listUsers } from "~/models/user.server.ts";
+
+const STAFF_ROLES = ["province_reviewer", "ministry_reviewer", "admin"] as const;
+
+const inviteSchema = (t: Translate, provinceCodes: string[]) =>
+  z
+    .object({
+      intent: z.literal("invite"),
+      name: textField(t, t("field.name"), { max: 200, singleLine: true }),
+      email: emailField(t),
+      role: z.enum(STAFF_ROLES, { error: t("error.roleInvalid") }),
+      provinceCode: z.string().optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.role === "province_reviewer" && !provinceCodes.includes(v.provinceCode ?? ""))
+        ctx.addIssue({ code: "custom", path: ["provinceCode"], message: t("error.provinceRequired") });
+    });
+
+const statusSchema = z.object({
+  intent: z.enum(["deactivate", "reactivate"]),
+  userId: z.uuid(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  const { t } = await getTranslator(request);
+  const [users, provinces] = await Promise.all([listUsers(), listProvinces()]);
+  return { title: t("admin.users.title"), users, provinces };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const { t, locale } = await getTranslator(request);
+  const values = await readForm(request);
+  if (values.intent === "invite") {
+    const provinces = await listProvinces();
+    const result = validate(
+      inviteSchema(
+        t,
+        provinces.map((p) => p.code),
+      ),
+      values,
+    );
+    if (!result.ok) return invalid(result.errors, values);
+    try {
+      await inviteStaff(
+        admin,
+        { ...result.data, provinceCode: result.data.role === "province_reviewer" ? (result.data.provinceCode ?? null) : null, locale },
+        context.requestId,
+      );
+    } catch (e) {
+      if (e instanceof EmailTakenError) return invalid({ email: t("error.emailTaken") }, values);
+      throw e;
+    }
+    return redirect("/admin/users", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.userInvited" }) } });
+  }
+  const parsed = statusSchema.safeParse(values);
+  if (!parsed.success) throw new Response("Bad Request", { status: 400 });
+  const { intent, userId } = parsed.data;
+  await changeUserStatus(admin, userId, intent === "deactivate" ? "deactivated" : "active", context.requestId);
+  const key = intent === "deactivate" ? "flash.userDeactivated" : "flash.userReactivated";
+  return redirect("/admin/users", { headers: { "Set-Cookie": await setFlash({ kind: "success", key }) } });
+}
+
+export default function AdminUsers() {
+  const t = useT();
+  const me = useRootData()?.user;
+  const { users, provinces } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <>
+      <ErrorSummary errors={state?.errors} />
+      <PageTitle>{t("admin.users.title")}</PageTitle>
+      <Table
+        caption={t("admin.users.caption")}
+        head={[
+          t("admin.users.col.email"),
+          t("admin.users.col.name"),
+          t("admin.users.col.role"),
+          t("admin.users.col.province"),
+          t("admin.users.col.status"),
+          t("admin.users.col.actions"),
+        ]}
+      >
+        {users.map((u) => (
+          <tr key={u.id}>
+            <td>{u.email}</td>
+            <td>{u.name}</td>
+            <td>{t(`role.${u.role}`)}</td>
+            <td>{u.province_name ?? ""}</td>
+            <td>
+              <StatusTag status={u.status} />
+            </td>
+            <td>
+              {u.id === me?.id ? (
+                t("admin.users.self")
+              ) : u.status === "invited" ? null : (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="userId" value={u.id} />
+                  <button
+                    type="submit"
+                    name="intent"
+                    value={u.status === "active" ? "deactivate" : "reactivate"}
+                    className="link-button"
+                  >
+                    {u.status === "active" ? t("admin.users.deactivate") : t("admin.users.reactivate")}
+                    <span className="visually-hidden"> {u.email}</span>
+                  </button>
+                </Form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
+      <h2 className="heading-m" id="invite">
+        {t("admin.users.invite")}
+      </h2>
+      <p className="body">{t("admin.users.inviteLead")}</p>
+      <Form method="post" noValidate>
+        <input type="hidden" name="intent" value="invite" />
+        <TextInput name="name" label={t("field.name")} state={state} />
+        <TextInput name="email" type="email" label={t("field.email")} spellCheck={false} state={state} />
+        <Select
+          name="role"
+          label={t("field.role")}
+          state={state}
+          placeholder={t("field.choose")}
+          options={STAFF_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+        />
+        <Select
+          name="provinceCode"
+          label={t("field.province")}
+          hint={t("field.province.hint")}
+          state={state}
+          placeholder={t("field.choose")}
+          options={provinces.map((p) => ({ value: p.code, label: `${p.name_vi} (${p.code})` }))}
+        />
+        <Button>{t("admin.users.submit")}</Button>
+      </Form>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

@@ -1,0 +1,51 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PageTitle } from "~/components/ui.tsx";
+import { requireDevMailbox } from "~/lib/dev-mailbox.server.ts";
+import { db } from "~/lib/db.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useT } from "~/lib/use-t.ts";
+import { getEmail } from "~/models/outbox.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  requireDevMailbox();
+  const id = Number(params.id);
+  const email = Number.isSafeInteger(id) && id > 0 ? await getEmail(db(), id) : undefined;
+  if (!email) throw new Response("Not Found", { status: 404 });
+  const { t } = await getTranslator(request);
+  return { title: `${email.subject} – ${t("mailbox.title")}`, email };
+}
+
+// The HTML body is shown as its text twin: rendering stored HTML here would need its own sandbox and CSP.
+export default function MailboxMessage() {
+  const t = useT();
+  const { email } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p className="body">
+        <Link to="/dev/mailbox">{t("mailbox.back")}</Link>
+      </p>
+      <PageTitle caption={`${t("mailbox.col.to")}: ${email.to_address}`}>{email.subject}</PageTitle>
+      <div className="mail-body" data-testid="mail-body">
+        {linkify(email.text_body)}
+      </div>
+    </>
+  );
+}
+
+function linkify(text: string) {
+  return text.split(/(https?:\/\/\S+)/g).map((part, i) =>
+    /^https?:\/\//.test(part) ? (
+      <a key={i} href={part}>
+        {part}
+      </a>
+    ) : (
+      part
+    ),
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

@@ -1,0 +1,56 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { NewPasswordForm } from "~/components/new-password-form.tsx";
+import { PageTitle } from "~/components/ui.tsx";
+import { setFlash } from "~/lib/flash.server.ts";
+import { invalid, readForm, validate } from "~/lib/forms.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { newPasswordSchema } from "~/lib/password-form.server.ts";
+import { useT } from "~/lib/use-t.ts";
+import { acceptInvite } from "~/models/account.server.ts";
+import { peekUserToken } from "~/models/user.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { t } = await getTranslator(request);
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const user = token.length > 0 && token.length < 200 ? await peekUserToken(token, "invite") : undefined;
+  return {
+    title: t("invite.title"),
+    invite: user && user.status === "invited" ? { token, email: user.email, role: user.role } : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { t } = await getTranslator(request);
+  const values = await readForm(request);
+  const result = validate(newPasswordSchema(t), values);
+  if (!result.ok) return invalid(result.errors, values);
+  const ok = await acceptInvite(result.data.token, result.data.password, context.requestId);
+  if (!ok) return redirect("/invite");
+  return redirect("/login", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.inviteAccepted" }) } });
+}
+
+export default function Invite() {
+  const t = useT();
+  const { invite } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <div className="narrow">
+      <PageTitle>{t("invite.title")}</PageTitle>
+      {invite ? (
+        <>
+          <p className="body">{t("invite.lead", { role: t(`role.${invite.role}`), email: invite.email })}</p>
+          <NewPasswordForm token={invite.token} state={state} submitLabel={t("invite.submit")} />
+        </>
+      ) : (
+        <p className="body">{t("invite.invalid")}</p>
+      )}
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

@@ -1,0 +1,20 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getUser, safeRedirectTarget } from "~/lib/auth.server.ts";
+import { readForm } from "~/lib/forms.server.ts";
+import { langCookie } from "~/lib/i18n.server.ts";
+import { isLocale } from "~/lib/i18n.ts";
+import { setUserLocale } from "~/models/user.server.ts";
+
+export async function loader() {
+  throw new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const values = await readForm(request);
+  const lang = isLocale(values.lang) ? values.lang : "vi";
+  const user = await getUser(request);
+  // Signed-in users get their emails in the language they chose.
+  if (user && user.locale !== lang) await setUserLocale(user.id, lang);
+  return redirect(safeRedirectTarget(values.redirectTo), { headers: { "Set-Cookie": await langCookie.serialize(lang) } });
+}

@@ -1,0 +1,55 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { NewPasswordForm } from "~/components/new-password-form.tsx";
+import { PageTitle } from "~/components/ui.tsx";
+import { setFlash } from "~/lib/flash.server.ts";
+import { invalid, readForm, validate } from "~/lib/forms.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { newPasswordSchema } from "~/lib/password-form.server.ts";
+import { useT } from "~/lib/use-t.ts";
+import { resetPasswordWithToken } from "~/models/account.server.ts";
+import { peekUserToken } from "~/models/user.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { t } = await getTranslator(request);
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const valid = token.length > 0 && token.length < 200 && Boolean(await peekUserToken(token, "reset_password"));
+  return { title: t("reset.title"), token: valid ? token : null };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { t } = await getTranslator(request);
+  const values = await readForm(request);
+  const result = validate(newPasswordSchema(t), values);
+  if (!result.ok) return invalid(result.errors, values);
+  const ok = await resetPasswordWithToken(result.data.token, result.data.password, context.requestId);
+  if (!ok) return redirect("/reset-password");
+  return redirect("/login", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.passwordReset" }) } });
+}
+
+export default function ResetPassword() {
+  const t = useT();
+  const { token } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <div className="narrow">
+      <PageTitle>{t("reset.title")}</PageTitle>
+      {token ? (
+        <NewPasswordForm token={token} state={state} submitLabel={t("reset.submit")} />
+      ) : (
+        <>
+          <p className="body">{t("reset.invalid")}</p>
+          <p className="body">
+            <Link to="/forgot-password">{t("reset.again")}</Link>
+          </p>
+        </>
+      )}
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

@@ -1,0 +1,85 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
+import { PageTitle } from "~/components/ui.tsx";
+import { getUser, homePathFor } from "~/lib/auth.server.ts";
+import { emailField, invalid, passwordField, readForm, textField, validate } from "~/lib/forms.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import type { Translate } from "~/lib/i18n.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { passwordIssue } from "~/lib/password-form.server.ts";
+import { useT } from "~/lib/use-t.ts";
+import { signUpEnterprise } from "~/models/account.server.ts";
+
+const signupSchema = (t: Translate) =>
+  z
+    .object({
+      name: textField(t, t("field.name"), { max: 200, singleLine: true }),
+      email: emailField(t),
+      password: passwordField(t),
+      passwordConfirm: z.string().optional(),
+    })
+    .superRefine((v, ctx) => {
+      const issue = passwordIssue(t, v.password);
+      if (issue) ctx.addIssue({ code: "custom", path: ["password"], message: issue });
+      else if (v.password !== v.passwordConfirm)
+        ctx.addIssue({ code: "custom", path: ["passwordConfirm"], message: t("error.passwordMismatch") });
+    });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (user) throw redirect(homePathFor(user));
+  const { t } = await getTranslator(request);
+  const url = new URL(request.url);
+  const sentTo = url.searchParams.get("sent");
+  return { title: sentTo ? t("signup.checkEmail.title") : t("signup.title"), sentTo: sentTo?.slice(0, 254) ?? null };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { t, locale } = await getTranslator(request);
+  const values = await readForm(request);
+  const result = validate(signupSchema(t), values);
+  if (!result.ok) return invalid(result.errors, values);
+  await signUpEnterprise({ ...result.data, locale, requestId: context.requestId });
+  return redirect(`/signup?sent=${encodeURIComponent(result.data.email)}`);
+}
+
+export default function Signup() {
+  const t = useT();
+  const { sentTo } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  if (sentTo) {
+    return (
+      <div className="narrow">
+        <div className="panel" role="status">
+          <PageTitle>{t("signup.checkEmail.title")}</PageTitle>
+          <p className="body">{t("signup.checkEmail.body", { email: sentTo })}</p>
+        </div>
+        <p className="body">{t("signup.checkEmail.notReceived")}</p>
+      </div>
+    );
+  }
+  return (
+    <div className="narrow">
+      <ErrorSummary errors={state?.errors} />
+      <PageTitle>{t("signup.title")}</PageTitle>
+      <p className="body">{t("signup.lead")}</p>
+      <Form method="post" noValidate>
+        <TextInput name="name" label={t("field.name")} autoComplete="name" state={state} />
+        <TextInput name="email" type="email" label={t("field.email")} hint={t("field.email.hint")} autoComplete="email" spellCheck={false} state={state} />
+        <TextInput name="password" type="password" label={t("field.password")} hint={t("field.password.hint")} autoComplete="new-password" state={state} />
+        <TextInput name="passwordConfirm" type="password" label={t("field.passwordConfirm")} autoComplete="new-password" state={state} />
+        <Button>{t("signup.submit")}</Button>
+      </Form>
+      <p className="body">
+        {t("home.signInPrompt")} <Link to="/login">{t("nav.signIn")}</Link>
+      </p>
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";
