@@ -11,6 +11,9 @@ import { oldestOverdueEmailAgeSeconds } from "~/models/outbox.server.ts";
 
 const log = logger();
 
+export const MAX_FORM_BYTES = 4 * 1024 * 1024;
+export const MAX_MULTIPART_BYTES = 160 * 1024 * 1024;
+
 function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'self'",
@@ -72,6 +75,17 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
     if (isCrossSite(req, c.publicUrl)) {
       log.warn({ requestId: res.locals.requestId, origin: req.get("Origin"), path: req.path }, "cross-site request refused");
       res.status(403).type("text/plain").send("Cross-site request refused / Yêu cầu từ trang khác bị từ chối");
+      return;
+    }
+    next();
+  });
+
+  app.use((req, res, next) => {
+    const length = Number(req.get("Content-Length") ?? "0");
+    const limit = req.is("multipart/form-data") ? MAX_MULTIPART_BYTES : MAX_FORM_BYTES;
+    if (length > limit) {
+      // Refuse before reading the body, and close: the client may still be sending it.
+      res.set("Connection", "close").status(413).type("text/plain").send("Payload Too Large / Dữ liệu gửi lên quá lớn");
       return;
     }
     next();

@@ -3,7 +3,7 @@ import path from "node:path";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { OutboxEmail } from "./db-types.ts";
 import type { DB } from "./db.server.ts";
-import { claimDueEmails, markEmailFailed, markEmailRetry, markEmailSent } from "~/models/outbox.server.ts";
+import { claimDueEmails, databaseNow, markEmailFailed, markEmailRetry, markEmailSent } from "~/models/outbox.server.ts";
 
 export interface MailerOptions {
   smtpUrl?: string;
@@ -120,9 +120,11 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
   }
 
   async function tick(): Promise<number> {
+    // Only what was due when the tick began: a message retried during this tick waits for the next one.
+    const dueBy = await databaseNow(opts.db);
     let handled = 0;
     for (;;) {
-      const batch = await claimDueEmails(opts.db, batchSize, leaseSeconds);
+      const batch = await claimDueEmails(opts.db, batchSize, leaseSeconds, dueBy);
       for (const email of batch) await handle(email);
       handled += batch.length;
       if (batch.length < batchSize) return handled;

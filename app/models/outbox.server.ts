@@ -41,14 +41,19 @@ export async function enqueueEmail(trx: Executor, input: EnqueueInput): Promise<
  * Claims due messages. A row stays 'sending' with a lease; if the worker dies mid-send the lease
  * expires and another worker takes it again (at-least-once; the stable Message-ID lets servers drop repeats).
  */
-export async function claimDueEmails(db: Kysely<Database>, limit: number, leaseSeconds: number): Promise<OutboxEmail[]> {
+export async function claimDueEmails(
+  db: Kysely<Database>,
+  limit: number,
+  leaseSeconds: number,
+  dueBy: Date,
+): Promise<OutboxEmail[]> {
   return db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom("outbox_emails")
       .select("id")
       .where((eb) =>
         eb.or([
-          eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", sql<Date>`now()`)]),
+          eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", dueBy)]),
           eb.and([eb("status", "=", "sending"), eb("locked_until", "<", sql<Date>`now()`)]),
         ]),
       )
@@ -115,6 +120,11 @@ export function listRecentEmails(db: Kysely<Database>, limit = 100) {
 
 export function getEmail(db: Kysely<Database>, id: number) {
   return db.selectFrom("outbox_emails").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function databaseNow(db: Kysely<Database>): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
+  return new Date(rows[0]!.now);
 }
 
 /** For /readyz: the oldest message that should have gone out by now. */

@@ -1,0 +1,215 @@
+import { expect, test } from "@playwright/test";
+import {
+  SAME_ORIGIN,
+  VI,
+  createConfirmedEnterprise,
+  errorSummary,
+  extractLink,
+  newPassword,
+  signIn,
+  submitSignIn,
+  uniqueEmail,
+  waitForEmail,
+} from "./helpers.ts";
+
+test.describe("sign-up, confirmation, sign-in and sign-out", () => {
+  test("a new enterprise signs up, confirms the address from the email, signs in and out", async ({ page }) => {
+    const email = uniqueEmail("signup");
+    const password = newPassword();
+    const name = "Nguyễn Thị Thử Nghiệm";
+
+    await page.goto("/");
+    await page.getByRole("main").getByRole("button", { name: "Bắt đầu đăng ký" }).click();
+    await expect(page).toHaveURL(/\/signup$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Tạo tài khoản doanh nghiệp");
+
+    const main = page.getByRole("main");
+    const signedUpAt = Date.now();
+    await main.getByLabel(VI.name).fill(name);
+    await main.getByLabel(VI.email).fill(email);
+    await main.getByLabel(VI.password, { exact: true }).fill(password);
+    await main.getByLabel(VI.passwordConfirm).fill(password);
+    await main.getByRole("button", { name: "Tạo tài khoản" }).click();
+
+    // "Check your email" page
+    await expect(page).toHaveURL(/\/signup\?sent=/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kiểm tra hộp thư của bạn");
+    await expect(page.getByRole("status")).toContainText(`Chúng tôi đã gửi thư đến ${email}.`);
+    await expect(page).toHaveTitle(/^Kiểm tra hộp thư của bạn – /);
+
+    const first = await waitForEmail({ to: email, subjectIncludes: VI.verifySubject, after: signedUpAt });
+    expect(first.subject).toBe(`${VI.verifySubject} – ${VI.siteName}`);
+    expect(first.text).toContain(`Xin chào ${name}`);
+    const firstLink = extractLink(first.text, "/verify-email");
+    expect(firstLink.startsWith(`${new URL(page.url()).origin}/verify-email?token=`)).toBe(true);
+    expect(first.html).toContain("/verify-email?token=");
+
+    // Signing in before confirming is refused, and a new confirmation email is sent.
+    const resentAfter = Date.now();
+    await submitSignIn(page, email, password);
+    await expect(errorSummary(page)).toContainText("Tài khoản chưa được xác nhận");
+    await expect(page).toHaveURL(/\/login/);
+    const second = await waitForEmail({ to: email, subjectIncludes: VI.verifySubject, after: resentAfter });
+    expect(second.seq).toBeGreaterThan(first.seq);
+    const link = extractLink(second.text, "/verify-email");
+    expect(link).not.toBe(firstLink);
+
+    // Opening the link only shows a button (mail scanners must not confirm the account by following it).
+    await page.goto(link);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Xác nhận địa chỉ thư điện tử");
+    await page.getByRole("main").getByRole("button", { name: "Xác nhận địa chỉ" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("status").filter({ hasText: "Địa chỉ thư điện tử đã được xác nhận" })).toHaveText(
+      "Địa chỉ thư điện tử đã được xác nhận. Bạn có thể đăng nhập.",
+    );
+
+    await signIn(page, email, password);
+    await expect(page).toHaveURL(/\/applications$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hồ sơ của tôi");
+    await expect(page.getByRole("status").filter({ hasText: VI.signedIn })).toBeVisible();
+    await expect(page.getByRole("banner")).toContainText(`Đã đăng nhập: ${email}`);
+
+    await page.getByRole("banner").getByRole("button", { name: VI.signOut }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("status").filter({ hasText: "Bạn đã đăng xuất." })).toBeVisible();
+    await expect(page.getByRole("banner").getByRole("link", { name: VI.signIn, exact: true })).toBeVisible();
+    await expect(page.getByRole("banner")).not.toContainText(email);
+
+    // The confirmation link works once; the one replaced by the re-sent email no longer works either.
+    for (const used of [link, firstLink]) {
+      await page.goto(used);
+      await expect(page.getByRole("main")).toContainText("Đường liên kết xác nhận không hợp lệ hoặc đã hết hạn.");
+      await expect(page.getByRole("main").getByRole("button", { name: "Xác nhận địa chỉ" })).toHaveCount(0);
+    }
+  });
+
+  test("the messages for an unknown email and for a wrong password are identical", async ({ page, request }) => {
+    const account = await createConfirmedEnterprise(request, "same-msg");
+
+    async function failedSignIn(email: string, password: string) {
+      const response = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/login"));
+      await page.goto("/login");
+      await submitSignIn(page, email, password);
+      expect((await response).status()).toBe(400);
+      await expect(errorSummary(page)).toBeVisible();
+      return {
+        summary: await errorSummary(page).innerText(),
+        field: await page.locator("#email-error").innerText(),
+        url: page.url(),
+      };
+    }
+
+    const unknown = await failedSignIn(uniqueEmail("nobody"), account.password);
+    const wrong = await failedSignIn(account.email, `${account.password}-wrong`);
+    expect(unknown.summary).toContain(VI.credentials);
+    expect(wrong).toEqual(unknown);
+
+    // Password-reset requests do not tell either.
+    for (const email of [uniqueEmail("nobody"), account.email]) {
+      await page.goto("/forgot-password");
+      await page.getByRole("main").getByLabel(VI.email).fill(email);
+      await page.getByRole("main").getByRole("button", { name: "Gửi đường liên kết" }).click();
+      await expect(page.getByRole("status")).toHaveText(
+        `Nếu ${email} có tài khoản, thư hướng dẫn đặt lại mật khẩu đã được gửi. Đường liên kết có hiệu lực trong 1 giờ và chỉ dùng được một lần.`,
+      );
+    }
+  });
+});
+
+test("password reset: the emailed link sets a new password once, and the old password stops working", async ({ page, browser, request }) => {
+  const account = await createConfirmedEnterprise(request, "reset");
+  const newPass = newPassword();
+
+  // A session elsewhere, which the reset must end.
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await signIn(other, account.email, account.password);
+  await expect(other).toHaveURL(/\/applications$/);
+
+  await page.goto("/login");
+  await page.getByRole("main").getByRole("link", { name: "Quên mật khẩu?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Đặt lại mật khẩu");
+  const requestedAt = Date.now();
+  await page.getByRole("main").getByLabel(VI.email).fill(account.email);
+  await page.getByRole("main").getByRole("button", { name: "Gửi đường liên kết" }).click();
+  await expect(page.getByRole("status")).toContainText(`Nếu ${account.email} có tài khoản`);
+
+  const mail = await waitForEmail({ to: account.email, subjectIncludes: VI.resetSubject, after: requestedAt });
+  const link = extractLink(mail.text, "/reset-password");
+
+  await page.goto(link);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Chọn mật khẩu mới");
+  await page.getByRole("main").getByLabel(VI.password, { exact: true }).fill(newPass);
+  await page.getByRole("main").getByLabel(VI.passwordConfirm).fill(newPass);
+  await page.getByRole("main").getByRole("button", { name: "Lưu mật khẩu mới" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("status").filter({ hasText: "Mật khẩu đã được đặt lại" })).toHaveText(
+    "Mật khẩu đã được đặt lại. Hãy đăng nhập bằng mật khẩu mới.",
+  );
+
+  // The other session was ended by the reset.
+  await other.goto("/applications");
+  await expect(other).toHaveURL(/\/login\?redirectTo=%2Fapplications$/);
+  await otherContext.close();
+
+  await submitSignIn(page, account.email, account.password);
+  await expect(errorSummary(page)).toContainText(VI.credentials);
+  await expect(page).toHaveURL(/\/login/);
+
+  await signIn(page, account.email, newPass);
+  await expect(page).toHaveURL(/\/applications$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hồ sơ của tôi");
+
+  // The link is single use.
+  await page.goto(link);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Chọn mật khẩu mới");
+  await expect(page.getByRole("main")).toContainText("Đường liên kết đặt lại mật khẩu không hợp lệ, đã được dùng hoặc đã hết hạn.");
+  await expect(page.getByRole("main").getByLabel(VI.password, { exact: true })).toHaveCount(0);
+  await expect(page.getByRole("main").getByRole("link", { name: "Yêu cầu đường liên kết mới" })).toBeVisible();
+
+  // Posting the used token directly changes nothing either.
+  const token = new URL(link).searchParams.get("token") ?? "";
+  const replay = await page.request.post("/reset-password", {
+    form: { token, password: "another-Pass-phrase-1", passwordConfirm: "another-Pass-phrase-1" },
+    headers: SAME_ORIGIN,
+    maxRedirects: 0,
+  });
+  expect(replay.status()).toBe(302);
+  expect(replay.headers()["location"]).toBe("/reset-password");
+});
+
+test("the 11th wrong password for one account answers 429 with Retry-After; other accounts still sign in", async ({ playwright, request }) => {
+  const victim = await createConfirmedEnterprise(request, "throttle");
+  const bystander = await createConfirmedEnterprise(request, "bystander");
+  // A fresh cookie jar, so that no session from the account set-up is involved.
+  const client = await playwright.request.newContext({ baseURL: new URL(SAME_ORIGIN.Origin).origin, extraHTTPHeaders: SAME_ORIGIN });
+  try {
+    const post = (email: string, password: string) =>
+      client.post("/login", { form: { email, password, redirectTo: "" }, maxRedirects: 0 });
+
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const res = await post(victim.email, `wrong-password-${attempt}`);
+      expect(res.status(), `attempt ${attempt}`).toBe(400);
+      expect(await res.text()).toContain(VI.credentials);
+    }
+    const blocked = await post(victim.email, "wrong-password-11");
+    expect(blocked.status()).toBe(429);
+    const retryAfter = Number(blocked.headers()["retry-after"]);
+    expect(retryAfter, "Retry-After header in seconds").toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(await blocked.text()).toContain("Bạn đã nhập sai quá nhiều lần");
+
+    // Even the right password waits until the block ends.
+    const right = await post(victim.email, victim.password);
+    expect(right.status()).toBe(429);
+    expect(right.headers()["set-cookie"] ?? "").not.toMatch(/(^|\n|,\s*)sid=[^;]+/);
+
+    // Another account from the same client is not blocked.
+    const other = await post(bystander.email, bystander.password);
+    expect(other.status()).toBe(302);
+    expect(other.headers()["location"]).toBe("/applications");
+  } finally {
+    await client.dispose();
+  }
+});

@@ -1,0 +1,69 @@
+import { defineConfig, devices } from "@playwright/test";
+import { BASE_URL, DATA_DIR, PORT, SMTP_PORT } from "./e2e/env.ts";
+
+/**
+ * End-to-end tests: `npm run test:e2e` (= `remix build && playwright test`).
+ * Ports are fixed (this file is evaluated in the runner and in every worker) and can be overridden with
+ * E2E_PORT and E2E_SMTP_PORT. Chromium is Debian's (/usr/bin/chromium) unless CHROMIUM_PATH says otherwise.
+ */
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
+  reporter: "list",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    ...devices["Desktop Chrome"],
+    baseURL: BASE_URL,
+    browserName: "chromium",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: [
+    {
+      // Wipes e2e/.run/mail, then writes every email it receives there as JSON.
+      command: "npx tsx e2e/smtp-sink.ts",
+      port: SMTP_PORT,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // Wipes e2e/.run/data, then runs server.ts (fresh embedded PGlite database, demo accounts seeded).
+      command: "node --import tsx e2e/app-server.ts",
+      url: `${BASE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        DATA_DIR,
+        SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}?ignoreTLS=true`,
+        PUBLIC_URL: BASE_URL,
+        LOG_LEVEL: "warn",
+        DATABASE_URL: "",
+        SEED_DEMO: "1",
+        RUN_WORKER: "1",
+      },
+    },
+  ],
+});

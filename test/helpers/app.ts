@@ -1,0 +1,83 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { loadConfig } from "~/lib/config.server.ts";
+import { createApp } from "~/lib/http-app.server.ts";
+import type { DbHandle } from "~/lib/db.server.ts";
+
+export interface TestApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real HTTP stack (middleware + Remix build) on a random port. Needs `remix build` first. */
+export async function startTestApp(handle: DbHandle): Promise<TestApp> {
+  process.env.TRUST_PROXY = "1";
+  const c = loadConfig({ ...process.env, NODE_ENV: "production", TRUST_PROXY: "1" });
+  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const app = createApp(c, handle, build);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A tiny cookie-keeping client, so tests read like a browser session. */
+export class Client {
+  cookies = new Map<string, string>();
+  constructor(
+    private base: string,
+    private ip = "203.0.113.10",
+  ) {}
+
+  private cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  private remember(res: Response) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const i = pair!.indexOf("=");
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(path: string, headers: Record<string, string> = {}) {
+    const res = await fetch(this.base + path, {
+      redirect: "manual",
+      headers: { Cookie: this.cookieHeader(), "X-Forwarded-For": this.ip, ...headers },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+    const res = await fetch(this.base + path, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams(form),
+      headers: {
+        Cookie: this.cookieHeader(),
+        Origin: this.base,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Forwarded-For": this.ip,
+        ...headers,
+      },
+    });
+    this.remember(res);
+    return res;
+  }
+}
