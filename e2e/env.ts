@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
  */
 export const E2E_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT_DIR = path.resolve(E2E_DIR, "..");
-export const RUN_DIR = path.join(E2E_DIR, ".run");
+/** Mail and database of the run; E2E_RUN_DIR moves them (e.g. to run two suites side by side with other ports). */
+export const RUN_DIR = process.env.E2E_RUN_DIR ? path.resolve(process.env.E2E_RUN_DIR) : path.join(E2E_DIR, ".run");
 export const MAIL_DIR = path.join(RUN_DIR, "mail");
 export const DATA_DIR = path.join(RUN_DIR, "data");
 
