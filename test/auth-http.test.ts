@@ -298,7 +298,8 @@ describe("staff accounts and roles", () => {
 describe("HTTP hardening", () => {
   test("cross-site POSTs are refused; GET never changes state", async () => {
     const c = new Client(app.url);
-    for (const headers of [{ Origin: "https://evil.example" }, { "Sec-Fetch-Site": "cross-site" }, { Origin: "null" }]) {
+    const attempts: Record<string, string>[] = [{ Origin: "https://evil.example" }, { "Sec-Fetch-Site": "cross-site" }, { Origin: "null" }];
+    for (const headers of attempts) {
       const res = await c.post("/lang", { lang: "en" }, headers);
       assert.equal(res.status, 403);
     }

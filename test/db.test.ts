@@ -84,6 +84,8 @@ describe("embedded database lock", () => {
     } finally {
       release();
     }
+    fs.writeFileSync(`${data}-busy.lock`, String(process.ppid));
+    assert.throws(() => lockDataDir(`${data}-busy`), DatabaseLockedError);
     // A lock left by a dead process is taken over.
     fs.writeFileSync(`${data}.lock`, "999999");
     const again = lockDataDir(data);
