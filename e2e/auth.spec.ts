@@ -104,6 +104,22 @@ test.describe("sign-up, confirmation, sign-in and sign-out", () => {
     expect(unknown.summary).toContain(VI.credentials);
     expect(wrong).toEqual(unknown);
 
+    // Signing up again with the address shows the same page as a new sign-up; the owner gets a notice instead.
+    const since = Date.now();
+    await page.goto("/signup");
+    const main = page.getByRole("main");
+    const other = newPassword();
+    await main.getByLabel(VI.name).fill("Người Khác");
+    await main.getByLabel(VI.email).fill(account.email);
+    await main.getByLabel(VI.password, { exact: true }).fill(other);
+    await main.getByLabel(VI.passwordConfirm).fill(other);
+    await main.getByRole("button", { name: "Tạo tài khoản" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kiểm tra hộp thư của bạn");
+    await expect(page.getByRole("status")).toContainText(`Chúng tôi đã gửi thư đến ${account.email}.`);
+    const notice = await waitForEmail({ to: account.email, subjectIncludes: "Có người vừa đăng ký bằng địa chỉ của bạn", after: since });
+    expect(notice.text).toContain("/forgot-password");
+    expect(notice.text).not.toContain("/verify-email");
+
     // Password-reset requests do not tell either.
     for (const email of [uniqueEmail("nobody"), account.email]) {
       await page.goto("/forgot-password");

@@ -138,3 +138,51 @@ test("signing in issues a new session id and ends any session the browser alread
   await expect(replayPage, "a signed-out session id no longer works").toHaveURL(/\/login\?redirectTo=/);
   await replay.close();
 });
+
+const OFF_SITE_TARGETS = [
+  "https://evil.example/",
+  "//evil.example/",
+  "/\\evil.example/",
+  "/\t/evil.example/",
+  "/\n/evil.example/",
+  "\\/evil.example/",
+  " //evil.example/",
+];
+
+test("sign-in and the language switch never redirect off-site, whatever redirectTo says", async ({ request }) => {
+  const account = await createConfirmedEnterprise(request, "redirect");
+  for (const target of OFF_SITE_TARGETS) {
+    const label = JSON.stringify(target);
+    const login = await request.post("/login", {
+      form: { email: account.email, password: account.password, redirectTo: target },
+      headers: SAME_ORIGIN,
+      maxRedirects: 0,
+    });
+    expect.soft(login.status(), `sign-in with redirectTo ${label}`).toBe(302);
+    // Resolved as a browser does (the URL parser drops tabs and newlines inside a URL).
+    const afterLogin = new URL(login.headers()["location"] ?? "", BASE_URL);
+    expect.soft(afterLogin.origin, `sign-in with redirectTo ${label} goes to ${afterLogin.href}`).toBe(BASE_URL);
+
+    const lang = await request.post("/lang", { form: { lang: "vi", redirectTo: target }, headers: SAME_ORIGIN, maxRedirects: 0 });
+    expect.soft(lang.status(), `language switch with redirectTo ${label}`).toBe(302);
+    const afterLang = new URL(lang.headers()["location"] ?? "", BASE_URL);
+    expect.soft(afterLang.origin, `language switch with redirectTo ${label} goes to ${afterLang.href}`).toBe(BASE_URL);
+  }
+});
+
+test("a crafted sign-in link cannot send the user to another site after signing in", async ({ page, request }) => {
+  const account = await createConfirmedEnterprise(request, "redirect-browser");
+  const offSite: string[] = [];
+  await page.route(
+    (url) => url.hostname === "evil.example",
+    (route) => {
+      offSite.push(route.request().url());
+      return route.fulfill({ contentType: "text/html", body: "<h1>evil</h1>" });
+    },
+  );
+  await page.goto(`/login?redirectTo=${encodeURIComponent("/\t/evil.example/")}`);
+  await signIn(page, account.email, account.password);
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("evil");
+  expect(offSite, "requests to another site after sign-in").toEqual([]);
+  expect(new URL(page.url()).origin).toBe(BASE_URL);
+});

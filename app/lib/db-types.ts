@@ -161,7 +161,185 @@ export interface SettingTable {
   updated_at: Generated<Date>;
 }
 
+export type ApplicationStatus =
+  | "draft"
+  | "submitted"
+  | "in_provincial_review"
+  | "changes_requested"
+  | "resubmitted"
+  | "forwarded"
+  | "in_ministry_review"
+  | "returned_to_province"
+  | "recognised"
+  | "rejected"
+  | "withdrawn"
+  | "revoked";
+
+export type SectionKey = "platform" | "criteria" | "documents" | "contact" | "declaration";
+export type SectionState = "in_progress" | "completed";
+export type Assessment = "meets" | "partly" | "not_met";
+
+export interface PlatformAnswers {
+  name?: string;
+  shortDescription?: string;
+  longDescription?: string;
+  pillar?: string;
+  sector?: string;
+  ownershipType?: string;
+  publicUrl?: string;
+  launchDate?: string;
+  usersCount?: string;
+  usersAsOf?: string;
+  usersMethod?: string;
+  dataInVietnam?: "yes" | "no";
+  dataCentreProvider?: string;
+  securityLevel?: string;
+  securityDecisionNumber?: string;
+  securityDecisionDate?: string;
+}
+
+export interface CriterionAnswer {
+  assessment?: Assessment;
+  explanation?: string;
+  links?: string[];
+}
+
+export interface ContactAnswers {
+  name?: string;
+  title?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface DeclarationAnswers {
+  accepted?: boolean;
+  name?: string;
+  acceptedAt?: string;
+}
+
+export interface Answers {
+  platform?: PlatformAnswers;
+  criteria?: Record<string, CriterionAnswer>;
+  contact?: ContactAnswers;
+  declaration?: DeclarationAnswers;
+}
+
+export interface EnterpriseTable {
+  id: Generated<string>;
+  tax_code: string;
+  legal_name: string;
+  english_name: string | null;
+  province_code: string;
+  address: string;
+  representative_name: string;
+  representative_title: string;
+  phone: string;
+  website: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EnterpriseMemberTable {
+  enterprise_id: string;
+  user_id: string;
+  role: "owner" | "member";
+  created_at: Generated<Date>;
+}
+
+export interface EnterpriseInvitationTable {
+  id: Generated<number>;
+  enterprise_id: string;
+  email: string;
+  role: "owner" | "member";
+  token_hash: string;
+  invited_by: string;
+  expires_at: Timestamp;
+  accepted_at: Date | null;
+  accepted_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ApplicationTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  criteria_set_id: number;
+  status: Generated<ApplicationStatus>;
+  lock_version: Generated<number>;
+  province_code: string | null;
+  reference: string | null;
+  platform_name: Generated<string>;
+  platform_url: Generated<string>;
+  answers: ColumnType<Answers, string | undefined, string>;
+  sections: ColumnType<Partial<Record<SectionKey, SectionState>>, string | undefined, string>;
+  reopened: ColumnType<string[], string | undefined, string>;
+  current_version: Generated<number>;
+  assigned_to: string | null;
+  due_at: Date | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  submitted_at: Date | null;
+  decided_at: Date | null;
+}
+
+export interface ApplicationVersionTable {
+  application_id: string;
+  version: number;
+  answers: ColumnType<Answers, string, string>;
+  attachment_ids: ColumnType<string[], string, string>;
+  submitted_by: string;
+  submitted_at: Generated<Date>;
+}
+
+export interface AttachmentTable {
+  id: Generated<string>;
+  application_id: string;
+  slot: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Uint8Array;
+  uploaded_by: string;
+  created_at: Generated<Date>;
+  frozen: Generated<boolean>;
+  deleted_at: Date | null;
+}
+
+export interface ReferenceCounterTable {
+  province_code: string;
+  day: string;
+  last_value: number;
+}
+
+export interface ChangeRequestTable {
+  id: Generated<number>;
+  application_id: string;
+  version: number;
+  requested_by: string;
+  message: Generated<string>;
+  reply_by: string;
+  created_at: Generated<Date>;
+  resolved_at: Date | null;
+}
+
+export interface ChangeRequestItemTable {
+  change_request_id: number;
+  target: string;
+  note: string;
+}
+
 export interface Database {
+  enterprises: EnterpriseTable;
+  enterprise_members: EnterpriseMemberTable;
+  enterprise_invitations: EnterpriseInvitationTable;
+  applications: ApplicationTable;
+  application_versions: ApplicationVersionTable;
+  attachments: AttachmentTable;
+  reference_counters: ReferenceCounterTable;
+  change_requests: ChangeRequestTable;
+  change_request_items: ChangeRequestItemTable;
   provinces: ProvinceTable;
   old_provinces: OldProvinceTable;
   pillars: PillarTable;
@@ -183,3 +361,5 @@ export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type UserUpdate = Updateable<UserTable>;
 export type OutboxEmail = Selectable<OutboxEmailTable>;
+export type Enterprise = Selectable<EnterpriseTable>;
+export type Application = Selectable<ApplicationTable>;

@@ -83,3 +83,14 @@ export function inviteMessage(locale: Locale, p: { name: string; url: string; ro
     link: { href: p.url },
   });
 }
+
+export function enterpriseInviteMessage(locale: Locale, p: { inviter: string; enterprise: string; url: string }): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: "enterprise_invite",
+    locale,
+    subject: t("email.enterpriseInvite.subject", { enterprise: p.enterprise }),
+    body: t("email.enterpriseInvite.body", { inviter: p.inviter, enterprise: p.enterprise }),
+    link: { href: p.url },
+  });
+}

@@ -1,8 +1,9 @@
+import * as application from "./messages/application.ts";
 import * as foundation from "./messages/foundation.ts";
 
 // Each area keeps its texts in its own file; every Vietnamese key must have its English twin (the types check it).
-const vi = { ...foundation.vi };
-const en: Record<keyof typeof vi, string> = { ...foundation.en };
+const vi = { ...foundation.vi, ...application.vi };
+const en: Record<keyof typeof vi, string> = { ...foundation.en, ...application.en };
 
 export type MessageKey = keyof typeof vi;
 export type Messages = Record<MessageKey, string>;

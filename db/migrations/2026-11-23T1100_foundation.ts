@@ -51,7 +51,7 @@ const statements = [
         title_vi text not null,
         title_en text not null,
         legal_basis text not null,
-        effective_from date not null,
+        effective_from text not null check (effective_from ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
         is_current boolean not null default false,
         created_at timestamptz not null default now()
       )

@@ -1,0 +1,716 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import type {
+  Answers,
+  Application,
+  ApplicationStatus,
+  Assessment,
+  CriterionAnswer,
+  Database,
+  Locale,
+  SectionKey,
+  SectionState,
+  User,
+} from "~/lib/db-types.ts";
+import { db } from "~/lib/db.server.ts";
+import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
+import { canTransition, isEditable, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
+import { recordAudit } from "./audit.server.ts";
+import { getMembership } from "./enterprise.server.ts";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export const SECTIONS: readonly SectionKey[] = ["platform", "criteria", "documents", "contact", "declaration"];
+export const DOCUMENT_SLOTS = [
+  { slot: "doc:business_registration", required: true },
+  { slot: "doc:technical_description", required: true },
+  { slot: "doc:security_approval", required: true },
+  { slot: "doc:data_protection_plan", required: true },
+  { slot: "doc:other", required: false },
+] as const;
+export const ASSESSMENTS: readonly Assessment[] = ["meets", "partly", "not_met"];
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_FILES_PER_APPLICATION = 30;
+export const MAX_BYTES_PER_APPLICATION = 150 * 1024 * 1024;
+
+export class NotFoundError extends Error {}
+export class ConflictError extends Error {
+  constructor(public current: { status: ApplicationStatus; lockVersion: number }) {
+    super("The application changed since it was loaded");
+  }
+}
+export class ForbiddenTransitionError extends Error {}
+export class NotEditableError extends Error {}
+export class IncompleteError extends Error {
+  constructor(public missing: MissingItem[]) {
+    super("The application is incomplete");
+  }
+}
+
+// ---------- criteria ----------
+
+export interface CriteriaItem {
+  key: string;
+  text_vi: string;
+  text_en: string;
+  evidence_vi: string;
+  evidence_en: string;
+  evidence_required: boolean;
+}
+export interface CriteriaGroup {
+  code: string;
+  title_vi: string;
+  title_en: string;
+  items: CriteriaItem[];
+}
+
+export async function getCriteria(criteriaSetId: number, ex: Executor = db()): Promise<CriteriaGroup[]> {
+  const rows = await ex
+    .selectFrom("criteria_items")
+    .innerJoin("criteria_groups", "criteria_groups.id", "criteria_items.criteria_group_id")
+    .select([
+      "criteria_groups.code as group_code",
+      "criteria_groups.title_vi as group_title_vi",
+      "criteria_groups.title_en as group_title_en",
+      "criteria_items.key",
+      "criteria_items.text_vi",
+      "criteria_items.text_en",
+      "criteria_items.evidence_vi",
+      "criteria_items.evidence_en",
+      "criteria_items.evidence_required",
+    ])
+    .where("criteria_groups.criteria_set_id", "=", criteriaSetId)
+    .orderBy("criteria_groups.position")
+    .orderBy("criteria_items.position")
+    .execute();
+  const groups: CriteriaGroup[] = [];
+  for (const r of rows) {
+    let g = groups.at(-1);
+    if (!g || g.code !== r.group_code) {
+      g = { code: r.group_code, title_vi: r.group_title_vi, title_en: r.group_title_en, items: [] };
+      groups.push(g);
+    }
+    g.items.push({
+      key: r.key,
+      text_vi: r.text_vi,
+      text_en: r.text_en,
+      evidence_vi: r.evidence_vi,
+      evidence_en: r.evidence_en,
+      evidence_required: r.evidence_required,
+    });
+  }
+  return groups;
+}
+
+export function criteriaItems(groups: CriteriaGroup[]): CriteriaItem[] {
+  return groups.flatMap((g) => g.items);
+}
+
+// ---------- reading ----------
+
+export function listApplicationsForEnterprise(enterpriseId: string) {
+  return db()
+    .selectFrom("applications")
+    .select(["id", "status", "reference", "platform_name", "created_at", "updated_at", "submitted_at", "current_version"])
+    .where("enterprise_id", "=", enterpriseId)
+    .orderBy("created_at", "desc")
+    .execute();
+}
+
+/** The application if the user's enterprise owns it; otherwise undefined (callers answer 404). */
+export async function getApplicationForMember(user: User, applicationId: string): Promise<Application | undefined> {
+  if (!isUuid(applicationId) || user.role !== "enterprise") return undefined;
+  return db()
+    .selectFrom("applications")
+    .innerJoin("enterprise_members", "enterprise_members.enterprise_id", "applications.enterprise_id")
+    .selectAll("applications")
+    .where("applications.id", "=", applicationId)
+    .where("enterprise_members.user_id", "=", user.id)
+    .executeTakeFirst();
+}
+
+/** Whether a user may see an application at all: its enterprise, its province's reviewers once submitted, the ministry once forwarded. */
+export async function canViewApplication(user: User, app: Pick<Application, "enterprise_id" | "province_code" | "status" | "current_version">, ex: Executor = db()) {
+  switch (user.role) {
+    case "enterprise": {
+      const m = await getMembership(user.id, ex);
+      return m?.enterprise.id === app.enterprise_id;
+    }
+    case "province_reviewer":
+      return app.current_version > 0 && app.province_code === user.province_code;
+    case "ministry_reviewer":
+      return app.current_version > 0 && ["forwarded", "in_ministry_review", "returned_to_province", "recognised", "rejected", "revoked"].includes(app.status);
+    case "admin":
+      return false;
+  }
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+export function getApplication(id: string, ex: Executor = db()) {
+  if (!isUuid(id)) return Promise.resolve(undefined);
+  return ex.selectFrom("applications").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function listVersions(applicationId: string) {
+  return db()
+    .selectFrom("application_versions")
+    .select(["version", "submitted_at", "submitted_by"])
+    .where("application_id", "=", applicationId)
+    .orderBy("version")
+    .execute();
+}
+
+export function getVersion(applicationId: string, version: number) {
+  return db()
+    .selectFrom("application_versions")
+    .selectAll()
+    .where("application_id", "=", applicationId)
+    .where("version", "=", version)
+    .executeTakeFirst();
+}
+
+export function listTimeline(applicationId: string) {
+  return db()
+    .selectFrom("audit_events")
+    .leftJoin("users", "users.id", "audit_events.actor_user_id")
+    .select([
+      "audit_events.id",
+      "audit_events.action",
+      "audit_events.actor_role",
+      "audit_events.from_state",
+      "audit_events.to_state",
+      "audit_events.reason",
+      "audit_events.created_at",
+      "users.name as actor_name",
+    ])
+    .where("audit_events.entity_type", "=", "application")
+    .where("audit_events.entity_id", "=", applicationId)
+    .orderBy("audit_events.id")
+    .execute();
+}
+
+export function listApplicationEmails(applicationId: string) {
+  return db()
+    .selectFrom("outbox_emails")
+    .select(["id", "to_address", "subject", "status", "created_at", "sent_at"])
+    .where("application_id", "=", applicationId)
+    .orderBy("id")
+    .execute();
+}
+
+export async function openChangeRequest(applicationId: string) {
+  const request = await db()
+    .selectFrom("change_requests")
+    .selectAll()
+    .where("application_id", "=", applicationId)
+    .where("resolved_at", "is", null)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  if (!request) return undefined;
+  const items = await db()
+    .selectFrom("change_request_items")
+    .select(["target", "note"])
+    .where("change_request_id", "=", request.id)
+    .execute();
+  return { ...request, items };
+}
+
+export function listChangeRequests(applicationId: string) {
+  return db()
+    .selectFrom("change_requests")
+    .leftJoin("change_request_items", "change_request_items.change_request_id", "change_requests.id")
+    .select([
+      "change_requests.id",
+      "change_requests.version",
+      "change_requests.message",
+      "change_requests.reply_by",
+      "change_requests.created_at",
+      "change_requests.resolved_at",
+      "change_request_items.target",
+      "change_request_items.note",
+    ])
+    .where("change_requests.application_id", "=", applicationId)
+    .orderBy("change_requests.id")
+    .execute();
+}
+
+/** Open or recognised applications of the same enterprise with the same platform name or URL. */
+export function findSimilarApplications(app: Pick<Application, "id" | "enterprise_id" | "platform_name" | "platform_url">) {
+  const name = app.platform_name.trim().toLowerCase();
+  const url = normaliseUrl(app.platform_url);
+  return db()
+    .selectFrom("applications")
+    .select(["id", "reference", "platform_name", "status"])
+    .where("enterprise_id", "=", app.enterprise_id)
+    .where("id", "!=", app.id)
+    .where("status", "not in", ["draft", "withdrawn", "rejected", "revoked"])
+    .where((eb) =>
+      eb.or([
+        ...(name ? [eb(sql<string>`lower(trim(platform_name))`, "=", name)] : []),
+        ...(url ? [eb(sql<string>`platform_url`, "=", url)] : []),
+        eb.val(false),
+      ]),
+    )
+    .execute();
+}
+
+export function normaliseUrl(url: string): string {
+  return url.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/^www\./, "").replace(/\/+$/, "");
+}
+
+// ---------- drafting ----------
+
+export async function createDraft(user: User, enterpriseId: string, requestId: string): Promise<Application> {
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      const set = await trx.selectFrom("criteria_sets").select("id").where("is_current", "=", true).executeTakeFirstOrThrow();
+      const app = await trx
+        .insertInto("applications")
+        .values({ enterprise_id: enterpriseId, criteria_set_id: set.id, created_by: user.id })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "application.created",
+        entityType: "application",
+        entityId: app.id,
+        toState: "draft",
+        requestId,
+      });
+      return app;
+    });
+}
+
+/** Which parts the enterprise may change now: everything in a draft, only the reopened parts when changes are requested. */
+export function editableTargets(app: Pick<Application, "status" | "reopened">): "all" | Set<string> {
+  if (app.status === "draft") return "all";
+  if (app.status === "changes_requested") return new Set([...app.reopened, "section:declaration"]);
+  return new Set();
+}
+
+export function canEditSection(app: Pick<Application, "status" | "reopened">, section: SectionKey): boolean {
+  const targets = editableTargets(app);
+  if (targets === "all") return true;
+  if (section === "criteria") return [...targets].some((t) => t.startsWith("criterion:"));
+  return targets.has(`section:${section}`);
+}
+
+export function canEditCriterion(app: Pick<Application, "status" | "reopened">, key: string): boolean {
+  const targets = editableTargets(app);
+  return targets === "all" || targets.has(`criterion:${key}`);
+}
+
+export function canEditSlot(app: Pick<Application, "status" | "reopened">, slot: string): boolean {
+  if (slot.startsWith("criterion:")) return canEditCriterion(app, slot.slice("criterion:".length));
+  return canEditSection(app, "documents");
+}
+
+async function lockForEdit(trx: Transaction<Database>, applicationId: string): Promise<Application> {
+  const app = await trx.selectFrom("applications").selectAll().where("id", "=", applicationId).forUpdate().executeTakeFirst();
+  if (!app) throw new NotFoundError();
+  if (!isEditable(app.status)) throw new NotEditableError();
+  return app;
+}
+
+type SectionData = {
+  platform: NonNullable<Answers["platform"]>;
+  contact: NonNullable<Answers["contact"]>;
+  declaration: NonNullable<Answers["declaration"]>;
+};
+
+export async function saveSection<S extends keyof SectionData>(
+  user: User,
+  applicationId: string,
+  section: S,
+  value: SectionData[S],
+  state: SectionState,
+  requestId: string,
+): Promise<void> {
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await lockForEdit(trx, applicationId);
+      if (!canEditSection(app, section)) throw new NotEditableError();
+      const answers: Answers = { ...app.answers, [section]: value };
+      const platform = answers.platform ?? {};
+      await trx
+        .updateTable("applications")
+        .set({
+          answers: JSON.stringify(answers),
+          sections: JSON.stringify({ ...app.sections, [section]: state }),
+          platform_name: platform.name ?? "",
+          platform_url: normaliseUrl(platform.publicUrl ?? ""),
+          updated_at: sql`now()`,
+        })
+        .where("id", "=", app.id)
+        .execute();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: `application.section_saved`,
+        entityType: "application",
+        entityId: app.id,
+        data: { section, state },
+        requestId,
+      });
+    });
+}
+
+export async function saveCriterion(user: User, applicationId: string, key: string, answer: CriterionAnswer, requestId: string) {
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await lockForEdit(trx, applicationId);
+      if (!canEditCriterion(app, key)) throw new NotEditableError();
+      const criteria = { ...(app.answers.criteria ?? {}), [key]: answer };
+      const answers: Answers = { ...app.answers, criteria };
+      const items = criteriaItems(await getCriteria(app.criteria_set_id, trx));
+      const answered = items.filter((i) => criteria[i.key]?.assessment).length;
+      const state: SectionState = answered === items.length ? "completed" : "in_progress";
+      await trx
+        .updateTable("applications")
+        .set({ answers: JSON.stringify(answers), sections: JSON.stringify({ ...app.sections, criteria: state }), updated_at: sql`now()` })
+        .where("id", "=", app.id)
+        .execute();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "application.criterion_saved",
+        entityType: "application",
+        entityId: app.id,
+        data: { key },
+        requestId,
+      });
+    });
+}
+
+// ---------- attachments ----------
+
+export function listAttachments(applicationId: string, ex: Executor = db()) {
+  return ex
+    .selectFrom("attachments")
+    .select(["id", "slot", "file_name", "content_type", "size_bytes", "sha256", "created_at", "frozen"])
+    .where("application_id", "=", applicationId)
+    .where("deleted_at", "is", null)
+    .orderBy("created_at")
+    .execute();
+}
+
+export type AttachmentSummary = Awaited<ReturnType<typeof listAttachments>>[number];
+
+export async function attachmentUsage(applicationId: string, ex: Executor = db()) {
+  const row = await ex
+    .selectFrom("attachments")
+    .select([sql<number>`count(*)::int`.as("files"), sql<number>`coalesce(sum(size_bytes), 0)::int`.as("bytes")])
+    .where("application_id", "=", applicationId)
+    .where("deleted_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+export class QuotaError extends Error {
+  constructor(public kind: "files" | "bytes") {
+    super(`Attachment quota exceeded: ${kind}`);
+  }
+}
+
+export async function addAttachments(
+  user: User,
+  applicationId: string,
+  slot: string,
+  files: { fileName: string; contentType: string; content: Uint8Array; sha256: string }[],
+  requestId: string,
+) {
+  if (files.length === 0) return;
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await lockForEdit(trx, applicationId);
+      if (!canEditSlot(app, slot)) throw new NotEditableError();
+      const usage = await attachmentUsage(app.id, trx);
+      if (usage.files + files.length > MAX_FILES_PER_APPLICATION) throw new QuotaError("files");
+      if (usage.bytes + files.reduce((s, f) => s + f.content.byteLength, 0) > MAX_BYTES_PER_APPLICATION) throw new QuotaError("bytes");
+      for (const f of files) {
+        await trx
+          .insertInto("attachments")
+          .values({
+            application_id: app.id,
+            slot,
+            file_name: f.fileName,
+            content_type: f.contentType,
+            size_bytes: f.content.byteLength,
+            sha256: f.sha256,
+            content: f.content,
+            uploaded_by: user.id,
+          })
+          .execute();
+      }
+      await trx.updateTable("applications").set({ updated_at: sql`now()` }).where("id", "=", app.id).execute();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "application.files_added",
+        entityType: "application",
+        entityId: app.id,
+        data: { slot, files: files.map((f) => ({ name: f.fileName, sha256: f.sha256 })) },
+        requestId,
+      });
+    });
+}
+
+/** Removing keeps the bytes: a submitted version may still point at them. */
+export async function removeAttachment(user: User, applicationId: string, attachmentId: string, requestId: string) {
+  if (!isUuid(attachmentId)) throw new NotFoundError();
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await lockForEdit(trx, applicationId);
+      const file = await trx
+        .selectFrom("attachments")
+        .select(["id", "slot", "file_name"])
+        .where("id", "=", attachmentId)
+        .where("application_id", "=", app.id)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
+      if (!file) throw new NotFoundError();
+      if (!canEditSlot(app, file.slot)) throw new NotEditableError();
+      await trx.updateTable("attachments").set({ deleted_at: sql`now()` }).where("id", "=", file.id).execute();
+      await trx.updateTable("applications").set({ updated_at: sql`now()` }).where("id", "=", app.id).execute();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "application.file_removed",
+        entityType: "application",
+        entityId: app.id,
+        data: { slot: file.slot, name: file.file_name },
+        requestId,
+      });
+    });
+}
+
+export function getAttachmentContent(applicationId: string, attachmentId: string) {
+  if (!isUuid(attachmentId)) return Promise.resolve(undefined);
+  return db()
+    .selectFrom("attachments")
+    .select(["id", "file_name", "content_type", "size_bytes", "content", "sha256"])
+    .where("id", "=", attachmentId)
+    .where("application_id", "=", applicationId)
+    .executeTakeFirst();
+}
+
+// ---------- completeness ----------
+
+export interface MissingItem {
+  section: SectionKey;
+  target: string;
+  key: string;
+}
+
+const REQUIRED_PLATFORM_FIELDS = [
+  "name",
+  "shortDescription",
+  "longDescription",
+  "pillar",
+  "sector",
+  "ownershipType",
+  "publicUrl",
+  "launchDate",
+  "usersCount",
+  "usersAsOf",
+  "usersMethod",
+  "dataInVietnam",
+  "dataCentreProvider",
+  "securityLevel",
+  "securityDecisionNumber",
+  "securityDecisionDate",
+] as const;
+
+/** Everything that blocks submission, in task-list order. */
+export function missingForSubmission(app: Pick<Application, "answers">, groups: CriteriaGroup[], files: Pick<AttachmentSummary, "slot">[]): MissingItem[] {
+  const missing: MissingItem[] = [];
+  const a = app.answers;
+  for (const field of REQUIRED_PLATFORM_FIELDS) {
+    if (!a.platform?.[field]) missing.push({ section: "platform", target: field, key: `platform.${field}` });
+  }
+  const slots = new Set(files.map((f) => f.slot));
+  for (const item of criteriaItems(groups)) {
+    const answer = a.criteria?.[item.key];
+    if (!answer?.assessment || !answer.explanation) {
+      missing.push({ section: "criteria", target: item.key, key: "criteria.answer" });
+      continue;
+    }
+    const hasEvidence = (answer.links?.length ?? 0) > 0 || slots.has(`criterion:${item.key}`);
+    if (item.evidence_required && answer.assessment !== "not_met" && !hasEvidence)
+      missing.push({ section: "criteria", target: item.key, key: "criteria.evidence" });
+  }
+  for (const d of DOCUMENT_SLOTS) {
+    if (d.required && !slots.has(d.slot)) missing.push({ section: "documents", target: d.slot, key: `documents.${d.slot}` });
+  }
+  for (const field of ["name", "title", "email", "phone"] as const) {
+    if (!a.contact?.[field]) missing.push({ section: "contact", target: field, key: `contact.${field}` });
+  }
+  if (!a.declaration?.accepted) missing.push({ section: "declaration", target: "accepted", key: "declaration.accepted" });
+  return missing;
+}
+
+// ---------- workflow ----------
+
+export interface TransitionInput {
+  applicationId: string;
+  actor: User;
+  action: WorkflowAction;
+  /** The lock_version the actor was looking at; a mismatch answers 409. */
+  expectedLockVersion?: number;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+  requestId: string;
+  /** Extra checks and column updates inside the transaction, after the state check. */
+  apply?: (trx: Transaction<Database>, app: Application) => Promise<Partial<Record<string, unknown>> | void>;
+  /** Emails and other records that must commit with the change. */
+  after?: (trx: Transaction<Database>, app: Application) => Promise<void>;
+}
+
+/** The one place an application changes state: checks actor, scope, state and version; audits; queues emails. */
+export async function transition(input: TransitionInput): Promise<Application> {
+  const { actor, action } = input;
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await trx.selectFrom("applications").selectAll().where("id", "=", input.applicationId).forUpdate().executeTakeFirst();
+      if (!app || !(await inScope(trx, actor, app))) throw new NotFoundError();
+      if (input.expectedLockVersion !== undefined && app.lock_version !== input.expectedLockVersion)
+        throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
+      if (!canTransition(action, app.status, actor.role)) {
+        if (WORKFLOW[action].role !== actor.role) throw new ForbiddenTransitionError();
+        throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
+      }
+      const to = WORKFLOW[action].to;
+      const extra = (await input.apply?.(trx, app)) ?? {};
+      const updated = await trx
+        .updateTable("applications")
+        .set({
+          ...extra,
+          status: to,
+          lock_version: sql`lock_version + 1`,
+          updated_at: sql`now()`,
+          ...(["recognised", "rejected", "withdrawn"].includes(to) ? { decided_at: sql`now()` } : {}),
+        })
+        .where("id", "=", app.id)
+        .where("lock_version", "=", app.lock_version)
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
+      await recordAudit(trx, {
+        actorUserId: actor.id,
+        actorRole: actor.role,
+        provinceCode: updated.province_code,
+        action: `application.${action}`,
+        entityType: "application",
+        entityId: app.id,
+        fromState: app.status,
+        toState: to,
+        reason: input.reason ?? null,
+        data: input.data,
+        requestId: input.requestId,
+      });
+      await input.after?.(trx, updated);
+      return updated;
+    });
+}
+
+async function inScope(trx: Executor, actor: User, app: Application): Promise<boolean> {
+  if (actor.role === "enterprise") {
+    const m = await trx
+      .selectFrom("enterprise_members")
+      .select("user_id")
+      .where("user_id", "=", actor.id)
+      .where("enterprise_id", "=", app.enterprise_id)
+      .executeTakeFirst();
+    return Boolean(m);
+  }
+  return canViewApplication(actor, app, trx);
+}
+
+/** Province code, Vietnamese date and a daily sequence: short enough to read over the phone, e.g. 79-261123-0042. */
+export async function nextReference(trx: Executor, provinceCode: string, at: Date): Promise<string> {
+  const day = vietnamDate(at).slice(2).replace(/-/g, "");
+  const row = await trx
+    .insertInto("reference_counters")
+    .values({ province_code: provinceCode, day, last_value: 1 })
+    .onConflict((oc) => oc.columns(["province_code", "day"]).doUpdateSet({ last_value: sql`reference_counters.last_value + 1` }))
+    .returning("last_value")
+    .executeTakeFirstOrThrow();
+  return `${provinceCode}-${day}-${String(row.last_value).padStart(4, "0")}`;
+}
+
+export async function settingNumber(key: string, fallback: number, ex: Executor = db()): Promise<number> {
+  const row = await ex.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+  const n = Number(row?.value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+async function freezeVersion(trx: Transaction<Database>, app: Application, user: User, version: number) {
+  const files = await listAttachments(app.id, trx);
+  await trx
+    .insertInto("application_versions")
+    .values({
+      application_id: app.id,
+      version,
+      answers: JSON.stringify(app.answers),
+      attachment_ids: JSON.stringify(files.map((f) => f.id)),
+      submitted_by: user.id,
+    })
+    .execute();
+  await trx.updateTable("attachments").set({ frozen: true }).where("application_id", "=", app.id).where("deleted_at", "is", null).execute();
+  return files;
+}
+
+export interface SubmitNotifier {
+  (trx: Transaction<Database>, app: Application, ctx: { user: User; locale: Locale; resubmission: boolean }): Promise<void>;
+}
+
+/**
+ * Submits (or resubmits) the draft: completeness check, reference number, frozen version, deadline, audit
+ * and emails, all in one transaction. A second submit of the same draft finds it no longer a draft.
+ */
+export async function submitApplication(
+  user: User,
+  applicationId: string,
+  opts: { requestId: string; locale: Locale; notify: SubmitNotifier },
+): Promise<Application> {
+  const current = await getApplicationForMember(user, applicationId);
+  if (!current) throw new NotFoundError();
+  const resubmission = current.status === "changes_requested";
+  return transition({
+    applicationId,
+    actor: user,
+    action: resubmission ? "resubmit" : "submit",
+    requestId: opts.requestId,
+    apply: async (trx, app) => {
+      const groups = await getCriteria(app.criteria_set_id, trx);
+      const missing = missingForSubmission(app, groups, await listAttachments(app.id, trx));
+      if (missing.length > 0) throw new IncompleteError(missing);
+      const enterprise = await trx.selectFrom("enterprises").select("province_code").where("id", "=", app.enterprise_id).executeTakeFirstOrThrow();
+      const now = new Date();
+      const version = app.current_version + 1;
+      await freezeVersion(trx, app, user, version);
+      const days = await settingNumber("sla.province.working_days", 10, trx);
+      if (resubmission) {
+        await trx.updateTable("change_requests").set({ resolved_at: sql`now()` }).where("application_id", "=", app.id).where("resolved_at", "is", null).execute();
+        return { current_version: version, reopened: JSON.stringify([]), due_at: addWorkingDays(now, days) };
+      }
+      return {
+        current_version: version,
+        province_code: enterprise.province_code,
+        reference: await nextReference(trx, enterprise.province_code, now),
+        submitted_at: now,
+        due_at: addWorkingDays(now, days),
+      };
+    },
+    after: (trx, app) => opts.notify(trx, app, { user, locale: opts.locale, resubmission }),
+  });
+}
