@@ -47,7 +47,10 @@ function Header() {
   const location = useLocation();
   const user = root?.user;
   const nav: { to: string; label: string }[] = [];
-  if (user?.role === "enterprise") nav.push({ to: "/applications", label: t("nav.myApplications") });
+  if (user?.role === "enterprise") {
+    nav.push({ to: "/applications", label: t("nav.myApplications") });
+    nav.push({ to: "/enterprise", label: t("nav.enterprise") });
+  }
   if (user?.role === "province_reviewer") nav.push({ to: "/review", label: t("nav.provinceQueue") });
   if (user?.role === "ministry_reviewer") nav.push({ to: "/ministry", label: t("nav.nationalQueue") });
   if (user?.role === "admin") nav.push({ to: "/admin/users", label: t("nav.users") });

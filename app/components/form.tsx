@@ -182,3 +182,76 @@ export function Button({
     </button>
   );
 }
+
+interface RadiosProps {
+  name: string;
+  legend: string;
+  hint?: string;
+  state?: FormState;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  inline?: boolean;
+}
+
+/** A group of radios in a fieldset; the first radio carries the field id so error-summary links land on it. */
+export function Radios({ name, legend, hint, state, options, defaultValue, inline }: RadiosProps) {
+  const error = state?.errors?.[name];
+  const value = state?.values?.[name] ?? defaultValue ?? "";
+  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`form-group${error ? " form-group--error" : ""}`}>
+      <fieldset className="fieldset" aria-describedby={describedBy}>
+        <legend>{legend}</legend>
+        {hint ? (
+          <div className="hint" id={`${name}-hint`}>
+            {hint}
+          </div>
+        ) : null}
+        {error ? (
+          <p className="error-message" id={`${name}-error`}>
+            <span className="visually-hidden">Lỗi / Error: </span>
+            {error}
+          </p>
+        ) : null}
+        <div className={inline ? "radios radios--inline" : "radios"}>
+          {options.map((o, i) => (
+            <div className="radios__item" key={o.value}>
+              <input
+                className="radios__input"
+                type="radio"
+                id={i === 0 ? name : `${name}-${o.value}`}
+                name={name}
+                value={o.value}
+                defaultChecked={value === o.value}
+              />
+              <label className="radios__label" htmlFor={i === 0 ? name : `${name}-${o.value}`}>
+                {o.label}
+              </label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
+export function Checkbox({ name, label, state, defaultChecked }: { name: string; label: string; state?: FormState; defaultChecked?: boolean }) {
+  const error = state?.errors?.[name];
+  const checked = state?.values ? state.values[name] === "yes" : Boolean(defaultChecked);
+  return (
+    <div className={`form-group${error ? " form-group--error" : ""}`}>
+      {error ? (
+        <p className="error-message" id={`${name}-error`}>
+          <span className="visually-hidden">Lỗi / Error: </span>
+          {error}
+        </p>
+      ) : null}
+      <div className="checkbox">
+        <input type="checkbox" className="checkbox__input" id={name} name={name} value="yes" defaultChecked={checked} aria-describedby={error ? `${name}-error` : undefined} />
+        <label className="checkbox__label" htmlFor={name}>
+          {label}
+        </label>
+      </div>
+    </div>
+  );
+}

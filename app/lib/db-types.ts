@@ -176,7 +176,7 @@ export type ApplicationStatus =
   | "revoked";
 
 export type SectionKey = "platform" | "criteria" | "documents" | "contact" | "declaration";
-export type SectionState = "in_progress" | "completed";
+export type SectionState = "not_started" | "in_progress" | "completed";
 export type Assessment = "meets" | "partly" | "not_met";
 
 export interface PlatformAnswers {
@@ -271,7 +271,6 @@ export interface ApplicationTable {
   platform_name: Generated<string>;
   platform_url: Generated<string>;
   answers: ColumnType<Answers, string | undefined, string>;
-  sections: ColumnType<Partial<Record<SectionKey, SectionState>>, string | undefined, string>;
   reopened: ColumnType<string[], string | undefined, string>;
   current_version: Generated<number>;
   assigned_to: string | null;

@@ -94,3 +94,55 @@ export function enterpriseInviteMessage(locale: Locale, p: { inviter: string; en
     link: { href: p.url },
   });
 }
+
+export interface ApplicationMailFacts {
+  reference: string;
+  platform: string;
+  enterprise: string;
+  url: string;
+}
+
+export function submissionReceiptMessage(
+  locale: Locale,
+  p: ApplicationMailFacts & { agency: string; dueDate: string; resubmission: boolean },
+): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: p.resubmission ? "resubmission_receipt" : "submission_receipt",
+    locale,
+    subject: t(p.resubmission ? "email.resubmitted.subject" : "email.received.subject", { reference: p.reference }),
+    body: t(p.resubmission ? "email.resubmitted.body" : "email.received.body", {
+      reference: p.reference,
+      platform: p.platform,
+      agency: p.agency,
+      dueDate: p.dueDate,
+    }),
+    link: { href: p.url },
+  });
+}
+
+export function newApplicationNoticeMessage(locale: Locale, p: ApplicationMailFacts & { resubmission: boolean }): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: p.resubmission ? "reviewer_resubmitted" : "reviewer_new_application",
+    locale,
+    subject: t(p.resubmission ? "email.reviewerResubmitted.subject" : "email.reviewerNew.subject", { reference: p.reference }),
+    body: t(p.resubmission ? "email.reviewerResubmitted.body" : "email.reviewerNew.body", {
+      reference: p.reference,
+      platform: p.platform,
+      enterprise: p.enterprise,
+    }),
+    link: { href: p.url },
+  });
+}
+
+export function withdrawnNoticeMessage(locale: Locale, p: ApplicationMailFacts): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template: "withdrawn",
+    locale,
+    subject: t("email.withdrawn.subject", { reference: p.reference }),
+    body: t("email.withdrawn.body", { reference: p.reference, platform: p.platform, enterprise: p.enterprise }),
+    link: { href: p.url },
+  });
+}

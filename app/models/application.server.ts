@@ -191,12 +191,22 @@ export function listTimeline(applicationId: string) {
     .execute();
 }
 
-export function listApplicationEmails(applicationId: string) {
+/** Emails about an application; the enterprise sees only those sent to its side, never staff addresses. */
+export function listApplicationEmails(applicationId: string, audience: "enterprise" | "staff") {
   return db()
     .selectFrom("outbox_emails")
-    .select(["id", "to_address", "subject", "status", "created_at", "sent_at"])
-    .where("application_id", "=", applicationId)
-    .orderBy("id")
+    .leftJoin("users", "users.id", "outbox_emails.user_id")
+    .select([
+      "outbox_emails.id",
+      "outbox_emails.to_address",
+      "outbox_emails.subject",
+      "outbox_emails.status",
+      "outbox_emails.created_at",
+      "outbox_emails.sent_at",
+    ])
+    .where("outbox_emails.application_id", "=", applicationId)
+    .$if(audience === "enterprise", (qb) => qb.where((eb) => eb.or([eb("users.id", "is", null), eb("users.role", "=", "enterprise")])))
+    .orderBy("outbox_emails.id")
     .execute();
 }
 
@@ -327,7 +337,6 @@ export async function saveSection<S extends keyof SectionData>(
   applicationId: string,
   section: S,
   value: SectionData[S],
-  state: SectionState,
   requestId: string,
 ): Promise<void> {
   await db()
@@ -341,7 +350,6 @@ export async function saveSection<S extends keyof SectionData>(
         .updateTable("applications")
         .set({
           answers: JSON.stringify(answers),
-          sections: JSON.stringify({ ...app.sections, [section]: state }),
           platform_name: platform.name ?? "",
           platform_url: normaliseUrl(platform.publicUrl ?? ""),
           updated_at: sql`now()`,
@@ -354,7 +362,7 @@ export async function saveSection<S extends keyof SectionData>(
         action: `application.section_saved`,
         entityType: "application",
         entityId: app.id,
-        data: { section, state },
+        data: { section },
         requestId,
       });
     });
@@ -368,12 +376,9 @@ export async function saveCriterion(user: User, applicationId: string, key: stri
       if (!canEditCriterion(app, key)) throw new NotEditableError();
       const criteria = { ...(app.answers.criteria ?? {}), [key]: answer };
       const answers: Answers = { ...app.answers, criteria };
-      const items = criteriaItems(await getCriteria(app.criteria_set_id, trx));
-      const answered = items.filter((i) => criteria[i.key]?.assessment).length;
-      const state: SectionState = answered === items.length ? "completed" : "in_progress";
       await trx
         .updateTable("applications")
-        .set({ answers: JSON.stringify(answers), sections: JSON.stringify({ ...app.sections, criteria: state }), updated_at: sql`now()` })
+        .set({ answers: JSON.stringify(answers), updated_at: sql`now()` })
         .where("id", "=", app.id)
         .execute();
       await recordAudit(trx, {
@@ -557,6 +562,27 @@ export function missingForSubmission(app: Pick<Application, "answers">, groups: 
   return missing;
 }
 
+/** Section progress is derived from the answers and files, never stored. */
+export function sectionStates(
+  app: Pick<Application, "answers">,
+  groups: CriteriaGroup[],
+  files: Pick<AttachmentSummary, "slot">[],
+): Record<SectionKey, SectionState> {
+  const missing = missingForSubmission(app, groups, files);
+  const started: Record<SectionKey, boolean> = {
+    platform: Object.values(app.answers.platform ?? {}).some(Boolean),
+    criteria: Object.keys(app.answers.criteria ?? {}).length > 0 || files.some((f) => f.slot.startsWith("criterion:")),
+    documents: files.some((f) => f.slot.startsWith("doc:")),
+    contact: Object.values(app.answers.contact ?? {}).some(Boolean),
+    declaration: Boolean(app.answers.declaration?.accepted),
+  };
+  const states = {} as Record<SectionKey, SectionState>;
+  for (const section of SECTIONS) {
+    states[section] = !missing.some((m) => m.section === section) ? "completed" : started[section] ? "in_progress" : "not_started";
+  }
+  return states;
+}
+
 // ---------- workflow ----------
 
 export interface TransitionInput {
@@ -713,4 +739,15 @@ export async function submitApplication(
     },
     after: (trx, app) => opts.notify(trx, app, { user, locale: opts.locale, resubmission }),
   });
+}
+
+export function listAttachmentsByIds(applicationId: string, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([] as AttachmentSummary[]);
+  return db()
+    .selectFrom("attachments")
+    .select(["id", "slot", "file_name", "content_type", "size_bytes", "sha256", "created_at", "frozen"])
+    .where("application_id", "=", applicationId)
+    .where("id", "in", ids)
+    .orderBy("created_at")
+    .execute();
 }

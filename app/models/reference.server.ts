@@ -117,3 +117,12 @@ export async function countRows(table: "provinces" | "old_provinces" | "criteria
   const row = await db().selectFrom(table).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
   return row.n;
 }
+
+export async function listCategories() {
+  const [pillars, sectors, ownershipTypes] = await Promise.all([
+    db().selectFrom("pillars").selectAll().orderBy("position").execute(),
+    db().selectFrom("sectors").selectAll().orderBy("position").execute(),
+    db().selectFrom("ownership_types").selectAll().orderBy("position").execute(),
+  ]);
+  return { pillars, sectors, ownershipTypes };
+}

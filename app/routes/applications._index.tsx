@@ -1,22 +1,72 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { PageTitle } from "~/components/ui.tsx";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ApplicationStatusTag } from "~/components/application-ui.tsx";
+import { Button } from "~/components/form.tsx";
+import { PageTitle, Table } from "~/components/ui.tsx";
+import { requireMembership } from "~/lib/application-guards.server.ts";
 import { requireRole } from "~/lib/auth.server.ts";
+import { setFlash } from "~/lib/flash.server.ts";
+import { formatDateTime } from "~/lib/format.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
+import { createDraft, listApplicationsForEnterprise } from "~/models/application.server.ts";
+import { getMembership } from "~/models/enterprise.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "enterprise");
+  const user = await requireRole(request, "enterprise");
   const { t } = await getTranslator(request);
-  return { title: t("apps.title") };
+  const membership = await getMembership(user.id);
+  const applications = membership ? await listApplicationsForEnterprise(membership.enterprise.id) : [];
+  return { title: t("apps.title"), enterprise: membership?.enterprise.legal_name ?? null, applications };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user, membership } = await requireMembership(request);
+  const app = await createDraft(user, membership.enterprise.id, context.requestId);
+  return redirect(`/applications/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "apps.created" }) } });
 }
 
 export default function MyApplications() {
   const t = useT();
+  const locale = useLocale();
+  const { enterprise, applications } = useLoaderData<typeof loader>();
+  if (!enterprise) {
+    return (
+      <>
+        <PageTitle>{t("apps.title")}</PageTitle>
+        <p className="body">{t("apps.needProfile")}</p>
+        <Link to="/enterprise" className="button button--primary">
+          {t("apps.createProfile")}
+        </Link>
+      </>
+    );
+  }
   return (
     <>
-      <PageTitle>{t("apps.title")}</PageTitle>
-      <p className="body">{t("apps.empty")}</p>
+      <PageTitle caption={enterprise}>{t("apps.title")}</PageTitle>
+      <Form method="post">
+        <Button>{t("apps.start")}</Button>
+      </Form>
+      {applications.length === 0 ? (
+        <p className="body">{t("apps.empty")}</p>
+      ) : (
+        <Table caption={t("apps.caption", { enterprise })} head={[t("apps.col.platform"), t("apps.col.reference"), t("apps.col.status"), t("apps.col.updated")]}>
+          {applications.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <Link to={`/applications/${a.id}`}>{a.platform_name || t("apps.untitled")}</Link>
+              </td>
+              <td>{a.reference ?? "—"}</td>
+              <td>
+                <ApplicationStatusTag status={a.status} />
+              </td>
+              <td>{formatDateTime(a.updated_at, locale)}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
     </>
   );
 }

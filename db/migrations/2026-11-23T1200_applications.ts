@@ -49,7 +49,6 @@ const statements = [
     platform_name text not null default '',
     platform_url text not null default '',
     answers jsonb not null default '{}',
-    sections jsonb not null default '{}',
     reopened jsonb not null default '[]',
     current_version int not null default 0,
     assigned_to uuid references users(id),

@@ -1,0 +1,143 @@
+import type { Answers } from "~/lib/db-types.ts";
+import { formatBytes, formatIsoDate } from "~/lib/format.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
+import { SummaryRow } from "./application-ui.tsx";
+
+export interface AnswersView {
+  answers: Answers;
+  groups: { code: string; title_vi: string; title_en: string; items: { key: string; text_vi: string; text_en: string }[] }[];
+  files: { id: string; slot: string; file_name: string; size_bytes: number }[];
+  categories: { pillars: Named[]; sectors: Named[]; ownershipTypes: Named[] };
+  applicationId: string;
+  /** When set, each answer gets a "Change" link into the form. */
+  editable?: (section: string, target?: string) => boolean;
+}
+interface Named {
+  code: string;
+  name_vi: string;
+  name_en: string;
+}
+
+const DOCS = ["doc:business_registration", "doc:technical_description", "doc:security_approval", "doc:data_protection_plan", "doc:other"];
+
+/** Every answer of an application, as a GOV.UK summary list; used by check-answers, versions and reviewers. */
+export function ApplicationAnswers({ answers, groups, files, categories, applicationId, editable }: AnswersView) {
+  const t = useT();
+  const locale = useLocale();
+  const p = answers.platform ?? {};
+  const base = `/applications/${applicationId}`;
+  const name = (list: Named[], code?: string) => {
+    const found = list.find((x) => x.code === code);
+    return found ? (locale === "vi" ? found.name_vi : found.name_en) : "";
+  };
+  const date = (v?: string) => (v ? formatIsoDate(v, locale) : "");
+  const change = (section: string, target?: string) => (editable?.(section, target) ? `${base}/${section}${target ? `/${target}` : ""}` : undefined);
+  const fileList = (slot: string) => {
+    const list = files.filter((f) => f.slot === slot);
+    if (list.length === 0) return "";
+    return (
+      <ul className="file-list">
+        {list.map((f) => (
+          <li key={f.id}>
+            <a href={`${base}/files/${f.id}`} download>
+              {f.file_name}
+            </a>{" "}
+            ({formatBytes(f.size_bytes)})
+          </li>
+        ))}
+      </ul>
+    );
+  };
+  const platformRows: [string, string][] = [
+    ["platform.name", p.name ?? ""],
+    ["platform.shortDescription", p.shortDescription ?? ""],
+    ["platform.longDescription", p.longDescription ?? ""],
+    ["platform.pillar", name(categories.pillars, p.pillar)],
+    ["platform.sector", name(categories.sectors, p.sector)],
+    ["platform.ownershipType", name(categories.ownershipTypes, p.ownershipType)],
+    ["platform.publicUrl", p.publicUrl ?? ""],
+    ["platform.launchDate", date(p.launchDate)],
+    ["platform.usersCount", p.usersCount ? `${Number(p.usersCount).toLocaleString(locale === "vi" ? "vi-VN" : "en-GB")} (${date(p.usersAsOf)})` : ""],
+    ["platform.usersMethod", p.usersMethod ?? ""],
+    ["platform.dataInVietnam", p.dataInVietnam ? t(p.dataInVietnam === "yes" ? "common.yes" : "common.no") : ""],
+    ["platform.dataCentreProvider", p.dataCentreProvider ?? ""],
+    ["platform.securityLevel", p.securityLevel ?? ""],
+    ["platform.securityDecisionNumber", p.securityDecisionNumber ? `${p.securityDecisionNumber} (${date(p.securityDecisionDate)})` : ""],
+  ];
+  const c = answers.contact ?? {};
+  return (
+    <>
+      <h2 className="heading-m">{t("section.platform")}</h2>
+      <dl className="summary-list">
+        {platformRows.map(([key, value]) => (
+          <SummaryRow key={key} label={t(key)} value={value} changeHref={change("platform")} />
+        ))}
+      </dl>
+
+      <h2 className="heading-m">{t("section.criteria")}</h2>
+      {groups.map((g) => (
+        <section key={g.code}>
+          <h3 className="heading-s">{locale === "vi" ? g.title_vi : g.title_en}</h3>
+          <dl className="summary-list">
+            {g.items.map((item) => {
+              const a = answers.criteria?.[item.key];
+              return (
+                <SummaryRow
+                  key={item.key}
+                  label={locale === "vi" ? item.text_vi : item.text_en}
+                  changeHref={change("criteria", item.key)}
+                  value={
+                    a?.assessment ? (
+                      <>
+                        <strong>{t(`assessment.${a.assessment}`)}</strong>
+                        {a.explanation ? <span className="block">{a.explanation}</span> : null}
+                        {a.links?.length ? (
+                          <ul className="file-list">
+                            {a.links.map((l) => (
+                              <li key={l}>
+                                <a href={l} rel="noopener noreferrer nofollow">
+                                  {l}
+                                </a>
+                              </li>
+                            ))}
+                          </ul>
+                        ) : null}
+                        {fileList(`criterion:${item.key}`)}
+                      </>
+                    ) : (
+                      ""
+                    )
+                  }
+                />
+              );
+            })}
+          </dl>
+        </section>
+      ))}
+
+      <h2 className="heading-m">{t("section.documents")}</h2>
+      <dl className="summary-list">
+        {DOCS.map((slot) => (
+          <SummaryRow key={slot} label={t(slot.replace(":", "."))} value={fileList(slot)} changeHref={change("documents")} />
+        ))}
+      </dl>
+
+      <h2 className="heading-m">{t("section.contact")}</h2>
+      <dl className="summary-list">
+        <SummaryRow label={t("contact.name")} value={c.name ?? ""} changeHref={change("contact")} />
+        <SummaryRow label={t("contact.title")} value={c.title ?? ""} changeHref={change("contact")} />
+        <SummaryRow label={t("contact.email")} value={c.email ?? ""} changeHref={change("contact")} />
+        <SummaryRow label={t("contact.phone")} value={c.phone ?? ""} changeHref={change("contact")} />
+      </dl>
+
+      <h2 className="heading-m">{t("section.declaration")}</h2>
+      <dl className="summary-list">
+        <SummaryRow
+          label={t("declaration.accept")}
+          value={answers.declaration?.accepted ? `${t("common.yes")} – ${answers.declaration.name ?? ""}` : ""}
+          changeHref={change("declaration")}
+        />
+      </dl>
+    </>
+  );
+}

@@ -1,0 +1,203 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ApplicationStatusTag } from "~/components/application-ui.tsx";
+import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
+import { requireMemberApplication } from "~/lib/application-guards.server.ts";
+import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
+import { canTransition } from "~/lib/workflow.ts";
+import {
+  canEditSection,
+  criteriaItems,
+  getCriteria,
+  listApplicationEmails,
+  listAttachments,
+  listTimeline,
+  listVersions,
+  openChangeRequest,
+  SECTIONS,
+  sectionStates,
+} from "~/models/application.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, app } = await requireMemberApplication(request, params.id);
+  const { t, locale } = await getTranslator(request);
+  const [groups, files, timeline, versions, emails, changes] = await Promise.all([
+    getCriteria(app.criteria_set_id),
+    listAttachments(app.id),
+    listTimeline(app.id),
+    listVersions(app.id),
+    listApplicationEmails(app.id, "enterprise"),
+    openChangeRequest(app.id),
+  ]);
+  const items = criteriaItems(groups);
+  const states = sectionStates(app, groups, files);
+  const editable = app.status === "draft" || app.status === "changes_requested";
+  const label = (target: string) => {
+    if (target.startsWith("criterion:")) {
+      const item = items.find((i) => `criterion:${i.key}` === target);
+      return item ? (locale === "vi" ? item.text_vi : item.text_en) : target;
+    }
+    return t(`app.changes.target.${target}`);
+  };
+  return {
+    title: app.platform_name || t("app.title"),
+    app: {
+      id: app.id,
+      status: app.status,
+      reference: app.reference,
+      platformName: app.platform_name,
+      updatedAt: app.updated_at,
+      dueAt: app.due_at,
+    },
+    tasks: editable
+      ? SECTIONS.map((s) => ({ section: s, state: canEditSection(app, s) ? states[s] : ("locked" as const), editable: canEditSection(app, s) }))
+      : [],
+    changes: changes
+      ? { replyBy: changes.reply_by, message: changes.message, items: changes.items.map((i) => ({ target: i.target, label: label(i.target), note: i.note })) }
+      : null,
+    timeline,
+    versions,
+    emails,
+    canWithdraw: canTransition("withdraw", app.status, user.role),
+    editable,
+  };
+}
+
+const SECTION_PATHS = { platform: "platform", criteria: "criteria", documents: "documents", contact: "contact", declaration: "declaration" };
+
+export default function ApplicationOverview() {
+  const t = useT();
+  const locale = useLocale();
+  const { app, tasks, changes, timeline, versions, emails, canWithdraw, editable } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p className="body">
+        <Link to="/applications">{t("common.back")}</Link>
+      </p>
+      <PageTitle caption={app.reference ? `${t("app.reference")}: ${app.reference}` : t("app.title")}>
+        {app.platformName || t("apps.untitled")}
+      </PageTitle>
+      <div className="panel">
+        <p className="body">
+          <ApplicationStatusTag status={app.status} />
+        </p>
+        <p className="body">{t(`app.statusText.${app.status}`)}</p>
+        {app.dueAt && !["draft", "recognised", "rejected", "withdrawn", "revoked"].includes(app.status) ? (
+          <p className="body">{t("app.due", { date: formatDate(app.dueAt, locale) })}</p>
+        ) : null}
+      </div>
+
+      {changes ? (
+        <section aria-labelledby="changes-title" className="inset">
+          <h2 className="heading-m" id="changes-title">
+            {t("app.changes.title")}
+          </h2>
+          <p className="body">
+            <strong>{t("app.changes.replyBy", { date: formatIsoDate(changes.replyBy, locale) })}</strong>
+          </p>
+          {changes.message ? <p className="body">{changes.message}</p> : null}
+          <ul>
+            {changes.items.map((i) => (
+              <li key={i.target}>
+                <strong>{i.label}</strong>: {i.note}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {editable ? (
+        <>
+          <h2 className="heading-m">{t("app.taskList")}</h2>
+          <p className="body">{t("app.taskListLead")}</p>
+          <p className="hint">{t("app.lastSaved", { time: formatDateTime(app.updatedAt, locale) })}</p>
+          <ol className="task-list">
+            {tasks.map((task) => (
+              <li className="task-list__item" key={task.section}>
+                {task.editable ? (
+                  <Link to={`/applications/${app.id}/${SECTION_PATHS[task.section]}`} aria-describedby={`status-${task.section}`}>
+                    {t(`section.${task.section}`)}
+                  </Link>
+                ) : (
+                  <span>{t(`section.${task.section}`)}</span>
+                )}
+                <span id={`status-${task.section}`}>
+                  <StatusTag
+                    status={task.state === "completed" ? "active" : task.state === "in_progress" ? "invited" : "deactivated"}
+                    label={t(`section.state.${task.state}`)}
+                  />
+                </span>
+              </li>
+            ))}
+          </ol>
+          <Link to={`/applications/${app.id}/check`} className="button button--primary">
+            {app.status === "changes_requested" ? t("app.checkAndResubmit") : t("app.checkAndSubmit")}
+          </Link>
+        </>
+      ) : null}
+
+      {versions.length > 0 ? (
+        <>
+          <h2 className="heading-m">{t("app.versions")}</h2>
+          <ul>
+            {versions.map((v) => (
+              <li key={v.version}>
+                <Link to={`/applications/${app.id}/versions/${v.version}`}>
+                  {t("app.versionSubmitted", { n: v.version, date: formatDateTime(v.submitted_at, locale) })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h2 className="heading-m">{t("app.timeline")}</h2>
+      <ol className="timeline">
+        {timeline
+          .filter((e) => e.from_state !== null || e.action === "application.created")
+          .map((e) => (
+            <li className="timeline__item" key={e.id}>
+              <strong>{t(`timeline.${e.action}`)}</strong>
+              <span className="timeline__date">
+                <time dateTime={new Date(e.created_at).toISOString()}>{formatDateTime(e.created_at, locale)}</time>
+              </span>
+              {e.reason ? <p className="body">{e.reason}</p> : null}
+            </li>
+          ))}
+      </ol>
+
+      <h2 className="heading-m">{t("app.emails")}</h2>
+      {emails.length === 0 ? (
+        <p className="body">{t("app.emails.none")}</p>
+      ) : (
+        <Table caption={t("app.emails")} head={[t("mailbox.col.created"), t("mailbox.col.to"), t("mailbox.col.subject"), t("mailbox.col.status")]}>
+          {emails.map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.created_at, locale)}</td>
+              <td>{e.to_address}</td>
+              <td>{e.subject}</td>
+              <td>
+                <StatusTag status={e.status} label={t(`app.email.status.${e.status}`)} />
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+
+      {canWithdraw ? (
+        <p className="body">
+          <Link to={`/applications/${app.id}/withdraw`} className="button button--warning">
+            {t("app.withdraw")}
+          </Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

@@ -1,0 +1,140 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ApplicationAnswers } from "~/components/application-answers.tsx";
+import { Button } from "~/components/form.tsx";
+import { PageTitle } from "~/components/ui.tsx";
+import { requireMemberApplication } from "~/lib/application-guards.server.ts";
+import type { Application } from "~/lib/db-types.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import type { Translate } from "~/lib/i18n.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useT } from "~/lib/use-t.ts";
+import {
+  canEditCriterion,
+  canEditSection,
+  ConflictError,
+  criteriaItems,
+  findSimilarApplications,
+  getCriteria,
+  IncompleteError,
+  listAttachments,
+  missingForSubmission,
+  submitApplication,
+  type CriteriaGroup,
+  type MissingItem,
+} from "~/models/application.server.ts";
+import { getMembership } from "~/models/enterprise.server.ts";
+import { notifySubmitted } from "~/models/notifications.server.ts";
+import { getProvince, listCategories } from "~/models/reference.server.ts";
+
+function describeMissing(t: Translate, locale: string, groups: CriteriaGroup[], appId: string, m: MissingItem) {
+  const item = criteriaItems(groups).find((i) => i.key === m.target);
+  const itemText = item ? (locale === "vi" ? item.text_vi : item.text_en) : m.target;
+  const base = `/applications/${appId}`;
+  switch (m.section) {
+    case "platform":
+      return { text: t("missing.platform", { field: t(`platform.${m.target}`) }), href: `${base}/platform#${m.target}` };
+    case "criteria":
+      return { text: t(m.key === "criteria.evidence" ? "missing.criteria.evidence" : "missing.criteria.answer", { item: itemText }), href: `${base}/criteria/${m.target}` };
+    case "documents":
+      return { text: t("missing.documents", { doc: t(m.target.replace(":", ".")) }), href: `${base}/documents` };
+    case "contact":
+      return { text: t("missing.contact", { field: t(`contact.${m.target}`) }), href: `${base}/contact#${m.target}` };
+    case "declaration":
+      return { text: t("missing.declaration"), href: `${base}/declaration` };
+  }
+}
+
+async function checkData(request: Request, app: Application) {
+  const { t, locale } = await getTranslator(request);
+  const [groups, files, categories, similar, membership] = await Promise.all([
+    getCriteria(app.criteria_set_id),
+    listAttachments(app.id),
+    listCategories(),
+    findSimilarApplications(app),
+    getMembership(app.created_by),
+  ]);
+  const provinceCode = app.province_code ?? membership?.enterprise.province_code ?? "";
+  const province = await getProvince(provinceCode);
+  const missing = missingForSubmission(app, groups, files).map((m) => describeMissing(t, locale, groups, app.id, m));
+  return { t, groups, files, categories, similar, province: province?.name_vi ?? "", missing };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { app } = await requireMemberApplication(request, params.id);
+  if (app.status !== "draft" && app.status !== "changes_requested") throw redirect(`/applications/${app.id}`);
+  const { t, groups, files, categories, similar, province, missing } = await checkData(request, app);
+  return {
+    title: t("check.title"),
+    app: { id: app.id, status: app.status, answers: app.answers, reopened: app.reopened },
+    groups,
+    files,
+    categories,
+    similar,
+    province,
+    missing,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, app } = await requireMemberApplication(request, params.id);
+  const { locale } = await getTranslator(request);
+  const done = redirect(`/applications/${app.id}/submitted`);
+  if (app.status !== "draft" && app.status !== "changes_requested") return done;
+  try {
+    await submitApplication(user, app.id, { requestId: context.requestId, locale, notify: notifySubmitted });
+  } catch (e) {
+    if (e instanceof IncompleteError) return data({ incomplete: true }, { status: 400 });
+    // A double-click or replayed post finds the application already submitted: show the same confirmation.
+    if (e instanceof ConflictError && e.current.status !== "draft" && e.current.status !== "changes_requested") return done;
+    throw e;
+  }
+  return done;
+}
+
+export default function CheckAnswers() {
+  const t = useT();
+  const { app, groups, files, categories, similar, province, missing } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const editable = (section: string, target?: string) =>
+    section === "criteria" && target ? canEditCriterion(app, target) : canEditSection(app, section as "platform");
+  const resubmission = app.status === "changes_requested";
+  return (
+    <>
+      <p className="body">
+        <Link to={`/applications/${app.id}`}>{t("common.backToTaskList")}</Link>
+      </p>
+      {missing.length > 0 ? (
+        <div className="error-summary" role={actionData ? "alert" : undefined} aria-labelledby="missing-title" tabIndex={-1}>
+          <h2 className="error-summary__title" id="missing-title">
+            {t("check.missingTitle")}
+          </h2>
+          <p className="body">{t("check.missingLead")}</p>
+          <ul className="error-summary__list">
+            {missing.map((m) => (
+              <li key={m.text}>
+                <a href={m.href}>{m.text}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <PageTitle caption={t("app.title")}>{t("check.title")}</PageTitle>
+      <p className="body">{t("check.lead", { province })}</p>
+      {similar.length > 0 ? (
+        <p className="warning-text" role="note">
+          {t("check.duplicate", { list: similar.map((s) => `${s.platform_name} (${s.reference ?? "—"})`).join(", ") })}
+        </p>
+      ) : null}
+      <ApplicationAnswers answers={app.answers} groups={groups} files={files} categories={categories} applicationId={app.id} editable={editable} />
+      <Form method="post">
+        <Button>{resubmission ? t("check.resubmit") : t("check.submit")}</Button>
+      </Form>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

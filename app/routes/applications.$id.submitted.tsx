@@ -1,0 +1,56 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireMemberApplication } from "~/lib/application-guards.server.ts";
+import { formatDate } from "~/lib/format.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
+import { getProvince } from "~/models/reference.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, app } = await requireMemberApplication(request, params.id);
+  if (!app.reference) throw redirect(`/applications/${app.id}`);
+  const { t } = await getTranslator(request);
+  const province = await getProvince(app.province_code ?? "");
+  return {
+    title: t("submitted.title"),
+    id: app.id,
+    reference: app.reference,
+    dueAt: app.due_at,
+    province: province?.name_vi ?? "",
+    email: app.answers.contact?.email ?? user.email,
+  };
+}
+
+export default function Submitted() {
+  const t = useT();
+  const locale = useLocale();
+  const { id, reference, dueAt, province, email } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="panel panel--confirmation">
+        <h1 className="heading-l">{t("submitted.title")}</h1>
+        <p className="body">{t("submitted.reference")}</p>
+        <p className="reference" data-testid="reference">
+          {reference}
+        </p>
+      </div>
+      <h2 className="heading-m">{t("submitted.next")}</h2>
+      <p className="body">
+        {t("submitted.nextBody", {
+          agency: `${t("app.agencyProvince")} ${province}`,
+          date: dueAt ? formatDate(dueAt, locale) : "",
+          email,
+        })}
+      </p>
+      <p className="body">
+        <Link to={`/applications/${id}`}>{t("submitted.track")}</Link>
+      </p>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";
