@@ -1,0 +1,338 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Button, ErrorSummary, Select, TextInput, type FormState } from "~/components/form.tsx";
+import { PageTitle } from "~/components/ui.tsx";
+import { requireRole } from "~/lib/auth.server.ts";
+import { setFlash } from "~/lib/flash.server.ts";
+import { invalid, readForm, textField, validate } from "~/lib/forms.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import type { Translate } from "~/lib/i18n.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useT } from "~/lib/use-t.ts";
+import { formatPhone, normaliseTaxCode, phoneToE164, taxCodeProblem } from "~/lib/vn-formats.ts";
+import { AlreadyMemberError, createEnterprise, getMembership, TaxCodeTakenError, updateEnterprise } from "~/models/enterprise.server.ts";
+import { listProvinces } from "~/models/reference.server.ts";
+
+/** A required single-line text whose "required" message is written out in full (labels must not be lower-cased). */
+const requiredText = (t: Translate, label: string, requiredMessage: string, max: number) =>
+  textField(t, label, { max, singleLine: true, required: false }).pipe(z.string().min(1, requiredMessage));
+
+const taxCodeField = (t: Translate) =>
+  z
+    .string({ error: t("enterprise.error.taxCodeRequired") })
+    // Dashes pasted from documents are often en or em dashes; spaces and dots are removed by normaliseTaxCode.
+    .transform((v) => v.trim().replace(/[\u2010-\u2015\u2212]/g, "-"))
+    .pipe(
+      z
+        .string()
+        .min(1, t("enterprise.error.taxCodeRequired"))
+        .transform((v, ctx) => {
+          const problem = v.length > 40 ? "format" : taxCodeProblem(v);
+          if (problem) {
+            ctx.addIssue({
+              code: "custom",
+              message: problem === "format" ? t("enterprise.error.taxCodeFormat") : t("enterprise.error.taxCodeChecksum"),
+            });
+            return z.NEVER;
+          }
+          return normaliseTaxCode(v);
+        }),
+    );
+
+const phoneField = (t: Translate) =>
+  z
+    .string({ error: t("enterprise.error.phoneRequired") })
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, t("enterprise.error.phoneRequired"))
+        .transform((v, ctx) => {
+          const e164 = v.length <= 40 ? phoneToE164(v) : null;
+          if (!e164) {
+            ctx.addIssue({ code: "custom", message: t("enterprise.error.phoneInvalid") });
+            return z.NEVER;
+          }
+          return e164;
+        }),
+    );
+
+function isWebsite(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname.includes(".") && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** An optional text: a field missing from the post counts as left empty. */
+const optionalText = (t: Translate, label: string, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v ?? "")
+    .pipe(textField(t, label, { max, singleLine: true, required: false }));
+
+const websiteField = (t: Translate) =>
+  optionalText(t, t("enterprise.short.website"), 500)
+    .refine((v) => v === "" || isWebsite(v), t("enterprise.error.websiteInvalid"))
+    .transform((v) => v || null);
+
+/** In page order, so the error summary lists problems in the order the fields appear. */
+const profileFields = (t: Translate, provinceCodes: string[]) => ({
+  legalName: requiredText(t, t("enterprise.short.legalName"), t("enterprise.error.legalNameRequired"), 300),
+  englishName: optionalText(t, t("enterprise.short.englishName"), 300).transform((v) => v || null),
+  address: requiredText(t, t("enterprise.short.address"), t("enterprise.error.addressRequired"), 500),
+  provinceCode: z
+    .string({ error: t("enterprise.error.provinceRequired") })
+    .refine((v) => provinceCodes.includes(v), t("enterprise.error.provinceRequired")),
+  representativeName: requiredText(t, t("enterprise.short.representativeName"), t("enterprise.error.representativeNameRequired"), 200),
+  representativeTitle: requiredText(t, t("enterprise.short.representativeTitle"), t("enterprise.error.representativeTitleRequired"), 200),
+  phone: phoneField(t),
+  website: websiteField(t),
+});
+
+/** The details owners may change; the tax code is fixed once the profile exists. */
+const profileSchema = (t: Translate, provinceCodes: string[]) => z.object(profileFields(t, provinceCodes));
+
+const createSchema = (t: Translate, provinceCodes: string[]) => {
+  const { legalName, englishName, ...rest } = profileFields(t, provinceCodes);
+  return z.object({ legalName, englishName, taxCode: taxCodeField(t), ...rest });
+};
+
+async function sortedProvinces() {
+  const provinces = await listProvinces();
+  return provinces
+    .map((p) => ({ code: p.code, name: p.name_vi, sortKey: p.short_name_vi }))
+    .sort((a, b) => a.sortKey.localeCompare(b.sortKey, "vi"));
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "enterprise");
+  const { t } = await getTranslator(request);
+  const [membership, provinces] = await Promise.all([getMembership(user.id), sortedProvinces()]);
+  const e = membership?.enterprise;
+  const editing = membership?.role === "owner" && new URL(request.url).searchParams.has("edit");
+  return {
+    title: t("enterprise.title"),
+    provinces: provinces.map(({ code, name }) => ({ code, name })),
+    editing,
+    membership: e
+      ? {
+          role: membership.role,
+          enterprise: {
+            taxCode: e.tax_code,
+            legalName: e.legal_name,
+            englishName: e.english_name ?? "",
+            provinceCode: e.province_code,
+            provinceName: provinces.find((p) => p.code === e.province_code)?.name ?? e.province_code,
+            address: e.address,
+            representativeName: e.representative_name,
+            representativeTitle: e.representative_title,
+            phone: formatPhone(e.phone),
+            website: e.website ?? "",
+          },
+        }
+      : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, "enterprise");
+  const { t } = await getTranslator(request);
+  const values = await readForm(request);
+  const [membership, provinces] = await Promise.all([getMembership(user.id), listProvinces()]);
+  const provinceCodes = provinces.map((p) => p.code);
+
+  if (values.intent === "update") {
+    if (!membership) return redirect("/enterprise");
+    if (membership.role !== "owner") throw new Response("Forbidden", { status: 403 });
+    const result = validate(profileSchema(t, provinceCodes), values);
+    if (!result.ok) return invalid(result.errors, values);
+    await updateEnterprise(user, membership.enterprise.id, result.data, context.requestId);
+    return redirect("/enterprise", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.enterpriseUpdated" }) } });
+  }
+
+  // A second tab still showing the creation form must not overwrite the profile that now exists.
+  if (membership) return redirect("/enterprise");
+  const result = validate(createSchema(t, provinceCodes), values);
+  if (!result.ok) return invalid(result.errors, values);
+  try {
+    await createEnterprise(user, result.data, context.requestId);
+  } catch (e) {
+    if (e instanceof TaxCodeTakenError) return invalid({ taxCode: t("enterprise.error.taxCodeTaken") }, values);
+    if (e instanceof AlreadyMemberError) return redirect("/enterprise");
+    throw e;
+  }
+  return redirect("/applications", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.enterpriseCreated" }) } });
+}
+
+type Provinces = { code: string; name: string }[];
+
+function ProfileFields({ state, provinces, taxCode }: { state?: FormState; provinces: Provinces; taxCode: string | null }) {
+  const t = useT();
+  return (
+    <>
+      <fieldset className="fieldset">
+        <legend>{t("enterprise.group.identity")}</legend>
+        <TextInput name="legalName" label={t("enterprise.field.legalName")} hint={t("enterprise.field.legalName.hint")} autoComplete="organization" required state={state} />
+        <TextInput name="englishName" label={t("enterprise.field.englishName")} hint={t("enterprise.field.englishName.hint")} state={state} />
+        {taxCode === null ? (
+          <TextInput
+            name="taxCode"
+            label={t("enterprise.field.taxCode")}
+            hint={t("enterprise.field.taxCode.hint")}
+            width="half"
+            inputMode="numeric"
+            spellCheck={false}
+            required
+            state={state}
+          />
+        ) : (
+          <div className="form-group">
+            <p className="label">{t("enterprise.field.taxCode")}</p>
+            <p className="body">{taxCode}</p>
+            <p className="hint">{t("enterprise.taxCode.fixed")}</p>
+          </div>
+        )}
+      </fieldset>
+      <fieldset className="fieldset">
+        <legend>{t("enterprise.group.headOffice")}</legend>
+        <TextInput name="address" label={t("enterprise.field.address")} hint={t("enterprise.field.address.hint")} autoComplete="street-address" required state={state} />
+        <Select
+          name="provinceCode"
+          label={t("enterprise.field.province")}
+          hint={t("enterprise.field.province.hint")}
+          placeholder={t("field.choose")}
+          options={provinces.map((p) => ({ value: p.code, label: p.name }))}
+          state={state}
+        />
+      </fieldset>
+      <fieldset className="fieldset">
+        <legend>{t("enterprise.group.representative")}</legend>
+        <TextInput name="representativeName" label={t("enterprise.field.representativeName")} required state={state} />
+        <TextInput
+          name="representativeTitle"
+          label={t("enterprise.field.representativeTitle")}
+          hint={t("enterprise.field.representativeTitle.hint")}
+          width="half"
+          required
+          state={state}
+        />
+      </fieldset>
+      <fieldset className="fieldset">
+        <legend>{t("enterprise.group.contact")}</legend>
+        <TextInput
+          name="phone"
+          type="tel"
+          label={t("enterprise.field.phone")}
+          hint={t("enterprise.field.phone.hint")}
+          autoComplete="tel"
+          width="half"
+          required
+          state={state}
+        />
+        <TextInput
+          name="website"
+          type="url"
+          label={t("enterprise.field.website")}
+          hint={t("enterprise.field.website.hint")}
+          autoComplete="url"
+          spellCheck={false}
+          state={state}
+        />
+      </fieldset>
+    </>
+  );
+}
+
+export default function EnterpriseProfile() {
+  const t = useT();
+  const { membership, provinces, editing } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+
+  if (!membership) {
+    return (
+      <>
+        <ErrorSummary errors={failure?.errors} />
+        <PageTitle>{t("enterprise.title")}</PageTitle>
+        <p className="body">{t("enterprise.create.lead")}</p>
+        <p className="body">{t("enterprise.create.colleague")}</p>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="create" />
+          <ProfileFields state={failure} provinces={provinces} taxCode={null} />
+          <Button>{t("enterprise.create.submit")}</Button>
+        </Form>
+      </>
+    );
+  }
+
+  const e = membership.enterprise;
+  const isOwner = membership.role === "owner";
+  if (isOwner && (editing || failure)) {
+    const state: FormState = { errors: failure?.errors, values: failure?.values ?? e };
+    return (
+      <>
+        <ErrorSummary errors={failure?.errors} />
+        <PageTitle caption={e.legalName}>{t("enterprise.edit.heading")}</PageTitle>
+        <Form method="post" action="/enterprise?index" noValidate>
+          <input type="hidden" name="intent" value="update" />
+          <ProfileFields state={state} provinces={provinces} taxCode={e.taxCode} />
+          <Button>{t("enterprise.edit.submit")}</Button>
+        </Form>
+        <p className="body">
+          <Link to="/enterprise">{t("enterprise.edit.cancel")}</Link>
+        </p>
+      </>
+    );
+  }
+
+  const rows: [string, string][] = [
+    [t("enterprise.field.legalName"), e.legalName],
+    [t("enterprise.short.englishName"), e.englishName || t("enterprise.notGiven")],
+    [t("enterprise.field.taxCode"), e.taxCode],
+    [t("enterprise.field.address"), `${e.address}, ${e.provinceName}`],
+    [t("enterprise.group.representative"), `${e.representativeName} – ${e.representativeTitle}`],
+    [t("enterprise.field.phone"), e.phone],
+    [t("enterprise.short.website"), e.website || t("enterprise.notGiven")],
+  ];
+  return (
+    <>
+      <PageTitle caption={t("enterprise.title")}>{e.legalName}</PageTitle>
+      <p className="body">{t("enterprise.yourRole", { role: t(`enterprise.role.${membership.role}`) })}</p>
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="table__caption">{t("enterprise.summary.caption")}</caption>
+          <tbody>
+            {rows.map(([label, value]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td>{value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {isOwner ? (
+        <p className="body">
+          <Link to="/enterprise?edit" className="button button--secondary">
+            {t("enterprise.summary.edit")}
+          </Link>
+        </p>
+      ) : (
+        <p className="body">{t("enterprise.edit.ownersOnly")}</p>
+      )}
+      <p className="body">
+        <Link to="/enterprise/members">{isOwner ? t("enterprise.membersLink") : t("enterprise.membersLinkReadOnly")}</Link>
+      </p>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";
