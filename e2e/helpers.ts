@@ -18,7 +18,7 @@ export const DEMO = {
 } as const;
 export type DemoRole = keyof typeof DEMO;
 
-/** Texts from app/lib/messages.server.ts used by several specs. */
+/** Texts from app/lib/messages/foundation.ts (Vietnamese, the default language) used by several specs. */
 export const VI = {
   siteName: "Nền tảng số quốc gia",
   errorSummaryTitle: "Có lỗi cần sửa",
@@ -122,6 +122,26 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
     nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`.slice(0, 300)),
   }));
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * Waits until the Remix app has started hydrating the page (its router exists and React listens for events),
+ * so that a following click is handled by the client-side code and not by the browser's plain navigation.
+ * Only for pages with JavaScript enabled.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } };
+    const main = document.querySelector("main");
+    return Boolean(w.__remixRouter?.state?.initialized) && main !== null && Object.keys(main).some((k) => k.startsWith("__reactFiber$"));
+  });
+}
+
+/** Navigates and waits for hydration (pages with JavaScript enabled). */
+export async function gotoHydrated(page: Page, path: string) {
+  const response = await page.goto(path);
+  await waitForHydration(page);
+  return response;
 }
 
 /** Fills and submits the sign-in form (Vietnamese or English UI) without checking the outcome. */

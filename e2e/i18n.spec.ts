@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { VI } from "./helpers.ts";
+import { VI, gotoHydrated } from "./helpers.ts";
 
 const EN_SITE = "National digital platforms";
 
@@ -16,7 +16,7 @@ async function switchTo(page: Page, lang: "vi" | "en") {
 }
 
 test("the home page is Vietnamese by default, and the English switch is remembered until switched back", async ({ page, context }) => {
-  await page.goto("/");
+  await gotoHydrated(page, "/");
   await expectLanguage(page, "vi");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Đăng ký nền tảng số quốc gia");
   await expect(page).toHaveTitle(`Đăng ký nền tảng số quốc gia – ${VI.siteName}`);

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { createHash, randomInt } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
+import { createTestDb, type TestDb } from "./helpers/db.ts";
 import type { Application, User } from "~/lib/db-types.ts";
 import { createUserDirect } from "~/models/account.server.ts";
 import { createDraft, MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
 import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
-import { createTestDb, type TestDb } from "./helpers/db.ts";
 import * as sample from "./fixtures/upload-samples.ts";
 
 const PASSWORD = "correct horse battery";
@@ -56,7 +56,7 @@ async function postMultipart(c: Client, path: string, parts: Part[]) {
   const form = new FormData();
   for (const p of parts) {
     if (typeof p.value === "string") form.append(p.name, p.value);
-    else form.append(p.name, new Blob([p.value.content], { type: p.value.type ?? "application/octet-stream" }), p.value.fileName);
+    else form.append(p.name, new Blob([new Uint8Array(p.value.content)], { type: p.value.type ?? "application/octet-stream" }), p.value.fileName);
   }
   const res = await fetch(server.url + path, {
     method: "POST",
@@ -147,7 +147,7 @@ describe("uploading evidence to a criterion", () => {
     const page = await c.get(`/applications/${app.id}/criteria/${CRITERION}`);
     const html = await page.text();
     assert.equal(page.status, 200);
-    assert.match(html, /enctype="multipart\/form-data"/);
+    assert.match(html, /enctype="multipart\/form-data"/i);
     assert.match(html, /<input[^>]*type="file"[^>]*id="evidence"[^>]*name="evidence"/);
     assert.match(html, /Giấy chứng nhận ĐKDN\.pdf/);
     assert.match(html, new RegExp(`href="/applications/${app.id}/files/${row!.id}"`));
@@ -263,7 +263,7 @@ describe("refused uploads store nothing and say why next to the field", () => {
 
   test("a file over 10 MB", async () => {
     const { c, app } = await enterpriseWithDraft();
-    const big = Buffer.concat([sample.pdf(), Buffer.alloc(MAX_FILE_BYTES)]);
+    const big = Buffer.concat([sample.pdf(), Buffer.alloc(MAX_FILE_BYTES + 2 * 1024 * 1024)]);
     const res = await postMultipart(c, `/applications/${app.id}/documents`, [
       file("doc-technical_description", big, "thuyet-minh.pdf"),
       { name: "intent", value: "continue" },

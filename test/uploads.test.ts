@@ -7,6 +7,7 @@ import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES } from "~/models/application.
 import * as sample from "./fixtures/upload-samples.ts";
 
 const t = translator("en");
+const blob = (...parts: Buffer[]) => new Blob(parts.map((p) => new Uint8Array(p)));
 
 describe("content sniffing: the extension and the content must agree", () => {
   const good: [string, () => Buffer, string][] = [
@@ -164,9 +165,9 @@ describe("parseUpload", () => {
   test("text fields, several files, empty file inputs and unknown file fields", async () => {
     const form = new FormData();
     form.append("explanation", "Nền tảng đáp ứng");
-    form.append("evidence", new Blob([sample.pdf()]), "../../a.pdf");
-    form.append("evidence", new Blob([sample.png()]), "b\u0007.png");
-    form.append("stranger", new Blob([sample.pdf()]), "c.pdf");
+    form.append("evidence", blob(sample.pdf()), "../../a.pdf");
+    form.append("evidence", blob(sample.png()), "b\u0007.png");
+    form.append("stranger", blob(sample.pdf()), "c.pdf");
     form.append("intent", "continue");
     const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence", "other"], usage });
     assert.equal(r.status, 200);
@@ -197,8 +198,8 @@ describe("parseUpload", () => {
 
   test("a refused file is reported against its field with its name", async () => {
     const form = new FormData();
-    form.append("evidence", new Blob([sample.exe()]), "setup.pdf");
-    form.append("evidence", new Blob([sample.pdf()]), "ok.pdf");
+    form.append("evidence", blob(sample.exe()), "setup.pdf");
+    form.append("evidence", blob(sample.pdf()), "ok.pdf");
     const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage });
     assert.equal(r.status, 400);
     assert.equal(r.files.length, 1);
@@ -209,7 +210,7 @@ describe("parseUpload", () => {
   test("a file over 10 MB stops the parse: 413, a field error, the text before it kept", async () => {
     const form = new FormData();
     form.append("explanation", "typed text");
-    form.append("evidence", new Blob([sample.pdf(), Buffer.alloc(MAX_FILE_BYTES)]), "lon.pdf");
+    form.append("evidence", blob(sample.pdf(), Buffer.alloc(MAX_FILE_BYTES)), "lon.pdf");
     form.append("after", "never read");
     const r = await parseUpload(await multipartWithLength(form), { t, fileFields: ["evidence"], usage });
     assert.equal(r.status, 413);
@@ -223,7 +224,7 @@ describe("parseUpload", () => {
 
   test("the parse stops as soon as a file passes the limit, before the body ends", async () => {
     const head = new FormData();
-    head.append("evidence", new Blob([sample.pdf()]), "lon.pdf");
+    head.append("evidence", blob(sample.pdf()), "lon.pdf");
     const probe = new Request("http://localhost/", { method: "POST", body: head });
     const contentType = probe.headers.get("Content-Type")!;
     const text = Buffer.from(await probe.arrayBuffer()).toString("latin1");
@@ -260,7 +261,7 @@ describe("parseUpload", () => {
 
   test("more files than the application may still hold", async () => {
     const form = new FormData();
-    for (let i = 0; i < 3; i++) form.append("evidence", new Blob([sample.pdf()]), `f${i}.pdf`);
+    for (let i = 0; i < 3; i++) form.append("evidence", blob(sample.pdf()), `f${i}.pdf`);
     const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage: { files: 28, bytes: 0 } });
     assert.equal(r.status, 413);
     assert.equal(r.problems[0]?.code, "quotaFiles");
@@ -269,7 +270,7 @@ describe("parseUpload", () => {
 
   test("more bytes than the application may still hold: refused from Content-Length before parsing", async () => {
     const form = new FormData();
-    form.append("evidence", new Blob([sample.pdf(), Buffer.alloc(2 * 1024 * 1024)]), "f.pdf");
+    form.append("evidence", blob(sample.pdf(), Buffer.alloc(2 * 1024 * 1024)), "f.pdf");
     const req = await multipartWithLength(form);
     const r = await parseUpload(req, { t, fileFields: ["evidence"], usage: { files: 1, bytes: MAX_BYTES_PER_APPLICATION - 1024 * 1024 } });
     assert.equal(r.status, 413);
@@ -279,7 +280,7 @@ describe("parseUpload", () => {
 
   test("more bytes than the application may still hold, without a Content-Length", async () => {
     const form = new FormData();
-    form.append("evidence", new Blob([sample.pdf(), Buffer.alloc(2 * 1024 * 1024)]), "f.pdf");
+    form.append("evidence", blob(sample.pdf(), Buffer.alloc(2 * 1024 * 1024)), "f.pdf");
     const r = await parseUpload(multipartRequest(form), {
       t,
       fileFields: ["evidence"],

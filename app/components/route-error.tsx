@@ -10,7 +10,11 @@ export function RouteErrorBoundary() {
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const bilingual = !root;
-  let title = bilingual ? "Đã có lỗi xảy ra / Sorry, something went wrong" : t("error.title");
+  let title = bilingual
+    ? status === 404
+      ? "Không tìm thấy trang / Page not found"
+      : "Đã có lỗi xảy ra / Sorry, something went wrong"
+    : t("error.title");
   let body = bilingual
     ? "Rất tiếc, hệ thống gặp sự cố. Vui lòng thử lại sau. / The service had a problem. Please try again later."
     : t("error.body");
@@ -20,7 +24,6 @@ export function RouteErrorBoundary() {
   if (!bilingual && status === 400) [title, body] = [t("error.title"), t("error.body")];
   return (
     <>
-      <title>{title}</title>
       <h1 className="heading-l">{title}</h1>
       <p className="body">{body}</p>
       {status >= 500 ? (

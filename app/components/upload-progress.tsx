@@ -1,5 +1,5 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useT } from "~/lib/use-t.ts";
 
 /**
@@ -83,17 +83,22 @@ export function UploadForm({ id, children }: { id: string; children: ReactNode }
   const [fraction, setFraction] = useState<number | null | undefined>(undefined);
   const uploading = fraction !== undefined;
 
+  // Reset once the submission has run its course: busy, then idle again (the first render after submit is still idle).
+  const busy = useRef(false);
   useEffect(() => {
-    if (navigation.state === "idle" && uploading) {
+    if (navigation.state !== "idle") busy.current = true;
+    else if (busy.current) {
+      busy.current = false;
       restoreFetch();
       setFraction(undefined);
     }
-  }, [navigation.state, uploading]);
+  }, [navigation.state]);
   useEffect(() => restoreFetch, []);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     const form = event.currentTarget;
     if (!hasFiles(form)) return;
+    busy.current = false;
     setFraction(0);
     armUploadProgress(form.getAttribute("action") ?? window.location.pathname, setFraction);
   }

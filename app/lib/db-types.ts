@@ -280,6 +280,46 @@ export interface ApplicationTable {
   updated_at: Generated<Date>;
   submitted_at: Date | null;
   decided_at: Date | null;
+  search_text: Generated<string>;
+  sector: string | null;
+  sla_remaining_days: number | null;
+  overdue_notified_for: Date | null;
+  due_soon_notified_for: Date | null;
+  province_recommendation: string | null;
+  province_summary: string | null;
+  decision_number: string | null;
+  decision_date: string | null;
+  decision_reasons: ColumnType<string[] | null, string | null, string | null>;
+  decision_note: string | null;
+}
+
+export type Verdict = "met" | "not_met" | "needs_information";
+export type ReviewStage = "province" | "ministry";
+
+export interface CriterionVerdictTable {
+  application_id: string;
+  stage: ReviewStage;
+  criterion_key: string;
+  verdict: Verdict;
+  note: string;
+  version: number;
+  reviewer_id: string;
+  updated_at: Generated<Date>;
+}
+
+export interface InternalNoteTable {
+  id: Generated<number>;
+  application_id: string;
+  author_id: string;
+  body: string;
+  created_at: Generated<Date>;
+}
+
+export interface ReviewMarkTable {
+  application_id: string;
+  user_id: string;
+  version: number;
+  seen_at: Generated<Date>;
 }
 
 export interface ApplicationVersionTable {
@@ -339,6 +379,9 @@ export interface Database {
   reference_counters: ReferenceCounterTable;
   change_requests: ChangeRequestTable;
   change_request_items: ChangeRequestItemTable;
+  criterion_verdicts: CriterionVerdictTable;
+  internal_notes: InternalNoteTable;
+  review_marks: ReviewMarkTable;
   provinces: ProvinceTable;
   old_provinces: OldProvinceTable;
   pillars: PillarTable;

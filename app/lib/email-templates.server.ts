@@ -146,3 +146,31 @@ export function withdrawnNoticeMessage(locale: Locale, p: ApplicationMailFacts):
     link: { href: p.url },
   });
 }
+
+type StepTemplate =
+  | "changes_requested"
+  | "forwarded"
+  | "returned"
+  | "rejected"
+  | "recognised"
+  | "overdue_apology"
+  | "reviewer_assigned"
+  | "reviewer_due_soon"
+  | "ministry_new_application"
+  | "province_returned";
+
+/** The workflow's step emails share one shape: a subject, a body with the facts, and a link. */
+export function stepMessage(
+  template: StepTemplate,
+  locale: Locale,
+  p: ApplicationMailFacts & Record<string, string>,
+): RenderedEmail {
+  const t = translator(locale);
+  return render({
+    template,
+    locale,
+    subject: t(`email.${template}.subject`, p),
+    body: t(`email.${template}.body`, p),
+    link: { href: p.url },
+  });
+}

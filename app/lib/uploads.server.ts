@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { MaxPartSizeExceededError, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { fileTypeFromBuffer } from "file-type";
 import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
 import type { FieldErrors, FormValues } from "./forms.server.ts";
@@ -54,6 +54,7 @@ const FALLBACK_STEM = "tai-lieu";
 export function sanitizeFileName(raw: string): string {
   let name = raw.normalize("NFC");
   name = name.split(/[/\\]/).pop() ?? "";
+  name = name.replace(/[\t\n\r\v\f]/g, " ");
   // Cc control, Cf format (U+202E etc.), Co private use, Cn unassigned, Cs lone surrogates, Zl/Zp separators
   name = name.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, "");
   name = name.replace(/["*:<>?|]/g, "_");
@@ -206,10 +207,8 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: num
       const { done, value } = await reader.read();
       if (done) return true;
       read += value.byteLength;
-      if (read > limit) {
-        await reader.cancel().catch(() => undefined);
-        return false;
-      }
+      // Stop reading (not cancel: that would destroy the socket before the answer goes out).
+      if (read > limit) return false;
     }
   } catch {
     return false;
@@ -221,7 +220,7 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: num
  * the body so the browser sees the answer; true when the caller should also send `Connection: close`.
  */
 export async function discardBody(request: Request): Promise<boolean> {
-  if (!request.body || request.bodyUsed) return false;
+  if (!request.body || request.bodyUsed || request.body.locked) return false;
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > MAX_DRAIN_BYTES) return true;
   return !(await drain(request.body.getReader(), MAX_DRAIN_BYTES));
@@ -234,7 +233,9 @@ export function isMultipart(request: Request): boolean {
 /**
  * Parses a multipart form with Remix's streaming parser. Limits stop the parse as soon as they are crossed:
  * a file over MAX_FILE_BYTES, more files or bytes than the application's remaining quota, a body larger than that
- * quota plus MULTIPART_OVERHEAD_BYTES (refused from Content-Length before anything is read), too many parts.
+ * quota plus MULTIPART_OVERHEAD_BYTES (refused from Content-Length before any part is parsed), too many parts.
+ * Nothing past a limit is kept in memory; the rest of a refused body is read and dropped so the browser gets the
+ * answer (a connection closed mid-upload shows as a network error), up to a cap beyond which the connection closes.
  * A refused request still returns the text fields read so far, so the form can show what was typed.
  */
 export async function parseUpload(request: Request, opts: UploadOptions): Promise<UploadResult> {
@@ -244,6 +245,9 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
   const remainingFiles = Math.max(0, MAX_FILES_PER_APPLICATION - opts.usage.files);
   const bodyLimit = remainingBytes + MULTIPART_OVERHEAD_BYTES;
 
+  // The read the parser may still have in flight when it stops. Draining must wait for it: two reads pending at
+  // once on Remix's Node stream pump can leave the request paused for good.
+  let inFlight: Promise<unknown> = Promise.resolve();
   const values: FormValues = {};
   const received: { field: string; name: string; content: Uint8Array }[] = [];
 
@@ -252,17 +256,20 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
     reader: ReadableStreamDefaultReader<Uint8Array> | null,
     alreadyRead: number,
   ): Promise<UploadResult> => {
+    const problems: FileProblem[] = [{ field: error.field, code: error.code, fileName: error.fileName }];
+    const errors = problemErrors(t, problems);
+    const status = error.code === "unreadable" ? 400 : 413;
+    // What is left is read and dropped, not parsed or kept, so the browser gets the answer instead of a reset.
     const length = Number(request.headers.get("Content-Length") ?? "0");
-    let closeConnection = false;
+    let closeConnection: boolean;
     if (reader) {
-      const left = length > 0 ? length - alreadyRead : MAX_DRAIN_BYTES;
+      await inFlight;
+      const left = length > 0 ? length - alreadyRead : 0;
       closeConnection = left > MAX_DRAIN_BYTES || !(await drain(reader, MAX_DRAIN_BYTES));
     } else {
       closeConnection = await discardBody(request);
     }
-    const problems: FileProblem[] = [{ field: error.field, code: error.code, fileName: error.fileName }];
-    const status = error.code === "unreadable" ? 400 : 413;
-    return { values, files: [], problems, errors: problemErrors(t, problems), status, complete: false, closeConnection };
+    return { values, files: [], problems, errors, status, complete: false, closeConnection };
   };
 
   if (!request.body || !isMultipart(request)) return refuse(new LimitError("unreadable", defaultField), null, 0);
@@ -276,7 +283,9 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
   const limited = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (stopped) return controller.close();
-      const { done, value } = await reader.read();
+      const read = reader.read();
+      inFlight = read.catch(() => undefined);
+      const { done, value } = await read;
       if (done) return controller.close();
       bytesRead += value.byteLength;
       if (bytesRead > bodyLimit) return controller.error(new LimitError("quotaBytes", defaultField));
@@ -295,7 +304,7 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
     for await (const chunk of data) {
       size += chunk.byteLength;
       if (size > limit) {
-        if (isFile) throw new LimitError("tooLarge", opts.fileFields.includes(name) ? name : defaultField, sanitizeFileName(filename));
+        if (isFile) throw new LimitError("tooLarge", opts.fileFields.includes(name) ? name : defaultField, sanitizeFileName(decodeMultipartName(filename)));
         throw new LimitError("unreadable", defaultField);
       }
       if (isFile && fileBytes + size > remainingBytes) throw new LimitError("quotaBytes", name);
@@ -310,7 +319,7 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
     if (!opts.fileFields.includes(name)) return undefined;
     if (received.length + 1 > remainingFiles) throw new LimitError("quotaFiles", name);
     fileBytes += size;
-    received.push({ field: name, name: filename, content: concat(chunks, size) });
+    received.push({ field: name, name: decodeMultipartName(filename), content: concat(chunks, size) });
     return undefined;
   };
 
@@ -320,11 +329,11 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
   } catch (e) {
     stopped = true;
     if (e instanceof LimitError) return refuse(e, reader, bytesRead);
-    if (e instanceof MaxPartSizeExceededError) return refuse(new LimitError("tooLarge", defaultField), reader, bytesRead);
     // Malformed multipart (Remix's parser also trips on ";" or "=" inside a file name).
     return refuse(new LimitError("unreadable", defaultField), reader, bytesRead);
   }
   stopped = true;
+  await inFlight;
   // Anything after the closing boundary (an epilogue) is read so the connection can be reused.
   const closeConnection = !(await drain(reader, MULTIPART_OVERHEAD_BYTES));
 
@@ -336,6 +345,11 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
     else problems.push({ field: r.field, code: checked.code, fileName: checked.fileName });
   }
   return { values, files, problems, errors: problemErrors(t, problems), status: problems.length ? 400 : 200, complete: true, closeConnection };
+}
+
+/** Browsers escape exactly three characters in multipart file names (HTML standard): undo that before cleaning. */
+function decodeMultipartName(name: string): string {
+  return name.replace(/%22/g, '"').replace(/%0[AD]/gi, " ");
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
@@ -350,7 +364,8 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 }
 
 /** Bytes from the database as one Uint8Array view: PGlite gives Uint8Array, pg gives Buffer. */
-export function toBytes(value: Uint8Array | Buffer | ArrayBuffer): Uint8Array {
+export function toBytes(value: Uint8Array | Buffer | ArrayBuffer): Uint8Array<ArrayBuffer> {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  // Neither driver hands out shared memory, so the view is over a plain ArrayBuffer.
+  return new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength);
 }

@@ -12,6 +12,7 @@ import type {
   User,
 } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
+import { ACCENTED, FOLDED } from "~/lib/search-text.ts";
 import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { canTransition, isEditable, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
 import { recordAudit } from "./audit.server.ts";
@@ -270,6 +271,20 @@ export function normaliseUrl(url: string): string {
   return url.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/^www\./, "").replace(/\/+$/, "");
 }
 
+/** Keeps the accent-folded text that queue search matches (reference, enterprise, tax code, platform). */
+export async function refreshSearchText(ex: Executor, where: { applicationId?: string; enterpriseId?: string }) {
+  await ex
+    .updateTable("applications")
+    .from("enterprises")
+    .set({
+      search_text: sql`translate(lower(coalesce(applications.reference, '') || ' ' || enterprises.legal_name || ' ' || enterprises.tax_code || ' ' || applications.platform_name), ${ACCENTED}, ${FOLDED})`,
+    })
+    .whereRef("enterprises.id", "=", "applications.enterprise_id")
+    .$if(Boolean(where.applicationId), (qb) => qb.where("applications.id", "=", where.applicationId!))
+    .$if(Boolean(where.enterpriseId), (qb) => qb.where("applications.enterprise_id", "=", where.enterpriseId!))
+    .execute();
+}
+
 // ---------- drafting ----------
 
 export async function createDraft(user: User, enterpriseId: string, requestId: string): Promise<Application> {
@@ -352,10 +367,12 @@ export async function saveSection<S extends keyof SectionData>(
           answers: JSON.stringify(answers),
           platform_name: platform.name ?? "",
           platform_url: normaliseUrl(platform.publicUrl ?? ""),
+          sector: platform.sector ?? null,
           updated_at: sql`now()`,
         })
         .where("id", "=", app.id)
         .execute();
+      if (section === "platform") await refreshSearchText(trx, { applicationId: app.id });
       await recordAudit(trx, {
         actorUserId: user.id,
         actorRole: user.role,
@@ -727,7 +744,13 @@ export async function submitApplication(
       const days = await settingNumber("sla.province.working_days", 10, trx);
       if (resubmission) {
         await trx.updateTable("change_requests").set({ resolved_at: sql`now()` }).where("application_id", "=", app.id).where("resolved_at", "is", null).execute();
-        return { current_version: version, reopened: JSON.stringify([]), due_at: addWorkingDays(now, days) };
+        // The review clock paused while the enterprise had the application; it resumes with what was left.
+        return {
+          current_version: version,
+          reopened: JSON.stringify([]),
+          due_at: addWorkingDays(now, app.sla_remaining_days ?? days),
+          sla_remaining_days: null,
+        };
       }
       return {
         current_version: version,
@@ -737,7 +760,10 @@ export async function submitApplication(
         due_at: addWorkingDays(now, days),
       };
     },
-    after: (trx, app) => opts.notify(trx, app, { user, locale: opts.locale, resubmission }),
+    after: async (trx, app) => {
+      if (!resubmission) await refreshSearchText(trx, { applicationId: app.id });
+      await opts.notify(trx, app, { user, locale: opts.locale, resubmission });
+    },
   });
 }
 

@@ -4,6 +4,7 @@ import { db } from "~/lib/db.server.ts";
 import { config } from "~/lib/config.server.ts";
 import { enterpriseInviteMessage } from "~/lib/email-templates.server.ts";
 import { hashToken, newToken } from "~/lib/tokens.server.ts";
+import { refreshSearchText } from "./application.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { enqueueEmail } from "./outbox.server.ts";
 import { normaliseEmail } from "./user.server.ts";
@@ -92,6 +93,7 @@ export async function updateEnterprise(user: User, enterpriseId: string, input: 
     .execute(async (trx) => {
       const { tax_code: _taxCode, ...rest } = columns({ ...input, taxCode: "" });
       await trx.updateTable("enterprises").set({ ...rest, updated_at: sql`now()` }).where("id", "=", enterpriseId).execute();
+      await refreshSearchText(trx, { enterpriseId });
       await recordAudit(trx, {
         actorUserId: user.id,
         actorRole: user.role,

@@ -31,7 +31,9 @@ const inviteSchema = (t: Translate, provinceCodes: string[]) =>
         ctx.addIssue({ code: "custom", path: ["provinceCode"], message: t("error.provinceRequired") });
     });
 
-const statusSchema = z.object({
+// A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
+const statusSchema = () =>
+  z.object({
   intent: z.enum(["deactivate", "reactivate"]),
   userId: z.uuid(),
 });
@@ -69,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return redirect("/admin/users", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.userInvited" }) } });
   }
-  const parsed = statusSchema.safeParse(values);
+  const parsed = statusSchema().safeParse(values);
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const { intent, userId } = parsed.data;
   await changeUserStatus(admin, userId, intent === "deactivate" ? "deactivated" : "active", context.requestId);
@@ -156,6 +158,6 @@ export default function AdminUsers() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

@@ -65,6 +65,6 @@ export default function ContactSection() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

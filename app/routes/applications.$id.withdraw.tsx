@@ -14,7 +14,9 @@ import { canTransition } from "~/lib/workflow.ts";
 import { ConflictError, transition } from "~/models/application.server.ts";
 import { notifyWithdrawn } from "~/models/notifications.server.ts";
 
-const withdrawSchema = z.object({ lockVersion: z.coerce.number().int().min(0) });
+// A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
+const withdrawSchema = () =>
+  z.object({ lockVersion: z.coerce.number().int().min(0) });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);
@@ -25,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);
-  const parsed = withdrawSchema.safeParse(await readForm(request));
+  const parsed = withdrawSchema().safeParse(await readForm(request));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   try {
     await transition({
@@ -63,6 +65,6 @@ export default function Withdraw() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

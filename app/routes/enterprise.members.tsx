@@ -23,7 +23,9 @@ const inviteSchema = (t: Translate) =>
     role: z.enum(MEMBER_ROLES, { error: t("enterprise.error.roleRequired") }),
   });
 
-const removeSchema = z.object({
+// A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
+const removeSchema = () =>
+  z.object({
   intent: z.literal("remove"),
   userId: z.uuid(),
 });
@@ -63,7 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   }
 
-  const parsed = removeSchema.safeParse(values);
+  const parsed = removeSchema().safeParse(values);
   if (!parsed.success || parsed.data.userId === user.id) throw new Response("Bad Request", { status: 400 });
   const removed = await removeMember(user, enterpriseId, parsed.data.userId, context.requestId);
   if (!removed) return redirect("/enterprise/members");
@@ -200,6 +202,6 @@ export default function EnterpriseMembers() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

@@ -82,6 +82,6 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   return headers;
 };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

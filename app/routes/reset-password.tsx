@@ -50,6 +50,6 @@ export default function ResetPassword() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

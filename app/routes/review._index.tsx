@@ -26,6 +26,6 @@ export default function ProvinceQueue() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.title);
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

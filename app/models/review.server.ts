@@ -1,0 +1,518 @@
+import { sql, type Transaction } from "kysely";
+import type { Application, ApplicationStatus, Database, ReviewStage, User, Verdict } from "~/lib/db-types.ts";
+import { db } from "~/lib/db.server.ts";
+import { foldVietnamese } from "~/lib/search-text.ts";
+import { addWorkingDays } from "~/lib/working-days.ts";
+import { recordAudit } from "./audit.server.ts";
+import {
+  ConflictError,
+  criteriaItems,
+  getCriteria,
+  NotFoundError,
+  settingNumber,
+  transition,
+  canViewApplication,
+} from "./application.server.ts";
+import {
+  notifyAssigned,
+  notifyChangesRequested,
+  notifyForwarded,
+  notifyRecognised,
+  notifyRejected,
+  notifyReturned,
+} from "./review-notifications.server.ts";
+
+// ---------- queues ----------
+
+export const PROVINCE_VIEWS = {
+  new: ["submitted"],
+  mine: ["in_provincial_review", "submitted", "resubmitted", "returned_to_province"],
+  in_review: ["in_provincial_review"],
+  waiting: ["changes_requested"],
+  resubmitted: ["resubmitted", "returned_to_province"],
+  done: ["forwarded", "in_ministry_review", "recognised", "rejected", "withdrawn", "revoked"],
+} as const satisfies Record<string, readonly ApplicationStatus[]>;
+
+export const MINISTRY_VIEWS = {
+  new: ["forwarded"],
+  mine: ["in_ministry_review", "forwarded"],
+  in_review: ["in_ministry_review"],
+  returned: ["returned_to_province"],
+  done: ["recognised", "rejected", "revoked"],
+} as const satisfies Record<string, readonly ApplicationStatus[]>;
+
+export type ProvinceView = keyof typeof PROVINCE_VIEWS;
+export type MinistryView = keyof typeof MINISTRY_VIEWS;
+
+export interface QueueQuery {
+  scope: { kind: "province"; provinceCode: string } | { kind: "ministry"; provinceCode?: string };
+  statuses: readonly ApplicationStatus[];
+  userId: string;
+  mineOnly?: boolean;
+  sector?: string;
+  overdue?: boolean;
+  assignee?: string | "none";
+  search?: string;
+  after?: string;
+  limit?: number;
+}
+
+export interface QueueRow {
+  id: string;
+  reference: string | null;
+  platform_name: string;
+  enterprise_name: string;
+  tax_code: string;
+  province_code: string | null;
+  status: ApplicationStatus;
+  due_at: Date | null;
+  assigned_to: string | null;
+  assignee_name: string | null;
+  current_version: number;
+  seen_version: number | null;
+  overdue: boolean;
+}
+
+// Keyset cursor on (due date, id): far-future stands in for "no due date" so the order is total.
+const NO_DUE = "9999-12-31T00:00:00.000Z";
+
+function encodeCursor(row: { due_at: Date | null; id: string }): string {
+  return Buffer.from(`${row.due_at ? new Date(row.due_at).toISOString() : NO_DUE}|${row.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string | undefined): { due: string; id: string } | null {
+  if (!cursor) return null;
+  const [due, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  if (!due || !id || Number.isNaN(Date.parse(due)) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  return { due, id };
+}
+
+export const QUEUE_PAGE_SIZE = 25;
+export const QUEUE_COUNT_CAP = 1000;
+
+function queueBase(q: QueueQuery) {
+  const due = sql<Date>`coalesce(applications.due_at, ${NO_DUE}::timestamptz)`;
+  let query = db()
+    .selectFrom("applications")
+    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
+    .where("applications.current_version", ">", 0)
+    .where("applications.status", "in", [...q.statuses]);
+  if (q.scope.kind === "province") query = query.where("applications.province_code", "=", q.scope.provinceCode);
+  else if (q.scope.provinceCode) query = query.where("applications.province_code", "=", q.scope.provinceCode);
+  if (q.mineOnly) query = query.where("applications.assigned_to", "=", q.userId);
+  if (q.sector) query = query.where("applications.sector", "=", q.sector);
+  if (q.overdue) query = query.where("applications.due_at", "<", sql<Date>`now()`);
+  if (q.assignee === "none") query = query.where("applications.assigned_to", "is", null);
+  else if (q.assignee) query = query.where("applications.assigned_to", "=", q.assignee);
+  const term = q.search ? foldVietnamese(q.search).slice(0, 100) : "";
+  if (term) query = query.where("applications.search_text", "like", `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return { query, due };
+}
+
+/** One page of a queue, ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
+export async function listQueue(q: QueueQuery) {
+  const limit = q.limit ?? QUEUE_PAGE_SIZE;
+  const { query, due } = queueBase(q);
+  const cursor = decodeCursor(q.after);
+  const rows = await query
+    .leftJoin("users as assignee", "assignee.id", "applications.assigned_to")
+    .leftJoin("review_marks", (join) =>
+      join.onRef("review_marks.application_id", "=", "applications.id").on("review_marks.user_id", "=", q.userId),
+    )
+    .select([
+      "applications.id",
+      "applications.reference",
+      "applications.platform_name",
+      "enterprises.legal_name as enterprise_name",
+      "enterprises.tax_code",
+      "applications.province_code",
+      "applications.status",
+      "applications.due_at",
+      "applications.assigned_to",
+      "assignee.name as assignee_name",
+      "applications.current_version",
+      "review_marks.version as seen_version",
+      sql<boolean>`coalesce(applications.due_at < now(), false)`.as("overdue"),
+    ])
+    .$if(Boolean(cursor), (qb) => qb.where(sql<boolean>`(${due}, applications.id) > (${cursor!.due}::timestamptz, ${cursor!.id}::uuid)`))
+    .orderBy(due)
+    .orderBy("applications.id")
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit) as QueueRow[];
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
+export async function countQueue(q: QueueQuery): Promise<{ count: number; capped: boolean }> {
+  const { query } = queueBase(q);
+  const row = await db()
+    .selectFrom(query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
+    .select(sql<number>`count(*)::int`.as("n"))
+    .executeTakeFirstOrThrow();
+  return { count: Math.min(row.n, QUEUE_COUNT_CAP), capped: row.n > QUEUE_COUNT_CAP };
+}
+
+export function listColleagues(user: User) {
+  return db()
+    .selectFrom("users")
+    .select(["id", "name", "email"])
+    .where("role", "=", user.role)
+    .where("status", "=", "active")
+    .$if(user.role === "province_reviewer", (qb) => qb.where("province_code", "=", user.province_code))
+    .orderBy("name")
+    .execute();
+}
+
+// ---------- review page data ----------
+
+/** The application for a reviewer, or undefined when it is outside their province or stage (callers answer 404). */
+export async function getApplicationForReviewer(user: User, id: string): Promise<Application | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const app = await db().selectFrom("applications").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!app || !(await canViewApplication(user, app))) return undefined;
+  return app;
+}
+
+export function listVerdicts(applicationId: string) {
+  return db()
+    .selectFrom("criterion_verdicts")
+    .leftJoin("users", "users.id", "criterion_verdicts.reviewer_id")
+    .select([
+      "criterion_verdicts.stage",
+      "criterion_verdicts.criterion_key",
+      "criterion_verdicts.verdict",
+      "criterion_verdicts.note",
+      "criterion_verdicts.version",
+      "criterion_verdicts.updated_at",
+      "users.name as reviewer_name",
+    ])
+    .where("application_id", "=", applicationId)
+    .execute();
+}
+
+export function listInternalNotes(applicationId: string) {
+  return db()
+    .selectFrom("internal_notes")
+    .innerJoin("users", "users.id", "internal_notes.author_id")
+    .select(["internal_notes.id", "internal_notes.body", "internal_notes.created_at", "users.name as author_name", "users.role as author_role"])
+    .where("application_id", "=", applicationId)
+    .orderBy("internal_notes.id")
+    .execute();
+}
+
+/** The version this reviewer last looked at, for "what changed since your last review". */
+export async function markSeen(userId: string, applicationId: string, version: number): Promise<number | null> {
+  const previous = await db()
+    .selectFrom("review_marks")
+    .select("version")
+    .where("application_id", "=", applicationId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  await db()
+    .insertInto("review_marks")
+    .values({ application_id: applicationId, user_id: userId, version })
+    .onConflict((oc) => oc.columns(["application_id", "user_id"]).doUpdateSet({ version, seen_at: sql`now()` }))
+    .execute();
+  return previous?.version ?? null;
+}
+
+export function stageOf(user: User): ReviewStage {
+  return user.role === "ministry_reviewer" ? "ministry" : "province";
+}
+
+const REVIEWING: Record<ReviewStage, ApplicationStatus> = { province: "in_provincial_review", ministry: "in_ministry_review" };
+
+async function lockForReview(trx: Transaction<Database>, user: User, applicationId: string): Promise<Application> {
+  const app = await trx.selectFrom("applications").selectAll().where("id", "=", applicationId).forUpdate().executeTakeFirst();
+  if (!app || !(await canViewApplication(user, app, trx))) throw new NotFoundError();
+  return app;
+}
+
+export async function saveVerdict(
+  user: User,
+  applicationId: string,
+  input: { criterionKey: string; verdict: Verdict; note: string; lockVersion: number },
+  requestId: string,
+) {
+  const stage = stageOf(user);
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await lockForReview(trx, user, applicationId);
+      if (app.status !== REVIEWING[stage] || app.lock_version !== input.lockVersion)
+        throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
+      const items = criteriaItems(await getCriteria(app.criteria_set_id, trx));
+      if (!items.some((i) => i.key === input.criterionKey)) throw new NotFoundError();
+      await trx
+        .insertInto("criterion_verdicts")
+        .values({
+          application_id: app.id,
+          stage,
+          criterion_key: input.criterionKey,
+          verdict: input.verdict,
+          note: input.note,
+          version: app.current_version,
+          reviewer_id: user.id,
+        })
+        .onConflict((oc) =>
+          oc.columns(["application_id", "stage", "criterion_key"]).doUpdateSet({
+            verdict: input.verdict,
+            note: input.note,
+            version: app.current_version,
+            reviewer_id: user.id,
+            updated_at: sql`now()`,
+          }),
+        )
+        .execute();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        provinceCode: app.province_code,
+        action: "application.verdict",
+        entityType: "application",
+        entityId: app.id,
+        data: { stage, criterion: input.criterionKey, verdict: input.verdict },
+        requestId,
+      });
+    });
+}
+
+export async function addInternalNote(user: User, applicationId: string, body: string, requestId: string) {
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await lockForReview(trx, user, applicationId);
+      await trx.insertInto("internal_notes").values({ application_id: app.id, author_id: user.id, body }).execute();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        provinceCode: app.province_code,
+        action: "application.internal_note",
+        entityType: "application",
+        entityId: app.id,
+        requestId,
+      });
+    });
+}
+
+// ---------- assignment ----------
+
+/** Take (assignee = the actor), assign to a colleague of the same stage and province, or release (null). */
+export async function assignApplication(
+  user: User,
+  applicationId: string,
+  input: { assigneeId: string | null; lockVersion: number },
+  requestId: string,
+): Promise<Application> {
+  const stage = stageOf(user);
+  const startAction = stage === "province" ? "take" : "take_ministry";
+  const current = await getApplicationForReviewer(user, applicationId);
+  if (!current) throw new NotFoundError();
+  let assignee: User | undefined;
+  if (input.assigneeId) {
+    assignee = await db().selectFrom("users").selectAll().where("id", "=", input.assigneeId).where("status", "=", "active").executeTakeFirst();
+    if (!assignee || assignee.role !== user.role || (stage === "province" && assignee.province_code !== user.province_code)) throw new NotFoundError();
+  }
+  const waiting = stage === "province" ? ["submitted", "resubmitted", "returned_to_province"] : ["forwarded"];
+  if (waiting.includes(current.status) && assignee) {
+    return transition({
+      applicationId,
+      actor: user,
+      action: startAction,
+      expectedLockVersion: input.lockVersion,
+      requestId,
+      data: { assignee: assignee.id },
+      apply: async () => ({ assigned_to: assignee!.id }),
+      after: async (trx, app) => {
+        if (assignee!.id !== user.id) await notifyAssigned(trx, app, assignee!);
+      },
+    });
+  }
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await lockForReview(trx, user, applicationId);
+      if (app.lock_version !== input.lockVersion || app.status !== REVIEWING[stage])
+        throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
+      const updated = await trx
+        .updateTable("applications")
+        .set({ assigned_to: assignee?.id ?? null, lock_version: sql`lock_version + 1`, updated_at: sql`now()` })
+        .where("id", "=", app.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        provinceCode: app.province_code,
+        action: assignee ? "application.assigned" : "application.released",
+        entityType: "application",
+        entityId: app.id,
+        data: { assignee: assignee?.id ?? null, previous: app.assigned_to },
+        requestId,
+      });
+      if (assignee && assignee.id !== user.id) await notifyAssigned(trx, updated, assignee);
+      return updated;
+    });
+}
+
+// ---------- decisions ----------
+
+export const REJECTION_REASONS = [
+  "not_vietnamese_enterprise",
+  "criteria_not_met",
+  "insufficient_evidence",
+  "security_not_approved",
+  "data_not_in_vietnam",
+  "duplicate",
+  "other",
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export type ChangeTarget = `criterion:${string}` | "section:platform" | "section:documents" | "section:contact";
+
+export async function requestChanges(
+  user: User,
+  applicationId: string,
+  input: { lockVersion: number; items: { target: ChangeTarget; note: string }[]; replyBy: string; message: string },
+  requestId: string,
+) {
+  return transition({
+    applicationId,
+    actor: user,
+    action: "request_changes",
+    expectedLockVersion: input.lockVersion,
+    requestId,
+    reason: input.message || null,
+    data: { targets: input.items.map((i) => i.target), replyBy: input.replyBy },
+    apply: async (trx, app) => {
+      const { id } = await trx
+        .insertInto("change_requests")
+        .values({ application_id: app.id, version: app.current_version, requested_by: user.id, reply_by: input.replyBy, message: input.message })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("change_request_items")
+        .values(input.items.map((i) => ({ change_request_id: id, target: i.target, note: i.note })))
+        .execute();
+      const remaining = app.due_at ? workingDaysBetween(new Date(), app.due_at) : null;
+      // The enterprise confirms the declaration again with its changes.
+      const answers = { ...app.answers, declaration: { ...app.answers.declaration, accepted: false } };
+      return {
+        reopened: JSON.stringify(input.items.map((i) => i.target)),
+        answers: JSON.stringify(answers),
+        sla_remaining_days: Math.max(1, remaining ?? 1),
+        due_at: null,
+      };
+    },
+    after: (trx, app) => notifyChangesRequested(trx, app, input),
+  });
+}
+
+export function workingDaysBetween(from: Date, to: Date): number {
+  let days = 0;
+  const d = new Date(from);
+  while (d < to) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const dow = d.getUTCDay();
+    if (dow !== 0 && dow !== 6 && d <= to) days++;
+  }
+  return days;
+}
+
+export class MissingVerdictsError extends Error {
+  constructor(public missing: string[]) {
+    super("Every criterion needs a verdict");
+  }
+}
+
+export async function forwardToMinistry(
+  user: User,
+  applicationId: string,
+  input: { lockVersion: number; recommendation: "recognise" | "reject"; summary: string },
+  requestId: string,
+) {
+  return transition({
+    applicationId,
+    actor: user,
+    action: "forward",
+    expectedLockVersion: input.lockVersion,
+    requestId,
+    reason: input.summary,
+    data: { recommendation: input.recommendation },
+    apply: async (trx, app) => {
+      const items = criteriaItems(await getCriteria(app.criteria_set_id, trx));
+      const verdicts = await trx
+        .selectFrom("criterion_verdicts")
+        .select("criterion_key")
+        .where("application_id", "=", app.id)
+        .where("stage", "=", "province")
+        .execute();
+      const have = new Set(verdicts.map((v) => v.criterion_key));
+      const missing = items.filter((i) => !have.has(i.key)).map((i) => i.key);
+      if (missing.length > 0) throw new MissingVerdictsError(missing);
+      const days = await settingNumber("sla.ministry.working_days", 15, trx);
+      return {
+        province_recommendation: input.recommendation,
+        province_summary: input.summary,
+        assigned_to: null,
+        due_at: addWorkingDays(new Date(), days),
+      };
+    },
+    after: (trx, app) => notifyForwarded(trx, app),
+  });
+}
+
+export async function rejectApplication(
+  user: User,
+  applicationId: string,
+  input: { lockVersion: number; reasons: RejectionReason[]; note: string },
+  requestId: string,
+) {
+  return transition({
+    applicationId,
+    actor: user,
+    action: user.role === "ministry_reviewer" ? "reject_ministry" : "reject_province",
+    expectedLockVersion: input.lockVersion,
+    requestId,
+    reason: input.note,
+    data: { reasons: input.reasons },
+    apply: async () => ({ decision_reasons: JSON.stringify(input.reasons), decision_note: input.note, due_at: null }),
+    after: (trx, app) => notifyRejected(trx, app),
+  });
+}
+
+export async function returnToProvince(user: User, applicationId: string, input: { lockVersion: number; note: string }, requestId: string) {
+  return transition({
+    applicationId,
+    actor: user,
+    action: "return_to_province",
+    expectedLockVersion: input.lockVersion,
+    requestId,
+    reason: input.note,
+    apply: async (trx) => ({
+      assigned_to: null,
+      due_at: addWorkingDays(new Date(), await settingNumber("sla.province.working_days", 10, trx)),
+    }),
+    after: (trx, app) => notifyReturned(trx, app, input.note),
+  });
+}
+
+export async function recognisePlatform(
+  user: User,
+  applicationId: string,
+  input: { lockVersion: number; decisionNumber: string; decisionDate: string },
+  requestId: string,
+) {
+  return transition({
+    applicationId,
+    actor: user,
+    action: "recognise",
+    expectedLockVersion: input.lockVersion,
+    requestId,
+    data: { decisionNumber: input.decisionNumber, decisionDate: input.decisionDate },
+    apply: async () => ({ decision_number: input.decisionNumber, decision_date: input.decisionDate, due_at: null }),
+    after: (trx, app) => notifyRecognised(trx, app),
+  });
+}

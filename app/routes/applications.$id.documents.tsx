@@ -1,0 +1,232 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Button, ErrorSummary } from "~/components/form.tsx";
+import { FlashBanner, PageTitle } from "~/components/ui.tsx";
+import { FileList, RemoveForms, UploadForm, type FileRow } from "~/components/upload-progress.tsx";
+import { requireMemberApplication } from "~/lib/application-guards.server.ts";
+import { setFlash } from "~/lib/flash.server.ts";
+import { formatBytes } from "~/lib/format.ts";
+import { readForm, type FieldErrors, type FormValues } from "~/lib/forms.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { ACCEPT, discardBody, isMultipart, parseUpload, type UploadedFile } from "~/lib/uploads.server.ts";
+import { useT } from "~/lib/use-t.ts";
+import {
+  addAttachments,
+  attachmentUsage,
+  canEditSection,
+  canEditSlot,
+  DOCUMENT_SLOTS,
+  isUuid,
+  listAttachments,
+  MAX_BYTES_PER_APPLICATION,
+  MAX_FILES_PER_APPLICATION,
+  NotEditableError,
+  NotFoundError,
+  QuotaError,
+  removeAttachment,
+} from "~/models/application.server.ts";
+import { findLiveAttachment } from "~/models/attachment.server.ts";
+
+/** Form field (and element id) of a slot: "doc:business_registration" → "doc-business_registration". */
+const fieldOf = (slot: string) => slot.replace(":", "-");
+// A function, not a module-level value: the classic compiler keeps top-level expressions in the browser bundle.
+const slotsByField = () => new Map<string, string>(DOCUMENT_SLOTS.map((d) => [fieldOf(d.slot), d.slot]));
+
+interface Failure {
+  errors: FieldErrors;
+  values: FormValues;
+  notice?: string;
+}
+
+function failure(body: Failure, status: number, closeConnection = false) {
+  return data<Failure>(body, { status, headers: closeConnection ? { Connection: "close" } : undefined });
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { app } = await requireMemberApplication(request, params.id);
+  const { t } = await getTranslator(request);
+  const [files, usage] = await Promise.all([listAttachments(app.id), attachmentUsage(app.id)]);
+  return {
+    title: t("section.documents"),
+    id: app.id,
+    editable: canEditSection(app, "documents"),
+    accept: ACCEPT,
+    usage: { files: usage.files, maxFiles: MAX_FILES_PER_APPLICATION, bytes: formatBytes(usage.bytes), maxBytes: formatBytes(MAX_BYTES_PER_APPLICATION) },
+    slots: DOCUMENT_SLOTS.map((d) => ({
+      slot: d.slot,
+      field: fieldOf(d.slot),
+      required: d.required,
+      files: files.filter((f) => f.slot === d.slot).map((f) => ({ id: f.id, name: f.file_name, size: formatBytes(f.size_bytes) })),
+    })),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, app } = await requireMemberApplication(request, params.id);
+  const { t } = await getTranslator(request);
+  const here = `/applications/${app.id}/documents`;
+  const notEditable = async () =>
+    failure({ errors: {}, values: {}, notice: t("docs.notEditable") }, 409, isMultipart(request) ? await discardBody(request) : false);
+  if (!canEditSection(app, "documents")) return notEditable();
+
+  if (!isMultipart(request)) {
+    const values = await readForm(request);
+    if (values.intent !== "remove" || !isUuid(values.fileId ?? "")) throw new Response("Bad Request", { status: 400 });
+    const file = await findLiveAttachment(app.id, values.fileId!);
+    if (!file || !file.slot.startsWith("doc:")) throw new Response("Not Found", { status: 404 });
+    try {
+      await removeAttachment(user, app.id, file.id, context.requestId);
+    } catch (e) {
+      if (e instanceof NotEditableError) return notEditable();
+      if (e instanceof NotFoundError) throw new Response("Not Found", { status: 404 });
+      throw e;
+    }
+    return redirect(here, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.removed" }) } });
+  }
+
+  const SLOT_BY_FIELD = slotsByField();
+  const upload = await parseUpload(request, {
+    t,
+    fileFields: [...SLOT_BY_FIELD.keys()],
+    usage: await attachmentUsage(app.id),
+    defaultField: fieldOf(DOCUMENT_SLOTS[0].slot),
+  });
+  // No file is saved when any is refused: the user fixes the one and sends the set again.
+  if (upload.problems.length > 0) return failure({ errors: upload.errors, values: upload.values }, upload.status, upload.closeConnection);
+
+  const bySlot = new Map<string, UploadedFile[]>();
+  for (const f of upload.files) {
+    const slot = SLOT_BY_FIELD.get(f.field)!;
+    bySlot.set(slot, [...(bySlot.get(slot) ?? []), f]);
+  }
+  const saved: string[] = [];
+  for (const [slot, files] of bySlot) {
+    const field = fieldOf(slot);
+    try {
+      if (!canEditSlot(app, slot)) throw new NotEditableError();
+      await addAttachments(user, app.id, slot, files, context.requestId);
+      saved.push(slot);
+    } catch (e) {
+      if (!(e instanceof QuotaError) && !(e instanceof NotEditableError)) throw e;
+      const message =
+        e instanceof NotEditableError
+          ? t("docs.notEditable")
+          : e.kind === "files"
+            ? t("upload.error.quotaFiles", { max: MAX_FILES_PER_APPLICATION })
+            : t("upload.error.quotaBytes", { max: Math.round(MAX_BYTES_PER_APPLICATION / 1024 / 1024) });
+      const notice = saved.length > 0 ? t("docs.partlySaved", { count: saved.reduce((n, s) => n + (bySlot.get(s)?.length ?? 0), 0) }) : undefined;
+      return failure({ errors: { [field]: message }, values: upload.values, notice }, e instanceof QuotaError ? 413 : 409);
+    }
+  }
+  if (upload.values.intent === "upload") {
+    return redirect(here, { headers: saved.length ? { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.added" }) } : undefined });
+  }
+  return redirect(`/applications/${app.id}`, saved.length ? { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.added" }) } } : undefined);
+}
+
+export default function DocumentsSection() {
+  const t = useT();
+  const d = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <>
+      <p className="body">
+        <Link to={`/applications/${d.id}`}>{t("common.backToTaskList")}</Link>
+      </p>
+      <ErrorSummary errors={state?.errors} />
+      {state?.notice ? <FlashBanner kind={Object.keys(state.errors ?? {}).length ? "info" : "warning"} text={state.notice} /> : null}
+      <PageTitle caption={t("app.title")}>{t("section.documents")}</PageTitle>
+      <p className="body">{t("docs.lead")}</p>
+      <p className="hint">
+        {t("upload.hint")} {t("upload.usage", d.usage)}
+      </p>
+      {d.editable ? (
+        <>
+          <UploadForm id="documents-form">
+            {d.slots.map((s) => (
+              <SlotField key={s.slot} slot={s} appId={d.id} accept={d.accept} error={state?.errors?.[s.field]} />
+            ))}
+            <Button name="intent" value="continue">
+              {t("common.saveAndContinue")}
+            </Button>
+            <Button name="intent" value="upload" variant="secondary">
+              {t("docs.uploadAndStay")}
+            </Button>
+          </UploadForm>
+          <RemoveForms files={d.slots.flatMap((s) => s.files)} />
+        </>
+      ) : (
+        <>
+          <p className="body">{t("docs.readOnly")}</p>
+          {d.slots.map((s) => (
+            <section key={s.slot} aria-labelledby={`${s.field}-title`}>
+              <h2 className="heading-s" id={`${s.field}-title`}>
+                {t(`doc.${s.slot.slice(4)}`)}
+              </h2>
+              {s.files.length ? <FileList files={s.files} appId={d.id} /> : <p className="body">{t("docs.noFiles")}</p>}
+            </section>
+          ))}
+          <p className="body">
+            <Link to={`/applications/${d.id}`} className="button button--primary">
+              {t("common.backToTaskList")}
+            </Link>
+          </p>
+        </>
+      )}
+    </>
+  );
+}
+
+function SlotField({
+  slot,
+  appId,
+  accept,
+  error,
+}: {
+  slot: { slot: string; field: string; required: boolean; files: FileRow[] };
+  appId: string;
+  accept: string;
+  error?: string;
+}) {
+  const t = useT();
+  const { field } = slot;
+  const key = slot.slot.slice(4);
+  const describedBy = [`${field}-hint`, error ? `${field}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className={`form-group${error ? " form-group--error" : ""}`}>
+      <label className="label" htmlFor={field}>
+        {t(`doc.${key}`)} {slot.required ? null : <span className="hint-inline">{t("form.optional")}</span>}
+      </label>
+      <div className="hint" id={`${field}-hint`}>
+        {t(`docs.hint.${key}`)}
+      </div>
+      {error ? (
+        <p className="error-message" id={`${field}-error`}>
+          <span className="visually-hidden">Lỗi / Error: </span>
+          {error}
+        </p>
+      ) : null}
+      {slot.files.length ? (
+        <FileList files={slot.files} appId={appId} removable />
+      ) : slot.required ? (
+        <p className="body file-list__none">{t("docs.noFilesYet")}</p>
+      ) : null}
+      <input
+        className={`file-upload${error ? " input--error" : ""}`}
+        type="file"
+        id={field}
+        name={field}
+        multiple
+        accept={accept}
+        aria-describedby={describedBy}
+        aria-invalid={error ? true : undefined}
+      />
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";
