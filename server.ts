@@ -8,6 +8,7 @@ import { seedDemoApplications } from "./app/lib/demo-data.server.ts";
 import { logger } from "./app/lib/logger.server.ts";
 import { createMailer, createOutboxWorker, type OutboxWorker } from "./app/lib/mailer.server.ts";
 import { createApp } from "./app/lib/http-app.server.ts";
+import { runDeadlineChecks } from "./app/models/deadlines.server.ts";
 
 const log = logger();
 
@@ -51,7 +52,7 @@ async function main() {
       from: c.MAIL_FROM,
       messageIdDomain: new URL(c.publicUrl).hostname,
     });
-    worker = createOutboxWorker({ db: handle.db, mailer, log, pollMs: 1000 });
+    worker = createOutboxWorker({ db: handle.db, mailer, log, pollMs: 1000, periodic: () => runDeadlineChecks(handle.db) });
     worker.start();
   }
 

@@ -3,6 +3,7 @@ import { loadConfig } from "../app/lib/config.server.ts";
 import { setDb } from "../app/lib/db.server.ts";
 import { logger } from "../app/lib/logger.server.ts";
 import { createMailer, createOutboxWorker } from "../app/lib/mailer.server.ts";
+import { runDeadlineChecks } from "../app/models/deadlines.server.ts";
 
 const c = loadConfig();
 if (!c.DATABASE_URL) {
@@ -15,6 +16,7 @@ const worker = createOutboxWorker({
   db: handle.db,
   mailer: createMailer({ smtpUrl: c.SMTP_URL, mailDir: c.mailDir, from: c.MAIL_FROM, messageIdDomain: new URL(c.publicUrl).hostname }),
   log: logger(),
+  periodic: () => runDeadlineChecks(handle.db),
 });
 worker.start();
 logger().info("outbox worker started");

@@ -82,6 +82,9 @@ export interface WorkerOptions {
   leaseSeconds?: number;
   pollMs?: number;
   retryDelaySeconds?: (attempt: number) => number;
+  /** Work that queues emails on a clock (deadline notices), run about once a minute before sending. */
+  periodic?: () => Promise<unknown>;
+  periodicMs?: number;
   log?: { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 }
 
@@ -131,10 +134,19 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
     }
   }
 
+  let lastPeriodic = 0;
+  async function periodicThenTick() {
+    if (opts.periodic && Date.now() - lastPeriodic >= (opts.periodicMs ?? 60_000)) {
+      lastPeriodic = Date.now();
+      await opts.periodic().catch((error) => opts.log?.error({ err: String(error) }, "periodic job failed"));
+    }
+    return tick();
+  }
+
   function schedule() {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = tick()
+      running = periodicThenTick()
         .catch((error) => opts.log?.error({ err: String(error) }, "outbox tick failed"))
         .finally(schedule);
     }, pollMs);
