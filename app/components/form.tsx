@@ -102,6 +102,8 @@ export function TextInput({ name, label, hint, state, type = "text", autoComplet
 
 interface TextAreaProps {
   name: string;
+  /** The posted name when it differs from the id (several small forms on one page). */
+  submitName?: string;
   label: string;
   hint?: string;
   state?: FormState;
@@ -109,7 +111,7 @@ interface TextAreaProps {
   rows?: number;
 }
 
-export function TextArea({ name, label, hint, state, defaultValue, rows = 5 }: TextAreaProps) {
+export function TextArea({ name, submitName, label, hint, state, defaultValue, rows = 5 }: TextAreaProps) {
   const error = state?.errors?.[name];
   return (
     <Field name={name} label={label} hint={hint} error={error}>
@@ -117,7 +119,7 @@ export function TextArea({ name, label, hint, state, defaultValue, rows = 5 }: T
         <textarea
           className={`textarea${error ? " input--error" : ""}`}
           id={name}
-          name={name}
+          name={submitName ?? name}
           rows={rows}
           defaultValue={state?.values?.[name] ?? defaultValue ?? ""}
           aria-describedby={describedBy}
@@ -185,6 +187,8 @@ export function Button({
 
 interface RadiosProps {
   name: string;
+  /** The posted name when it differs from the id (several small forms on one page). */
+  submitName?: string;
   legend: string;
   hint?: string;
   state?: FormState;
@@ -194,7 +198,7 @@ interface RadiosProps {
 }
 
 /** A group of radios in a fieldset; the first radio carries the field id so error-summary links land on it. */
-export function Radios({ name, legend, hint, state, options, defaultValue, inline }: RadiosProps) {
+export function Radios({ name, submitName, legend, hint, state, options, defaultValue, inline }: RadiosProps) {
   const error = state?.errors?.[name];
   const value = state?.values?.[name] ?? defaultValue ?? "";
   const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
@@ -220,7 +224,7 @@ export function Radios({ name, legend, hint, state, options, defaultValue, inlin
                 className="radios__input"
                 type="radio"
                 id={i === 0 ? name : `${name}-${o.value}`}
-                name={name}
+                name={submitName ?? name}
                 value={o.value}
                 defaultChecked={value === o.value}
               />

@@ -315,12 +315,6 @@ export interface InternalNoteTable {
   created_at: Generated<Date>;
 }
 
-export interface ReviewMarkTable {
-  application_id: string;
-  user_id: string;
-  version: number;
-  seen_at: Generated<Date>;
-}
 
 export interface ApplicationVersionTable {
   application_id: string;
@@ -381,7 +375,6 @@ export interface Database {
   change_request_items: ChangeRequestItemTable;
   criterion_verdicts: CriterionVerdictTable;
   internal_notes: InternalNoteTable;
-  review_marks: ReviewMarkTable;
   provinces: ProvinceTable;
   old_provinces: OldProvinceTable;
   pillars: PillarTable;

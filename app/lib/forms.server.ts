@@ -13,6 +13,11 @@ const MAX_URLENCODED_BYTES = 4 * 1024 * 1024;
 
 /** Reads a urlencoded/multipart form as plain strings; files are ignored here. */
 export async function readForm(request: Request): Promise<FormValues> {
+  return (await readFormWithLists(request)).values;
+}
+
+/** Like readForm, plus every value of repeated fields (checkbox groups). */
+export async function readFormWithLists(request: Request): Promise<{ values: FormValues; lists: Record<string, string[]> }> {
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > MAX_URLENCODED_BYTES) throw new Response("Payload Too Large", { status: 413 });
   let form: FormData;
@@ -22,10 +27,13 @@ export async function readForm(request: Request): Promise<FormValues> {
     throw new Response("Bad Request", { status: 400 });
   }
   const values: FormValues = {};
+  const lists: Record<string, string[]> = {};
   for (const [key, value] of form.entries()) {
-    if (typeof value === "string" && !(key in values)) values[key] = value;
+    if (typeof value !== "string") continue;
+    if (!(key in values)) values[key] = value;
+    (lists[key] ??= []).push(value);
   }
-  return values;
+  return { values, lists };
 }
 
 // Control characters other than tab and newlines: PostgreSQL rejects NUL, and none belong in a form field.

@@ -16,6 +16,7 @@ export type WorkflowAction =
   | "recognise"
   | "reject_ministry"
   | "withdraw"
+  | "withdraw_listing"
   | "revoke";
 
 interface Rule {
@@ -47,6 +48,7 @@ export const WORKFLOW: Record<WorkflowAction, Rule> = {
   recognise: { from: ["in_ministry_review"], to: "recognised", role: "ministry_reviewer" },
   reject_ministry: { from: ["in_ministry_review"], to: "rejected", role: "ministry_reviewer" },
   withdraw: { from: WITHDRAWABLE, to: "withdrawn", role: "enterprise" },
+  withdraw_listing: { from: ["recognised"], to: "withdrawn", role: "enterprise" },
   revoke: { from: ["recognised"], to: "revoked", role: "ministry_reviewer" },
 };
 

@@ -640,7 +640,7 @@ export async function transition(input: TransitionInput): Promise<Application> {
           status: to,
           lock_version: sql`lock_version + 1`,
           updated_at: sql`now()`,
-          ...(["recognised", "rejected", "withdrawn"].includes(to) ? { decided_at: sql`now()` } : {}),
+          ...(["recognised", "rejected"].includes(to) || (to === "withdrawn" && app.status !== "recognised") ? { decided_at: sql`now()` } : {}),
         })
         .where("id", "=", app.id)
         .where("lock_version", "=", app.lock_version)

@@ -233,3 +233,7 @@ export async function removeMember(owner: User, enterpriseId: string, userId: st
       return true;
     });
 }
+
+export function getEnterprise(id: string) {
+  return db().selectFrom("enterprises").selectAll().where("id", "=", id).executeTakeFirst();
+}

@@ -69,15 +69,15 @@ export interface QueueRow {
   assigned_to: string | null;
   assignee_name: string | null;
   current_version: number;
-  seen_version: number | null;
   overdue: boolean;
 }
 
 // Keyset cursor on (due date, id): far-future stands in for "no due date" so the order is total.
 const NO_DUE = "9999-12-31T00:00:00.000Z";
 
-function encodeCursor(row: { due_at: Date | null; id: string }): string {
-  return Buffer.from(`${row.due_at ? new Date(row.due_at).toISOString() : NO_DUE}|${row.id}`).toString("base64url");
+// The due key comes from the database as text: a JS Date would drop the microseconds and repeat a row.
+function encodeCursor(row: { due_key: string; id: string }): string {
+  return Buffer.from(`${row.due_key}|${row.id}`).toString("base64url");
 }
 
 function decodeCursor(cursor: string | undefined): { due: string; id: string } | null {
@@ -116,9 +116,6 @@ export async function listQueue(q: QueueQuery) {
   const cursor = decodeCursor(q.after);
   const rows = await query
     .leftJoin("users as assignee", "assignee.id", "applications.assigned_to")
-    .leftJoin("review_marks", (join) =>
-      join.onRef("review_marks.application_id", "=", "applications.id").on("review_marks.user_id", "=", q.userId),
-    )
     .select([
       "applications.id",
       "applications.reference",
@@ -131,17 +128,17 @@ export async function listQueue(q: QueueQuery) {
       "applications.assigned_to",
       "assignee.name as assignee_name",
       "applications.current_version",
-      "review_marks.version as seen_version",
       sql<boolean>`coalesce(applications.due_at < now(), false)`.as("overdue"),
+      sql<string>`to_char(${due} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_key"),
     ])
     .$if(Boolean(cursor), (qb) => qb.where(sql<boolean>`(${due}, applications.id) > (${cursor!.due}::timestamptz, ${cursor!.id}::uuid)`))
     .orderBy(due)
     .orderBy("applications.id")
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit) as QueueRow[];
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { rows: page, next: rows.length > limit && last ? encodeCursor(last) : null };
+  return { rows: page.map(({ due_key: _dueKey, ...row }) => row as QueueRow), next: rows.length > limit && last ? encodeCursor(last) : null };
 }
 
 /** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
@@ -200,22 +197,6 @@ export function listInternalNotes(applicationId: string) {
     .where("application_id", "=", applicationId)
     .orderBy("internal_notes.id")
     .execute();
-}
-
-/** The version this reviewer last looked at, for "what changed since your last review". */
-export async function markSeen(userId: string, applicationId: string, version: number): Promise<number | null> {
-  const previous = await db()
-    .selectFrom("review_marks")
-    .select("version")
-    .where("application_id", "=", applicationId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  await db()
-    .insertInto("review_marks")
-    .values({ application_id: applicationId, user_id: userId, version })
-    .onConflict((oc) => oc.columns(["application_id", "user_id"]).doUpdateSet({ version, seen_at: sql`now()` }))
-    .execute();
-  return previous?.version ?? null;
 }
 
 export function stageOf(user: User): ReviewStage {
@@ -514,5 +495,18 @@ export async function recognisePlatform(
     data: { decisionNumber: input.decisionNumber, decisionDate: input.decisionDate },
     apply: async () => ({ decision_number: input.decisionNumber, decision_date: input.decisionDate, due_at: null }),
     after: (trx, app) => notifyRecognised(trx, app),
+  });
+}
+
+/** The ministry withdraws a recognition; the catalogue keeps the page and says since when (HTTP 410). */
+export async function revokeRecognition(user: User, applicationId: string, input: { lockVersion: number; reason: string }, requestId: string) {
+  return transition({
+    applicationId,
+    actor: user,
+    action: "revoke",
+    expectedLockVersion: input.lockVersion,
+    requestId,
+    reason: input.reason,
+    apply: async () => ({ decision_note: input.reason }),
   });
 }

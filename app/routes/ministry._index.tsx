@@ -1,24 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { PageTitle } from "~/components/ui.tsx";
+import { useLoaderData } from "@remix-run/react";
+import { QueuePage } from "~/components/queue.tsx";
 import { requireRole } from "~/lib/auth.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
+import { loadQueue } from "~/lib/queue.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "ministry_reviewer");
-  const { t } = await getTranslator(request);
-  return { title: t("queue.national.title") };
+  const user = await requireRole(request, "ministry_reviewer");
+  return loadQueue(request, user);
 }
 
 export default function NationalQueue() {
-  const t = useT();
-  return (
-    <>
-      <PageTitle>{t("queue.national.title")}</PageTitle>
-      <p className="body">{t("queue.empty")}</p>
-    </>
-  );
+  return <QueuePage data={useLoaderData<typeof loader>()} basePath="/ministry" />;
 }
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);

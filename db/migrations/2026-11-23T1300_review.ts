@@ -35,13 +35,6 @@ const statements = [
     created_at timestamptz not null default now()
   )`,
   `create index internal_notes_application on internal_notes (application_id, id)`,
-  `create table review_marks (
-    application_id uuid not null references applications(id),
-    user_id uuid not null references users(id),
-    version int not null,
-    seen_at timestamptz not null default now(),
-    primary key (application_id, user_id)
-  )`,
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,21 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ReviewPage } from "~/components/review-page.tsx";
+import { pageTitle } from "~/lib/meta.ts";
+import { loadReview, reviewAction } from "~/lib/review-route.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return loadReview(request, "review", params.id);
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  return reviewAction(request, context, "review", params.id);
+}
+
+export default function ProvinceReview() {
+  return <ReviewPage data={useLoaderData<typeof loader>()} state={useActionData<typeof action>()} />;
+}
+
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";
