@@ -4,7 +4,7 @@ import { openDatabase } from "./app/lib/bootstrap.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
 import { DatabaseLockedError, setDb, type DbHandle } from "./app/lib/db.server.ts";
 import { DEMO_PASSWORD, seedDemoAccounts } from "./app/lib/demo.server.ts";
-import { seedDemoApplications } from "./app/lib/demo-data.server.ts";
+import { seedDemoApplications, seedDemoWorkflow } from "./app/lib/demo-data.server.ts";
 import { logger } from "./app/lib/logger.server.ts";
 import { createMailer, createOutboxWorker, type OutboxWorker } from "./app/lib/mailer.server.ts";
 import { createApp } from "./app/lib/http-app.server.ts";
@@ -42,7 +42,10 @@ async function main() {
   setDb(handle);
   const seedDemo = handle.kind === "pglite" || c.SEED_DEMO;
   const demo = seedDemo ? await seedDemoAccounts(handle.db) : [];
-  if (seedDemo) await seedDemoApplications();
+  if (seedDemo) {
+    await seedDemoApplications();
+    await seedDemoWorkflow();
+  }
 
   let worker: OutboxWorker | undefined;
   if (c.RUN_WORKER) {

@@ -10,10 +10,14 @@ import {
   saveCriterion,
   saveSection,
   submitApplication,
+  transition,
 } from "~/models/application.server.ts";
 import { createEnterprise, getMembership } from "~/models/enterprise.server.ts";
 import { notifySubmitted } from "~/models/notifications.server.ts";
 import { findUserByEmail } from "~/models/user.server.ts";
+import { createUserDirect } from "~/models/account.server.ts";
+import * as review from "~/models/review.server.ts";
+import { DEMO_PASSWORD } from "./demo.server.ts";
 
 /** A one-page PDF, enough for file sniffing and for a reviewer to open. */
 export function demoPdf(title: string): Uint8Array {
@@ -111,4 +115,151 @@ export async function seedDemoApplications(): Promise<void> {
     { name: "Nền tảng Học trực tuyến An Bình", shortDescription: "Lớp học trực tuyến cho trường phổ thông.", pillar: "society", sector: "online-learning" },
     "demo",
   );
+}
+
+type DemoState =
+  | "submitted"
+  | "in_provincial_review"
+  | "changes_requested"
+  | "resubmitted"
+  | "forwarded"
+  | "in_ministry_review"
+  | "returned_to_province"
+  | "recognised"
+  | "rejected"
+  | "withdrawn";
+
+const DEMO_STATES: { state: DemoState; name: string; sector: string; pillar: string }[] = [
+  { state: "submitted", name: "Cổng Dịch vụ công Thông minh", sector: "public-services", pillar: "government" },
+  { state: "in_provincial_review", name: "Nền tảng Khám chữa bệnh từ xa", sector: "health", pillar: "society" },
+  { state: "changes_requested", name: "Nền tảng Học trực tuyến Bình Minh", sector: "online-learning", pillar: "society" },
+  { state: "resubmitted", name: "Nền tảng Quản trị Doanh nghiệp nhỏ", sector: "sme-operations", pillar: "economy" },
+  { state: "forwarded", name: "Nền tảng Điện toán đám mây Việt", sector: "cloud", pillar: "economy" },
+  { state: "in_ministry_review", name: "Nền tảng Định danh và Thanh toán", sector: "identity-payment", pillar: "economy" },
+  { state: "returned_to_province", name: "Nền tảng Họp trực tuyến", sector: "meetings-collaboration", pillar: "government" },
+  { state: "recognised", name: "Nền tảng Trí tuệ nhân tạo tiếng Việt", sector: "ai", pillar: "economy" },
+  { state: "rejected", name: "Mạng xã hội Làng Việt", sector: "social-network", pillar: "society" },
+  { state: "withdrawn", name: "Nền tảng Giám sát An toàn thông tin", sector: "cybersecurity", pillar: "government" },
+];
+
+const PATHS: Record<DemoState, string[]> = {
+  submitted: [],
+  in_provincial_review: ["take"],
+  changes_requested: ["take", "request_changes"],
+  resubmitted: ["take", "request_changes", "resubmit"],
+  forwarded: ["take", "verdicts", "forward"],
+  in_ministry_review: ["take", "verdicts", "forward", "take_ministry"],
+  returned_to_province: ["take", "verdicts", "forward", "take_ministry", "return"],
+  recognised: ["take", "verdicts", "forward", "take_ministry", "ministry_verdicts", "recognise"],
+  rejected: ["take", "reject"],
+  withdrawn: ["withdraw"],
+};
+
+/**
+ * Applications in every state of the workflow in both demo provinces, each driven through the real
+ * model functions so timelines, versions, verdicts and emails look as they would in use.
+ */
+export async function seedDemoWorkflow(): Promise<void> {
+  const marker = await db().selectFrom("enterprises").select("id").where("tax_code", "=", "7912345607").executeTakeFirst();
+  if (marker) return;
+  const ministry = (await findUserByEmail("bo@demo.nentangso.vn"))!;
+  const taxCodes: Record<string, string> = { "01": "0112345612", "79": "7912345607" };
+  for (const province of ["01", "79"] as const) {
+    const reviewer = (await findUserByEmail(province === "01" ? "so.hanoi@demo.nentangso.vn" : "so.hcm@demo.nentangso.vn"))!;
+    const owner = await createUserDirect({
+      email: `doanhnghiep${province}@demo.nentangso.vn`,
+      name: province === "01" ? "Phạm Thị Lan" : "Võ Minh Tuấn",
+      role: "enterprise",
+      provinceCode: null,
+      password: DEMO_PASSWORD,
+    });
+    const enterprise = await createEnterprise(
+      owner,
+      {
+        taxCode: taxCodes[province]!,
+        legalName: province === "01" ? "Công ty Cổ phần Giải pháp Số Thăng Long (dữ liệu mẫu)" : "Công ty TNHH Công nghệ Sài Gòn Số (dữ liệu mẫu)",
+        englishName: null,
+        provinceCode: province,
+        address: province === "01" ? "12 Tràng Tiền, phường Hoàn Kiếm, Thành phố Hà Nội" : "86 Lê Thánh Tôn, phường Sài Gòn, Thành phố Hồ Chí Minh",
+        representativeName: owner.name,
+        representativeTitle: "Giám đốc",
+        phone: province === "01" ? "+842439350000" : "+842838290000",
+        website: null,
+      },
+      "demo",
+    );
+    for (const [i, d] of DEMO_STATES.entries()) {
+      const draft = await createDraft(owner, enterprise.id, "demo");
+      const slug = d.sector.replace(/[^a-z]/g, "");
+      await completeApplication(owner, draft.id, {
+        ...DEMO_PLATFORM,
+        name: `${d.name} ${province === "01" ? "Thăng Long" : "Sài Gòn"}`,
+        pillar: d.pillar,
+        sector: d.sector,
+        publicUrl: `https://${slug}${province}.example.vn`,
+        usersCount: String(150_000 * (i + 1)),
+      });
+      const app = await submitApplication(owner, draft.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
+      const lockOf = async () => (await db().selectFrom("applications").select("lock_version").where("id", "=", app.id).executeTakeFirstOrThrow()).lock_version;
+      const items = criteriaItems(await getCriteria(app.criteria_set_id));
+      for (const step of PATHS[d.state]) {
+        const lockVersion = await lockOf();
+        switch (step) {
+          case "take":
+            await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion }, "demo");
+            break;
+          case "take_ministry":
+            await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, lockVersion }, "demo");
+            break;
+          case "verdicts":
+          case "ministry_verdicts":
+            for (const item of items) {
+              const actor = step === "verdicts" ? reviewer : ministry;
+              await review.saveVerdict(actor, app.id, { criterionKey: item.key, verdict: "met", note: "", lockVersion: await lockOf() }, "demo");
+            }
+            break;
+          case "request_changes":
+            await review.requestChanges(
+              reviewer,
+              app.id,
+              {
+                lockVersion,
+                items: [{ target: "criterion:user_scale", note: "Đề nghị bổ sung báo cáo số người dùng có xác nhận của đơn vị kiểm toán." }],
+                replyBy: new Date(Date.now() + 14 * 86400_000).toISOString().slice(0, 10),
+                message: "Hồ sơ cơ bản đầy đủ, cần bổ sung số liệu người dùng.",
+              },
+              "demo",
+            );
+            break;
+          case "resubmit":
+            await saveCriterion(owner, app.id, "user_scale", { assessment: "meets", explanation: "Bổ sung báo cáo kiểm toán số người dùng năm 2026.", links: ["https://kiemtoan.example.vn/bao-cao-2026"] }, "demo");
+            await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: new Date().toISOString() }, "demo");
+            await submitApplication(owner, app.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
+            break;
+          case "forward":
+            await review.forwardToMinistry(reviewer, app.id, { lockVersion, recommendation: "recognise", summary: "Nền tảng đáp ứng các tiêu chí, đề nghị Bộ xem xét công nhận." }, "demo");
+            break;
+          case "return":
+            await review.returnToProvince(ministry, app.id, { lockVersion, note: "Đề nghị Sở xác minh thêm địa điểm lưu trữ dữ liệu." }, "demo");
+            break;
+          case "recognise":
+            await review.recognisePlatform(ministry, app.id, { lockVersion, decisionNumber: `${200 + i}/QĐ-BKHCN`, decisionDate: "2026-11-02" }, "demo");
+            break;
+          case "reject":
+            await review.rejectApplication(reviewer, app.id, { lockVersion, reasons: ["insufficient_evidence"], note: "Chưa có quyết định phê duyệt cấp độ an toàn thông tin." }, "demo");
+            break;
+          case "withdraw":
+            await transition({ applicationId: app.id, actor: owner, action: "withdraw", expectedLockVersion: lockVersion, requestId: "demo" });
+            break;
+        }
+      }
+    }
+    // One application in each province is overdue, so the queue shows how overdue work stands out.
+    await db()
+      .updateTable("applications")
+      .set({ due_at: new Date(Date.now() - 2 * 86400_000) })
+      .where("enterprise_id", "=", enterprise.id)
+      .where("status", "=", "in_provincial_review")
+      .execute();
+  }
 }
