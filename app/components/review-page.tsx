@@ -118,7 +118,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
         <p className="body">{assignee ? t("review.assignedTo", { name: assignee.name }) : t("review.unassigned")}</p>
         {data.canTake || data.canAct ? (
           <div className="filters__row">
-            {app.assignedTo !== data.me ? (
+            {data.canTake || app.assignedTo !== data.me ? (
               <Form method="post">
                 <Hidden lockVersion={app.lockVersion} intent="take" />
                 <Button>{t("review.take")}</Button>
