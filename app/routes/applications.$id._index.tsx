@@ -8,12 +8,14 @@ import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { canTransition } from "~/lib/workflow.ts";
+import { expectedDate } from "~/models/deadlines.server.ts";
 import {
   canEditSection,
   criteriaItems,
   getCriteria,
   listApplicationEmails,
   listAttachments,
+  listChangeRequests,
   listTimeline,
   listVersions,
   openChangeRequest,
@@ -32,6 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listApplicationEmails(app.id, "enterprise"),
     openChangeRequest(app.id),
   ]);
+  const changeHistory = await listChangeRequests(app.id);
   const items = criteriaItems(groups);
   const states = sectionStates(app, groups, files);
   const editable = app.status === "draft" || app.status === "changes_requested";
@@ -50,8 +53,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reference: app.reference,
       platformName: app.platform_name,
       updatedAt: app.updated_at,
-      dueAt: app.due_at,
+      dueAt: app.due_at ? expectedDate(app.due_at, app.overdue_notified_for) : null,
+      decisionNumber: app.decision_number,
+      decisionDate: app.decision_date,
+      decisionReasons: app.status === "rejected" ? (app.decision_reasons ?? []) : [],
+      decisionNote: app.status === "rejected" ? app.decision_note : null,
     },
+    history: changeHistory
+      .filter((c) => c.resolved_at && c.target)
+      .map((c) => ({ key: `${c.id}-${c.target}`, version: c.version, label: label(c.target!), note: c.note ?? "" })),
     tasks: editable
       ? SECTIONS.map((s) => ({ section: s, state: canEditSection(app, s) ? states[s] : ("locked" as const), editable: canEditSection(app, s) }))
       : [],
@@ -71,7 +81,7 @@ const SECTION_PATHS = { platform: "platform", criteria: "criteria", documents: "
 export default function ApplicationOverview() {
   const t = useT();
   const locale = useLocale();
-  const { app, tasks, changes, timeline, versions, emails, canWithdraw, editable } = useLoaderData<typeof loader>();
+  const { app, tasks, changes, history, timeline, versions, emails, canWithdraw, editable } = useLoaderData<typeof loader>();
   return (
     <>
       <p className="body">
@@ -89,6 +99,25 @@ export default function ApplicationOverview() {
           <p className="body">{t("app.due", { date: formatDate(app.dueAt, locale) })}</p>
         ) : null}
       </div>
+
+      {app.decisionNumber ? (
+        <p className="inset">
+          {t("review.decisionNumber")}: <strong>{app.decisionNumber}</strong> – {app.decisionDate ? formatIsoDate(app.decisionDate, locale) : ""}
+        </p>
+      ) : null}
+      {app.decisionReasons.length > 0 || app.decisionNote ? (
+        <section className="inset" aria-labelledby="reasons-title">
+          <h2 className="heading-m" id="reasons-title">
+            {t("review.reasons")}
+          </h2>
+          <ul>
+            {app.decisionReasons.map((r) => (
+              <li key={r}>{t(`reason.${r}`)}</li>
+            ))}
+          </ul>
+          {app.decisionNote ? <p className="body summary-list__value">{app.decisionNote}</p> : null}
+        </section>
+      ) : null}
 
       {changes ? (
         <section aria-labelledby="changes-title" className="inset">
@@ -136,6 +165,19 @@ export default function ApplicationOverview() {
           <Link to={`/applications/${app.id}/check`} className="button button--primary">
             {app.status === "changes_requested" ? t("app.checkAndResubmit") : t("app.checkAndSubmit")}
           </Link>
+        </>
+      ) : null}
+
+      {history.length > 0 ? (
+        <>
+          <h2 className="heading-m">{t("app.messages")}</h2>
+          <ul>
+            {history.map((h) => (
+              <li key={h.key}>
+                {t("app.version", { n: h.version })} – <strong>{h.label}</strong>: {h.note}
+              </li>
+            ))}
+          </ul>
         </>
       ) : null}
 
