@@ -194,3 +194,296 @@ export async function createConfirmedEnterprise(
   expect(verify.headers()["location"]).toBe("/login");
   return { email, password, name };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Application journey helpers (enterprise-journey.spec.ts, review-journey.spec.ts).
+// ---------------------------------------------------------------------------------------------------------------
+
+const TAX_WEIGHTS = [31, 29, 23, 19, 17, 13, 7, 5, 3];
+
+/** A random 10-digit mã số doanh nghiệp with a correct check digit (app/lib/vn-formats.ts), starting with `prefix`. */
+export function validTaxCode(prefix = "79"): string {
+  for (;;) {
+    let digits = prefix;
+    while (digits.length < 9) digits += String(randomBytes(1)[0]! % 10);
+    if (digits.slice(2, 9) === "0000000") continue;
+    const sum = TAX_WEIGHTS.reduce((s, w, i) => s + w * Number(digits[i]), 0);
+    const check = 10 - (sum % 11);
+    if (check < 10) return `${digits}${check}`;
+  }
+}
+
+/** The same tax code with a different (hence wrong) check digit. */
+export function withWrongCheckDigit(code: string): string {
+  const last = Number(code[9]);
+  return `${code.slice(0, 9)}${(last + 1) % 10}`;
+}
+
+/** A minimal one-page PDF (same as demoPdf in app/lib/demo-data.server.ts). */
+export function demoPdf(title: string): Buffer {
+  const text = title.replace(/[()\\]/g, "").replace(/[^\x20-\x7e]/g, "?");
+  const stream = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let body = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, "latin1");
+}
+
+/** A file for `setInputFiles` or a multipart post. */
+export interface UploadFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+export function pdfUpload(name: string): UploadFile {
+  return { name, mimeType: "application/pdf", buffer: demoPdf(name) };
+}
+
+/** A Windows executable (MZ header) renamed to .pdf. */
+export function exeAsPdf(name = "phan-mem.pdf"): UploadFile {
+  const buffer = Buffer.alloc(1024);
+  Buffer.from("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff", "latin1").copy(buffer);
+  buffer.write("This program cannot be run in DOS mode.", 78, "latin1");
+  buffer.writeUInt32LE(0x80, 0x3c);
+  Buffer.from("PE\0\0", "latin1").copy(buffer, 0x80);
+  return { name, mimeType: "application/pdf", buffer };
+}
+
+/** An HTML page (with a script) renamed to .png. */
+export function htmlAsPng(name = "anh-chup.png"): UploadFile {
+  return { name, mimeType: "image/png", buffer: Buffer.from("<!doctype html><html><body><script>alert(1)</script></body></html>\n") };
+}
+
+/** A calendar date in Vietnam (Asia/Ho_Chi_Minh) as YYYY-MM-DD, `offsetDays` from today. */
+export function vietnamIsoDate(offsetDays = 0): string {
+  const now = new Date(Date.now() + 7 * 3600_000 + offsetDays * 86_400_000);
+  return now.toISOString().slice(0, 10);
+}
+
+/** The task-list / criteria-list status of a link (it is the link's accessible description). */
+export async function expectTaskStatus(page: Page, linkName: string, status: string): Promise<void> {
+  await expect(page.getByRole("main").getByRole("link", { name: linkName, exact: true }), `status of "${linkName}"`).toHaveAccessibleDescription(status);
+}
+
+/** Signs out with the header button and waits until the sign-in link is back. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("banner").getByRole("button", { name: VI.signOut }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: VI.signIn })).toBeVisible();
+}
+
+export interface ProfileInput {
+  legalName: string;
+  taxCode: string;
+  address: string;
+  /** Visible option text of the province select, e.g. "Thành phố Hồ Chí Minh". */
+  province: string;
+  representativeName: string;
+  representativeTitle: string;
+  phone: string;
+  website?: string;
+}
+
+export function profileFor(label: string, province = "Thành phố Hồ Chí Minh", prefix = "79"): ProfileInput {
+  return {
+    legalName: `Công ty Cổ phần Công nghệ ${label}`,
+    taxCode: validTaxCode(prefix),
+    address: "Số 12 Nguyễn Huệ, phường Sài Gòn",
+    province,
+    representativeName: "Trần Văn Bảo",
+    representativeTitle: "Tổng giám đốc",
+    phone: "0912 345 678",
+    website: "https://congty.example.vn",
+  };
+}
+
+/** Fills the enterprise-profile creation form (on /enterprise) without submitting it. */
+export async function fillProfileForm(page: Page, p: ProfileInput): Promise<void> {
+  const main = page.getByRole("main");
+  await main.getByLabel("Tên doanh nghiệp bằng tiếng Việt").fill(p.legalName);
+  await main.getByLabel("Mã số doanh nghiệp").fill(p.taxCode);
+  await main.getByLabel("Địa chỉ trụ sở chính").fill(p.address);
+  await main.getByLabel("Tỉnh, thành phố nơi đặt trụ sở chính").selectOption({ label: p.province });
+  await main.getByLabel("Họ và tên người đại diện").fill(p.representativeName);
+  await main.getByLabel("Chức danh", { exact: true }).fill(p.representativeTitle);
+  await main.getByLabel("Số điện thoại liên hệ").fill(p.phone);
+  await main.getByLabel("Trang web (không bắt buộc)").fill(p.website ?? "");
+}
+
+export interface PlatformInput {
+  name: string;
+  shortDescription: string;
+  longDescription: string;
+  pillar: string; // option text
+  sector: string; // option text
+  ownershipType: string; // radio label
+  publicUrl: string;
+  launchDate: string;
+  usersCount: string;
+  usersAsOf: string;
+  usersMethod: string;
+  dataInVietnam: "Có" | "Không";
+  dataCentreProvider: string;
+  securityLevel: string;
+  securityDecisionNumber: string;
+  securityDecisionDate: string;
+}
+
+/** Form values of the platform section (codes, as posted) for a platform called `name`. */
+export function platformFor(name: string): PlatformInput & { codes: Record<string, string> } {
+  const slug = randomBytes(4).toString("hex");
+  return {
+    name,
+    shortDescription: "Sàn thương mại điện tử kết nối doanh nghiệp nhỏ với người mua trên cả nước.",
+    longDescription: "Gian hàng trực tuyến, thanh toán điện tử, quản lý đơn hàng và vận chuyển. Công nghệ lõi do doanh nghiệp tự phát triển.",
+    pillar: "Kinh tế số",
+    sector: "Sàn thương mại điện tử",
+    ownershipType: "Doanh nghiệp làm chủ quản, làm chủ công nghệ lõi",
+    publicUrl: `https://${slug}.example.vn`,
+    launchDate: "2021-03-15",
+    usersCount: "1250000",
+    usersAsOf: vietnamIsoDate(-30),
+    usersMethod: "Số tài khoản hoạt động hằng tháng (MAU)",
+    dataInVietnam: "Có",
+    dataCentreProvider: "Trung tâm dữ liệu Viettel IDC",
+    securityLevel: "3",
+    securityDecisionNumber: "125/QĐ-ANB",
+    securityDecisionDate: "2024-05-20",
+    codes: { pillar: "economy", sector: "ecommerce", ownershipType: "enterprise", dataInVietnam: "yes" },
+  };
+}
+
+/** Fills the platform section's form in the browser without submitting it. */
+export async function fillPlatformForm(page: Page, p: PlatformInput): Promise<void> {
+  const main = page.getByRole("main");
+  await main.getByLabel("Tên nền tảng").fill(p.name);
+  await main.getByLabel("Mô tả ngắn").fill(p.shortDescription);
+  await main.getByLabel("Mô tả chi tiết").fill(p.longDescription);
+  await main.getByLabel("Trụ cột").selectOption({ label: p.pillar });
+  await main.getByLabel("Lĩnh vực").selectOption({ label: p.sector });
+  await main.getByRole("group", { name: "Loại hình chủ quản" }).getByLabel(p.ownershipType).check();
+  await main.getByLabel("Địa chỉ truy cập công khai").fill(p.publicUrl);
+  await main.getByLabel("Ngày đưa vào hoạt động").fill(p.launchDate);
+  await main.getByLabel("Số người dùng").fill(p.usersCount);
+  await main.getByLabel("Tính đến ngày").fill(p.usersAsOf);
+  await main.getByLabel("Cách tính").fill(p.usersMethod);
+  await main.getByRole("group", { name: "Dữ liệu có được lưu trữ tại Việt Nam không?" }).getByLabel(p.dataInVietnam, { exact: true }).check();
+  await main.getByLabel("Nhà cung cấp trung tâm dữ liệu").fill(p.dataCentreProvider);
+  await main.getByLabel("Cấp độ (1–5)").selectOption(p.securityLevel);
+  await main.getByLabel("Số quyết định phê duyệt cấp độ").fill(p.securityDecisionNumber);
+  await main.getByLabel("Ngày quyết định").fill(p.securityDecisionDate);
+}
+
+/** The four required document slots: form field name and label. */
+export const REQUIRED_DOCUMENTS = [
+  { field: "doc-business_registration", label: "Giấy chứng nhận đăng ký doanh nghiệp" },
+  { field: "doc-technical_description", label: "Thuyết minh kỹ thuật của nền tảng" },
+  { field: "doc-security_approval", label: "Quyết định phê duyệt cấp độ an toàn hệ thống thông tin" },
+  { field: "doc-data_protection_plan", label: "Phương án bảo vệ dữ liệu cá nhân" },
+] as const;
+
+/** Keys of the application's criteria, in order, read from its criteria list page. */
+export async function criterionKeys(request: APIRequestContext, applicationId: string): Promise<string[]> {
+  const res = await request.get(`/applications/${applicationId}/criteria`);
+  expect(res.status(), "criteria list").toBe(200);
+  const html = await res.text();
+  const keys = [...html.matchAll(new RegExp(`href="/applications/${applicationId}/criteria/([a-z0-9_-]+)"`, "g"))].map((m) => m[1]!);
+  return [...new Set(keys)];
+}
+
+async function expectRedirect(response: Awaited<ReturnType<APIRequestContext["post"]>>, what: string, location?: string) {
+  expect(response.status(), `${what}: ${response.status()} ${(await response.text()).slice(0, 300)}`).toBe(302);
+  if (location) expect(response.headers()["location"], what).toBe(location);
+}
+
+/**
+ * Fills every section of a draft with plain form posts through `request` (a page's `page.request`, so the signed-in
+ * user's cookies go along): the same routes and validation as the browser, without rendering eleven criterion pages.
+ * Used where the browser journey is not what the test is about (a second application, the review journey).
+ */
+export async function fillApplicationOverHttp(
+  request: APIRequestContext,
+  applicationId: string,
+  opts: { platformName: string; contact: { name: string; email: string } },
+): Promise<void> {
+  const base = `/applications/${applicationId}`;
+  const p = platformFor(opts.platformName);
+  const platform = {
+    intent: "continue",
+    name: p.name,
+    shortDescription: p.shortDescription,
+    longDescription: p.longDescription,
+    pillar: p.codes.pillar!,
+    sector: p.codes.sector!,
+    ownershipType: p.codes.ownershipType!,
+    publicUrl: p.publicUrl,
+    launchDate: p.launchDate,
+    usersCount: p.usersCount,
+    usersAsOf: p.usersAsOf,
+    usersMethod: p.usersMethod,
+    dataInVietnam: p.codes.dataInVietnam!,
+    dataCentreProvider: p.dataCentreProvider,
+    securityLevel: p.securityLevel,
+    securityDecisionNumber: p.securityDecisionNumber,
+    securityDecisionDate: p.securityDecisionDate,
+  };
+  await expectRedirect(await request.post(`${base}/platform`, { form: platform, headers: SAME_ORIGIN, maxRedirects: 0 }), "platform section", base);
+  const keys = await criterionKeys(request, applicationId);
+  expect(keys.length, "criteria on the list page").toBeGreaterThan(0);
+  for (const [i, key] of keys.entries()) {
+    const multipart: Record<string, string | { name: string; mimeType: string; buffer: Buffer }> = {
+      intent: "continue",
+      assessment: "meets",
+      explanation: `Giải trình cho tiêu chí ${key}: nền tảng đáp ứng, xem tài liệu minh chứng.`,
+      links: `https://minhchung.example.vn/${key}`,
+    };
+    // Every other criterion carries an evidence file as well as the link.
+    if (i % 2 === 0) multipart.evidence = pdfUpload(`minh-chung-${key}.pdf`);
+    await expectRedirect(await request.post(`${base}/criteria/${key}`, { multipart, headers: SAME_ORIGIN, maxRedirects: 0 }), `criterion ${key}`);
+  }
+  const docs: Record<string, string | UploadFile> = { intent: "continue" };
+  for (const d of REQUIRED_DOCUMENTS) docs[d.field] = pdfUpload(`${d.field}.pdf`);
+  await expectRedirect(await request.post(`${base}/documents`, { multipart: docs, headers: SAME_ORIGIN, maxRedirects: 0 }), "documents", base);
+  const contact = { intent: "continue", name: opts.contact.name, title: "Trưởng phòng pháp chế", email: opts.contact.email, phone: "0987 654 321" };
+  await expectRedirect(await request.post(`${base}/contact`, { form: contact, headers: SAME_ORIGIN, maxRedirects: 0 }), "contact", base);
+  await expectRedirect(
+    await request.post(`${base}/declaration`, { form: { accepted: "yes", name: opts.contact.name }, headers: SAME_ORIGIN, maxRedirects: 0 }),
+    "declaration",
+    `${base}/check`,
+  );
+}
+
+/** Creates the enterprise profile through the browser form (the user must be signed in, without a profile). */
+export async function createProfileInBrowser(page: Page, p: ProfileInput): Promise<void> {
+  await page.goto("/enterprise");
+  await fillProfileForm(page, p);
+  await page.getByRole("main").getByRole("button", { name: "Lưu hồ sơ doanh nghiệp" }).click();
+  await expect(page).toHaveURL(/\/applications$/);
+}
+
+/** Clicks "Tạo hồ sơ mới" on /applications and returns the new draft's id. */
+export async function startApplication(page: Page): Promise<string> {
+  if (new URL(page.url()).pathname !== "/applications") await page.goto("/applications");
+  await page.getByRole("main").getByRole("button", { name: "Tạo hồ sơ mới" }).click();
+  await expect(page).toHaveURL(/\/applications\/[0-9a-f-]{36}$/);
+  return new URL(page.url()).pathname.split("/")[2]!;
+}
+
+/** Matches a reference number of province `province` submitted today (Vietnam time): PP-YYMMDD-NNNN. */
+export function referencePattern(province: string): RegExp {
+  const d = vietnamIsoDate(0);
+  return new RegExp(`^${province}-${d.slice(2, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-\\d{4}$`);
+}

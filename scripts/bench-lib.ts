@@ -3,8 +3,8 @@
  * a throw-away database, fast set-based seeding, the real HTTP app on a random port, a plain node:http baseline,
  * a closed-loop load generator in a worker thread, percentiles and a result table.
  *
- * Set process.env.NODE_ENV = "production" BEFORE importing this module (import it dynamically), so React and
- * Remix run as they do in production; `prepareBenchProcess()` does that and quietens the request log.
+ * Call `prepareBenchProcess()` first, before anything loads the app: it sets NODE_ENV=production (React and Remix
+ * run as in production) and sends the request log to /dev/null. This module loads app code only lazily.
  *
  * Traffic goes only to 127.0.0.1; every server, pool and worker started here is closed by the caller's `close()`.
  */
@@ -19,19 +19,19 @@ import { Worker } from "node:worker_threads";
 import type { ServerBuild } from "@remix-run/node";
 import { sql, type KyselyPlugin, type RootOperationNode } from "kysely";
 import pino from "pino";
-import { loadConfig } from "../app/lib/config.server.ts";
-import { openPglite, openPostgres, setDb, type DB, type DbHandle } from "../app/lib/db.server.ts";
-import { createApp } from "../app/lib/http-app.server.ts";
-import { migrateToLatest } from "../app/lib/migrate.server.ts";
+import type { DB, DbHandle } from "../app/lib/db.server.ts";
 import { ACCENTED, FOLDED } from "../app/lib/search-text.ts";
-import { seedReferenceData } from "../app/models/reference.server.ts";
+
+// App modules are imported lazily (inside the functions below): some create the logger or read the environment when
+// they load, so prepareBenchProcess() must run first.
+const appDb = () => import("../app/lib/db.server.ts");
 
 // ---------------------------------------------------------------- process set-up
 
 /**
  * Production mode for React/Remix, and the app's request log (one JSON line per request at "info", as in production)
  * written to /dev/null instead of flooding the terminal: the cost of logging stays in the numbers.
- * BENCH_LOG=stdout shows the log instead. Call before importing the app (this module imports it lazily where it matters).
+ * BENCH_LOG=stdout shows the log instead.
  */
 export function prepareBenchProcess(): void {
   process.env.NODE_ENV = "production";
@@ -76,6 +76,9 @@ export interface BenchDb extends DbHandle {
  * a private schema on the server in DATABASE_URL (dropped by close()), otherwise an in-memory PGlite.
  */
 export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise<BenchDb> {
+  const { openPglite, openPostgres, setDb } = await appDb();
+  const { migrateToLatest } = await import("../app/lib/migrate.server.ts");
+  const { seedReferenceData } = await import("../app/models/reference.server.ts");
   const url = env.DATABASE_URL || undefined;
   let handle: BenchDb;
   if (url) {
@@ -151,7 +154,7 @@ export const SEED_STATUS_MIX: [status: string, percent: number][] = [
 const WITH_DEADLINE = ["submitted", "in_provincial_review", "resubmitted", "forwarded", "in_ministry_review", "returned_to_province"];
 
 function sqlTextArray(values: string[]): string {
-  return `array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")}]::text[]`;
+  return `(array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")}]::text[])`;
 }
 
 /** A deterministic pseudo-random integer in [0, n) per row: abs(hashint4(g + salt)) % n. */
@@ -361,6 +364,8 @@ export function ensureRemixBuild(): void {
 export async function startAppServer(handle: DbHandle): Promise<RunningServer> {
   if (process.env.NODE_ENV !== "production") log("WARNING: NODE_ENV is not production: React and Remix run in development mode.");
   ensureRemixBuild();
+  const { loadConfig } = await import("../app/lib/config.server.ts");
+  const { createApp } = await import("../app/lib/http-app.server.ts");
   const c = loadConfig({ ...process.env, NODE_ENV: "production" });
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const app = createApp(c, handle, build);
@@ -571,6 +576,7 @@ export function printTable(scenarios: { name: string; stats: LoadStats }[], base
  * so a benchmark can EXPLAIN exactly the SQL a model function sends.
  */
 export async function captureQueries(handle: DbHandle, fn: () => Promise<unknown>): Promise<{ sql: string; parameters: readonly unknown[] }[]> {
+  const { setDb } = await appDb();
   const nodes: RootOperationNode[] = [];
   const plugin: KyselyPlugin = {
     transformQuery: (args) => {

@@ -1,0 +1,181 @@
+/**
+ * `npm run bench`: seeds 100,000 applications and load-tests the provincial review queue (the real app: middleware,
+ * session auth, database, Remix render) next to a plain node:http server in the same run, and reports requests per
+ * second, p50/p90/p99 latency and the ratio to the plain server. Not part of `npm test`. See docs/benchmarks.md.
+ *
+ * Database: a fresh schema on the server in DATABASE_URL (dropped at the end), otherwise an in-memory PGlite.
+ * Settings (environment): BENCH_SECONDS (10), BENCH_CONCURRENCY (16), BENCH_WARMUP_SECONDS (2), BENCH_APPLICATIONS
+ * (100000), BENCH_ENTERPRISES (20000), BENCH_DEEP_ROWS (5000), BENCH_SESSIONS (= concurrency), BENCH_GZIP (0),
+ * BENCH_EXPLAIN (0: 1 prints EXPLAIN ANALYZE of the queue queries), BENCH_BUILD (0: 1 rebuilds), BENCH_LOG (stdout).
+ */
+import os from "node:os";
+import * as lib from "./bench-lib.ts";
+import type { BenchDb, LoadStats, RunningServer } from "./bench-lib.ts";
+
+lib.prepareBenchProcess(); // before the app (React, Remix, the logger) is loaded: app modules are imported below, lazily
+const { log, envNumber } = lib;
+const WATCHDOG_MS = 10 * 60 * 1000;
+
+const SECONDS = envNumber("BENCH_SECONDS", 10, 1);
+const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 16, 1);
+const WARMUP = envNumber("BENCH_WARMUP_SECONDS", 2, 0);
+const APPLICATIONS = envNumber("BENCH_APPLICATIONS", 100_000, 1000);
+const ENTERPRISES = envNumber("BENCH_ENTERPRISES", 20_000, 100);
+const DEEP_ROWS = envNumber("BENCH_DEEP_ROWS", 5000, 1);
+const SESSIONS = envNumber("BENCH_SESSIONS", CONCURRENCY, 1);
+const GZIP = process.env.BENCH_GZIP === "1";
+const EXPLAIN = process.env.BENCH_EXPLAIN === "1";
+const PROVINCE = "79";
+const PASSWORD = "bench password 2026";
+
+let handle: BenchDb | undefined;
+const servers: RunningServer[] = [];
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const s of servers.splice(0)) await s.close().catch(() => {});
+    const h = handle;
+    handle = undefined;
+    if (h) await h.close().catch((e: unknown) => log(`(cleanup) ${String(e)}`));
+  })();
+  return cleaning;
+}
+
+const watchdog = setTimeout(() => {
+  log(`Benchmark still running after ${WATCHDOG_MS / 60000} minutes: stopping.`);
+  void cleanup().finally(() => process.exit(2));
+}, WATCHDOG_MS);
+watchdog.unref();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const started = performance.now();
+  const { sql } = await import("kysely");
+  const { createUserDirect } = await import("../app/models/account.server.ts");
+  const { listQueue, countQueue, PROVINCE_VIEWS } = await import("../app/models/review.server.ts");
+
+  log(`Review queue benchmark — Node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim() ?? "?"}), ${os.platform()}`);
+  log(`${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONCURRENCY} concurrent keep-alive connections, ${SESSIONS} session(s)${GZIP ? ", Accept-Encoding: gzip" : ", no compression"}`);
+
+  const opened = await lib.timed(() => lib.openBenchDb());
+  handle = opened.value;
+  log(`Database: ${handle.description} — ready in ${(opened.ms / 1000).toFixed(1)} s (migrations + reference data)`);
+
+  const email = `bench.reviewer.${Date.now()}@bench.example`;
+  const reviewer = await createUserDirect({ email, name: "Người duyệt (bench)", role: "province_reviewer", provinceCode: PROVINCE, password: PASSWORD });
+
+  log(`Seeding ${APPLICATIONS.toLocaleString("en-US")} applications of ${ENTERPRISES.toLocaleString("en-US")} enterprises (60% in province ${PROVINCE})…`);
+  const seed = await lib.seedBenchData(handle.db, {
+    applications: APPLICATIONS,
+    enterprises: ENTERPRISES,
+    focusShare: 0.6,
+    focusProvince: PROVINCE,
+    reviewersPerProvince: 3,
+  });
+  log(
+    `Seeded ${seed.applications.toLocaleString("en-US")} applications (${seed.focusApplications.toLocaleString("en-US")} in province ${PROVINCE}) ` +
+      `and ${seed.enterprises.toLocaleString("en-US")} enterprises in ${(seed.ms / 1000).toFixed(1)} s, ANALYZE included`,
+  );
+  log(`  province ${PROVINCE} by status: ${Object.entries(seed.focusByStatus).map(([s, n]) => `${s} ${n}`).join(", ")}`);
+
+  const app = await lib.startAppServer(handle);
+  servers.push(app);
+  const plain = await lib.startPlainServer();
+  servers.push(plain);
+
+  const cookies: string[] = [];
+  for (let i = 0; i < SESSIONS; i++) cookies.push(await lib.signIn(app.url, email, PASSWORD));
+  const common: Record<string, string> = { Accept: "text/html", "User-Agent": "nentangso-bench" };
+  if (GZIP) common["Accept-Encoding"] = "gzip";
+  const headers = cookies.map((cookie) => ({ ...common, Cookie: cookie }));
+
+  // The scenarios: the queries the pages run, as the loader builds them.
+  const base = { scope: { kind: "province" as const, provinceCode: PROVINCE }, userId: reviewer.id };
+  const inReview = { ...base, statuses: PROVINCE_VIEWS.in_review };
+  const fresh = { ...base, statuses: PROVINCE_VIEWS.new };
+  const deep = await listQueue({ ...inReview, limit: DEEP_ROWS });
+  if (!deep.next) throw new Error(`The in_review queue has fewer than ${DEEP_ROWS} rows: lower BENCH_DEEP_ROWS`);
+  const sample = await sql<{ reference: string }>`
+    select reference from applications where province_code = ${PROVINCE} and status = 'submitted' order by id limit 1`.execute(handle.db);
+  const reference = sample.rows[0]!.reference;
+  const scenarios = [
+    { name: "queue, first page (in_review)", path: "/review?view=in_review", query: inReview },
+    { name: `queue, ${DEEP_ROWS.toLocaleString("en-US")} rows deep (keyset)`, path: `/review?view=in_review&after=${deep.next}`, query: { ...inReview, after: deep.next } },
+    { name: 'search "ha noi" (new)', path: `/review?view=new&q=${encodeURIComponent("ha noi")}`, query: { ...fresh, search: "ha noi" } },
+    { name: "search a reference (new)", path: `/review?view=new&q=${encodeURIComponent(reference)}`, query: { ...fresh, search: reference } },
+  ];
+
+  // Check each page once, as a browser would see it, before measuring it.
+  for (const s of scenarios) {
+    const res = await fetch(app.url + s.path, { headers: headers[0]! });
+    const html = await res.text();
+    const rows = (html.match(/<tr[ >]/g) ?? []).length - 1;
+    const page = await listQueue(s.query);
+    const count = await countQueue(s.query);
+    if (res.status !== 200) throw new Error(`${s.path}: HTTP ${res.status}`);
+    if (page.rows[0]?.reference && !html.includes(page.rows[0].reference)) throw new Error(`${s.path}: the page does not show ${page.rows[0].reference}`);
+    log(`  ${s.name}: HTTP 200, ${rows} rows shown, count ${count.capped ? `${count.count}+` : count.count}, ${(html.length / 1024).toFixed(0)} KB of HTML`);
+  }
+  // The "next" link on the first page leads on (keyset), as a reviewer paging through would follow it.
+  const firstHtml = await (await fetch(`${app.url}/review?view=in_review`, { headers: headers[0]! })).text();
+  const nextHref = firstHtml.match(/<a [^>]*href="([^"]*after=[^"]+)"/)?.[1]?.replace(/&amp;/g, "&");
+  if (!nextHref) throw new Error("The first queue page has no next link");
+  const second = await fetch(new URL(nextHref, `${app.url}/review?view=in_review`), { headers: headers[0]! });
+  if (second.status !== 200) throw new Error(`Following the next link: HTTP ${second.status}`);
+
+  log(`\nLoad (${CONCURRENCY} connections, ${SECONDS} s each):`);
+  const results: { name: string; stats: LoadStats }[] = [];
+  for (const s of scenarios) {
+    const stats = await lib.loadTest(app.url + s.path, { headers, seconds: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP });
+    results.push({ name: s.name, stats });
+    log(`  ${s.name}: ${stats.rps.toFixed(1)} req/s, p90 ${stats.p90.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors (${stats.firstError})` : ""}`);
+  }
+  const raw = await lib.loadTest(plain.url + "/", { headers: [common], seconds: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP });
+  results.push({ name: "plain node:http (baseline)", stats: raw });
+  log(`  plain node:http: ${raw.rps.toFixed(0)} req/s`);
+
+  // Where a request's time goes in the database: the two queue queries alone, sequential, median of 20.
+  const timings: string[][] = [];
+  for (const s of scenarios) {
+    const list = await lib.medianMs(20, () => listQueue(s.query));
+    const count = await lib.medianMs(20, () => countQueue(s.query));
+    timings.push([s.name, list.toFixed(2), count.toFixed(2)]);
+  }
+
+  log(`\nResults — ${handle.description}`);
+  log(`${seed.applications.toLocaleString("en-US")} applications seeded in ${(seed.ms / 1000).toFixed(1)} s; ${CONCURRENCY} connections; ${SECONDS} s per scenario; ratio = req/s ÷ plain node:http req/s\n`);
+  log(lib.printTable(results, raw));
+  log(`\nQueue queries alone (sequential, median of 20, ms):\n`);
+  log(lib.formatTable(["scenario", "listQueue", "countQueue"], timings));
+  const first = results[0]!.stats;
+  const ratio = first.rps / raw.rps;
+  log(`\nGoal (docs: STACK-NOTES): first queue page ≥ 0.04 × plain node:http → ${ratio.toFixed(4)}: ${ratio >= 0.04 ? "met" : "NOT met"}`);
+  const failed = results.filter((r) => r.stats.errors > 0 || r.stats.requests === 0);
+  if (failed.length) log(`Scenarios with errors: ${failed.map((r) => `${r.name} (${JSON.stringify(r.stats.statuses)}: ${r.stats.firstError})`).join("; ")}`);
+
+  if (EXPLAIN) {
+    for (const s of scenarios) {
+      const queries = await lib.captureQueries(handle, () => Promise.all([listQueue(s.query), countQueue(s.query)]));
+      for (const [i, q] of queries.entries()) {
+        log(`\nEXPLAIN ANALYZE — ${s.name} — ${i === 0 ? "listQueue" : "countQueue"}\n${await lib.explainAnalyze(handle, q)}`);
+      }
+    }
+  }
+  log(`\nTotal time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+try {
+  await main();
+  await cleanup();
+  process.exit(0);
+} catch (e) {
+  log(`Benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  await cleanup();
+  process.exit(1);
+}
