@@ -482,8 +482,18 @@ export async function startApplication(page: Page): Promise<string> {
   return new URL(page.url()).pathname.split("/")[2]!;
 }
 
-/** Matches a reference number of province `province` submitted today (Vietnam time): PP-YYMMDD-NNNN. */
-export function referencePattern(province: string): RegExp {
-  const d = vietnamIsoDate(0);
-  return new RegExp(`^${province}-${d.slice(2, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-\\d{4}$`);
+/**
+ * Matches a reference number of province `province` submitted since `since` (ms; Vietnam calendar day):
+ * PP-YYMMDD-NNNN. Both days are accepted when the test straddles midnight in Vietnam.
+ */
+export function referencePattern(province: string, since: number): RegExp {
+  const day = (ms: number) => new Date(ms + 7 * 3600_000).toISOString().slice(2, 10).replace(/-/g, "");
+  const days = [...new Set([day(since), day(Date.now())])].join("|");
+  return new RegExp(`^${province}-(${days})-\\d{4}$`);
+}
+
+/** A YYYY-MM-DD date as the Vietnamese UI and emails write it (formatIsoDate): 7/12/2026. */
+export function viDate(iso: string): string {
+  const [y, m, d] = iso.split("-");
+  return `${Number(d)}/${Number(m)}/${y}`;
 }

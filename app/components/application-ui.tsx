@@ -1,5 +1,7 @@
 import type { ApplicationStatus } from "~/lib/db-types.ts";
-import { useT } from "~/lib/use-t.ts";
+import { formatDateTime } from "~/lib/format.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
+import { StatusTag, Table } from "./ui.tsx";
 
 const STATUS_COLOURS: Record<ApplicationStatus, string> = {
   draft: "grey",
@@ -36,5 +38,32 @@ export function SummaryRow({ label, value, changeHref, changeLabel }: { label: s
         ) : null}
       </dd>
     </div>
+  );
+}
+
+/** Emails sent about an application and whether each was delivered. */
+export function ApplicationEmails({ emails }: { emails: { id: number; to_address: string; subject: string; status: string; created_at: string | Date }[] }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h2 className="heading-m">{t("app.emails")}</h2>
+      {emails.length === 0 ? (
+        <p className="body">{t("app.emails.none")}</p>
+      ) : (
+        <Table caption={t("app.emails")} head={[t("mailbox.col.created"), t("mailbox.col.to"), t("mailbox.col.subject"), t("mailbox.col.status")]}>
+          {emails.map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.created_at, locale)}</td>
+              <td>{e.to_address}</td>
+              <td>{e.subject}</td>
+              <td>
+                <StatusTag status={e.status} label={t(`app.email.status.${e.status}`)} />
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </>
   );
 }

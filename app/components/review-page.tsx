@@ -4,9 +4,9 @@ import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { formatPhone } from "~/lib/vn-formats.ts";
 import { ApplicationAnswers, type AnswersView } from "./application-answers.tsx";
-import { ApplicationStatusTag } from "./application-ui.tsx";
+import { ApplicationEmails, ApplicationStatusTag } from "./application-ui.tsx";
 import { Button, ErrorSummary, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
-import { PageTitle, StatusTag, Table } from "./ui.tsx";
+import { PageTitle } from "./ui.tsx";
 import { VersionChanges } from "./version-changes.tsx";
 
 interface Verdict {
@@ -391,23 +391,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           ))}
       </ol>
 
-      <h2 className="heading-m">{t("app.emails")}</h2>
-      {data.emails.length === 0 ? (
-        <p className="body">{t("app.emails.none")}</p>
-      ) : (
-        <Table caption={t("app.emails")} head={[t("mailbox.col.created"), t("mailbox.col.to"), t("mailbox.col.subject"), t("mailbox.col.status")]}>
-          {data.emails.map((e) => (
-            <tr key={e.id}>
-              <td>{formatDateTime(e.created_at, locale)}</td>
-              <td>{e.to_address}</td>
-              <td>{e.subject}</td>
-              <td>
-                <StatusTag status={e.status} label={t(`app.email.status.${e.status}`)} />
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <ApplicationEmails emails={data.emails} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ApplicationStatusTag } from "~/components/application-ui.tsx";
-import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
+import { ApplicationEmails, ApplicationStatusTag } from "~/components/application-ui.tsx";
+import { PageTitle, StatusTag } from "~/components/ui.tsx";
 import { requireMemberApplication } from "~/lib/application-guards.server.ts";
 import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
@@ -211,23 +211,7 @@ export default function ApplicationOverview() {
           ))}
       </ol>
 
-      <h2 className="heading-m">{t("app.emails")}</h2>
-      {emails.length === 0 ? (
-        <p className="body">{t("app.emails.none")}</p>
-      ) : (
-        <Table caption={t("app.emails")} head={[t("mailbox.col.created"), t("mailbox.col.to"), t("mailbox.col.subject"), t("mailbox.col.status")]}>
-          {emails.map((e) => (
-            <tr key={e.id}>
-              <td>{formatDateTime(e.created_at, locale)}</td>
-              <td>{e.to_address}</td>
-              <td>{e.subject}</td>
-              <td>
-                <StatusTag status={e.status} label={t(`app.email.status.${e.status}`)} />
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <ApplicationEmails emails={emails} />
 
       {canWithdraw ? (
         <p className="body">
