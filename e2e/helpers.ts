@@ -497,3 +497,35 @@ export function viDate(iso: string): string {
   const [y, m, d] = iso.split("-");
   return `${Number(d)}/${Number(m)}/${y}`;
 }
+
+/** The criteria of the set in force (db/reference/criteria-sets.json), in order: key and Vietnamese text. */
+export async function currentCriteria(): Promise<{ key: string; text: string }[]> {
+  const source = JSON.parse(await fs.readFile(new URL("../db/reference/criteria-sets.json", import.meta.url), "utf8")) as {
+    sets: { is_current?: boolean; groups: { items: { key: string; text_vi: string }[] }[] }[];
+  };
+  const set = source.sets.find((s) => s.is_current) ?? source.sets[source.sets.length - 1]!;
+  return set.groups.flatMap((g) => g.items.map((i) => ({ key: i.key, text: i.text_vi })));
+}
+
+/**
+ * Starts collecting the page's uncaught errors and console errors (first line each), so that a failing step can say
+ * what broke in the browser (e.g. a route component calling server-only code after hydration).
+ */
+export function browserErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text().split("\n")[0]}`);
+  });
+  return errors;
+}
+
+/** Expects the h1 to contain `text`; on failure the message lists the errors `browserErrors` collected. */
+export async function expectHeading(page: Page, text: string, errors: string[] = []): Promise<void> {
+  try {
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(text);
+  } catch (e) {
+    if (errors.length === 0) throw e;
+    throw new Error(`${(e as Error).message}\n\nErrors in the browser so far:\n${errors.join("\n")}`);
+  }
+}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import type { ApplicationStatus, User } from "~/lib/db-types.ts";
+import { formatDate } from "~/lib/format.ts";
 import { addWorkingDays } from "~/lib/working-days.ts";
 import { actionsFor, canTransition, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
 import { createDraft, getApplication, transition } from "~/models/application.server.ts";
@@ -125,7 +126,7 @@ describe("deadlines", () => {
     assert.equal((await runDeadlineChecks(t.db)).overdue, 0);
     const apology = await t.db.selectFrom("outbox_emails").select(["to_address", "text_body"]).where("application_id", "=", app.id).where("template", "=", "overdue_apology").executeTakeFirstOrThrow();
     assert.equal(apology.to_address, owner.user.email);
-    const newDate = addWorkingDays(past, 5).toLocaleDateString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "numeric", month: "long", year: "numeric" });
+    const newDate = formatDate(addWorkingDays(past, 5), "vi");
     assert.ok(apology.text_body.includes(newDate), `${apology.text_body} should mention ${newDate}`);
 
     await t.db.updateTable("applications").set({ status: "changes_requested", due_at: null }).where("id", "=", app.id).execute();

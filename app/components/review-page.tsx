@@ -119,18 +119,18 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
         {data.canTake || data.canAct ? (
           <div className="filters__row">
             {data.canTake || app.assignedTo !== data.me ? (
-              <Form method="post">
+              <Form method="post" preventScrollReset>
                 <Hidden lockVersion={app.lockVersion} intent="take" />
                 <Button>{t("review.take")}</Button>
               </Form>
             ) : null}
             {data.canAct && app.assignedTo ? (
-              <Form method="post">
+              <Form method="post" preventScrollReset>
                 <Hidden lockVersion={app.lockVersion} intent="release" />
                 <Button variant="secondary">{t("review.release")}</Button>
               </Form>
             ) : null}
-            <Form method="post" className="inline-form">
+            <Form method="post" className="inline-form" preventScrollReset>
               <Hidden lockVersion={app.lockVersion} intent="assign" />
               <div className={`form-group${stateFor("assign")?.errors?.assigneeId ? " form-group--error" : ""}`}>
                 <label className="label" htmlFor="assigneeId">
@@ -196,12 +196,12 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                     </p>
                   ) : null}
                   {data.canAct ? (
-                    <Form method="post">
+                    <Form method="post" preventScrollReset>
                       <Hidden lockVersion={app.lockVersion} intent="verdict" />
                       <input type="hidden" name="criterionKey" value={item.key} />
                       <Radios
                         name={`verdict${suffix}`}
-                        legend={data.stage === "ministry" ? t("review.ministryVerdict") : t("review.verdict")}
+                        legend={`${data.stage === "ministry" ? t("review.ministryVerdict") : t("review.verdict")}: ${name(item)}`}
                         inline
                         state={fieldState ? { errors: fieldState.errors, values: { [`verdict${suffix}`]: fieldState.values?.verdict ?? "" } } : undefined}
                         defaultValue={own?.verdict}
@@ -211,12 +211,15 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                       <TextArea
                         name={`note${suffix}`}
                         submitName="note"
-                        label={t("review.verdictNote")}
+                        label={`${t("review.verdictNote")} – ${name(item)}`}
                         rows={2}
                         defaultValue={own?.note}
                         state={fieldState ? { errors: fieldState.errors, values: { [`note${suffix}`]: fieldState.values?.note ?? "" } } : undefined}
                       />
-                      <Button variant="secondary">{t("review.saveVerdict")}</Button>
+                      <Button variant="secondary">
+                        {t("review.saveVerdict")}
+                        <span className="visually-hidden">: {name(item)}</span>
+                      </Button>
                     </Form>
                   ) : (
                     <p className="body">
@@ -255,7 +258,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             ))}
           </ul>
         )}
-        <Form method="post">
+        <Form method="post" preventScrollReset>
           <input type="hidden" name="intent" value="note" />
           <TextArea name="body" label={t("review.note")} rows={3} state={stateFor("note")} />
           <Button variant="secondary">{t("review.addNote")}</Button>
@@ -271,7 +274,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             <>
               <details className="details" open={Boolean(stateFor("request_changes"))}>
                 <summary>{t("review.requestChanges")}</summary>
-                <Form method="post">
+                <Form method="post" preventScrollReset>
                   <Hidden lockVersion={app.lockVersion} intent="request_changes" />
                   <p className="body">{t("review.requestChangesLead")}</p>
                   <div className={`form-group${stateFor("request_changes")?.errors?.reopen ? " form-group--error" : ""}`}>
@@ -298,7 +301,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               </details>
               <details className="details" open={Boolean(stateFor("forward"))}>
                 <summary>{t("review.forward")}</summary>
-                <Form method="post">
+                <Form method="post" preventScrollReset>
                   <Hidden lockVersion={app.lockVersion} intent="forward" />
                   <Radios
                     name="recommendation"
@@ -315,7 +318,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             <>
               <details className="details" open={Boolean(stateFor("recognise"))}>
                 <summary>{t("review.recognise")}</summary>
-                <Form method="post">
+                <Form method="post" preventScrollReset>
                   <Hidden lockVersion={app.lockVersion} intent="recognise" />
                   <TextInput name="decisionNumber" label={t("review.decisionNumber")} width="half" state={stateFor("recognise")} />
                   <TextInput name="decisionDate" type="date" label={t("review.decisionDate")} width="short" state={stateFor("recognise")} />
@@ -324,7 +327,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               </details>
               <details className="details" open={Boolean(stateFor("return"))}>
                 <summary>{t("review.returnToProvince")}</summary>
-                <Form method="post">
+                <Form method="post" preventScrollReset>
                   <Hidden lockVersion={app.lockVersion} intent="return" />
                   <TextArea name="note" label={t("review.returnNote")} rows={3} state={stateFor("return")} />
                   <Button variant="secondary">{t("review.confirmReturn")}</Button>
@@ -334,7 +337,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           )}
           <details className="details" open={Boolean(stateFor("reject"))}>
             <summary>{t("review.reject")}</summary>
-            <Form method="post">
+            <Form method="post" preventScrollReset>
               <Hidden lockVersion={app.lockVersion} intent="reject" />
               <div className={`form-group${stateFor("reject")?.errors?.reasons ? " form-group--error" : ""}`}>
                 <fieldset className="fieldset">

@@ -18,9 +18,10 @@ export async function loadQueue(request: Request, user: User) {
   const search = (p.get("q") ?? "").slice(0, 100);
   const query: QueueQuery = {
     scope: ministry ? { kind: "ministry", provinceCode: province } : { kind: "province", provinceCode: user.province_code! },
-    statuses: views[view] as QueueQuery["statuses"],
+    // A search looks through every list, so a reference is found whatever step the application is at.
+    statuses: (search ? [...new Set(Object.values(views).flat())] : views[view]) as QueueQuery["statuses"],
     userId: user.id,
-    mineOnly: view === "mine",
+    mineOnly: view === "mine" && !search,
     sector,
     overdue: p.get("overdue") === "1",
     assignee,

@@ -14,7 +14,10 @@ import type {
 import { db } from "~/lib/db.server.ts";
 import { ACCENTED, FOLDED } from "~/lib/search-text.ts";
 import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
+import { canEditCriterion, canEditSection, canEditSlot } from "~/lib/editable.ts";
 import { canTransition, isEditable, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
+
+export { canEditCriterion, canEditSection, canEditSlot, editableTargets } from "~/lib/editable.ts";
 import { recordAudit } from "./audit.server.ts";
 import { getMembership } from "./enterprise.server.ts";
 
@@ -308,30 +311,6 @@ export async function createDraft(user: User, enterpriseId: string, requestId: s
       });
       return app;
     });
-}
-
-/** Which parts the enterprise may change now: everything in a draft, only the reopened parts when changes are requested. */
-export function editableTargets(app: Pick<Application, "status" | "reopened">): "all" | Set<string> {
-  if (app.status === "draft") return "all";
-  if (app.status === "changes_requested") return new Set([...app.reopened, "section:declaration"]);
-  return new Set();
-}
-
-export function canEditSection(app: Pick<Application, "status" | "reopened">, section: SectionKey): boolean {
-  const targets = editableTargets(app);
-  if (targets === "all") return true;
-  if (section === "criteria") return [...targets].some((t) => t.startsWith("criterion:"));
-  return targets.has(`section:${section}`);
-}
-
-export function canEditCriterion(app: Pick<Application, "status" | "reopened">, key: string): boolean {
-  const targets = editableTargets(app);
-  return targets === "all" || targets.has(`criterion:${key}`);
-}
-
-export function canEditSlot(app: Pick<Application, "status" | "reopened">, slot: string): boolean {
-  if (slot.startsWith("criterion:")) return canEditCriterion(app, slot.slice("criterion:".length));
-  return canEditSection(app, "documents");
 }
 
 async function lockForEdit(trx: Transaction<Database>, applicationId: string): Promise<Application> {

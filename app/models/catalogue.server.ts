@@ -46,26 +46,28 @@ export function searchWords(q: string | undefined): string[] {
   return foldVietnamese(q.slice(0, 200)).split(" ").filter(Boolean).slice(0, MAX_SEARCH_WORDS);
 }
 
+/**
+ * The recognised applications that match the filters, without joins: the search reads two folded text columns.
+ * catalogue_text (generated: platform name and short description) and search_text (kept by the application model:
+ * reference, enterprise name, tax code, platform name). A search word with a letter cannot match inside a reference or
+ * a tax code (digits and dashes, separated by spaces), so in search_text it can only have matched the enterprise or
+ * platform name. A word without letters is checked against the enterprise name itself (rare, and slower).
+ */
 function baseQuery(f: CatalogueFilters) {
-  let query = db()
-    .selectFrom("applications")
-    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
-    .where("applications.status", "=", "recognised");
+  let query = db().selectFrom("applications").where("applications.status", "=", "recognised");
   if (f.pillar) query = query.where(sql<string>`applications.answers #>> '{platform,pillar}'`, "=", f.pillar);
   if (f.ownership) query = query.where(sql<string>`applications.answers #>> '{platform,ownershipType}'`, "=", f.ownership);
   if (f.sector) query = query.where("applications.sector", "=", f.sector);
   if (f.province) query = query.where("applications.province_code", "=", f.province);
   for (const word of searchWords(f.q)) {
     const pattern = likePattern(word);
-    // search_text already holds the folded enterprise name (with reference and tax code): the exact check on the
-    // enterprise name runs only for the few rows where it matched.
     query = query.where((eb) =>
       eb.or([
         sql<SqlBool>`applications.catalogue_text like ${pattern}`,
-        eb.and([
-          sql<SqlBool>`applications.search_text like ${pattern}`,
-          sql<SqlBool>`translate(lower(normalize(enterprises.legal_name, NFC)), ${ACCENTED}, ${FOLDED}) like ${pattern}`,
-        ]),
+        /\p{L}/u.test(word)
+          ? sql<SqlBool>`applications.search_text like ${pattern}`
+          : sql<SqlBool>`exists (select 1 from enterprises e where e.id = applications.enterprise_id
+              and translate(lower(normalize(e.legal_name, NFC)), ${ACCENTED}, ${FOLDED}) like ${pattern})`,
       ]),
     );
   }
@@ -106,17 +108,35 @@ export interface ListingSummary {
   recognised_at: Date | null;
 }
 
-function listingQuery(f: CatalogueFilters) {
-  const query = baseQuery(f).select([...SUMMARY_COLUMNS]);
-  // Both orders end with the id, so pages never repeat or skip a row.
-  return f.sort === "newest"
-    ? query.orderBy(sql`applications.decision_date desc nulls last`).orderBy("applications.decided_at", "desc").orderBy("applications.id")
-    : query.orderBy(sql`applications.catalogue_name`).orderBy("applications.id");
+/**
+ * Pages are cut from the matching ids alone (an index-only scan for the plain list), and only the rows shown are
+ * joined and read. Both orders end with the id, so pages never repeat or skip a row.
+ */
+function listingQuery(f: CatalogueFilters, page?: { offset: number; limit: number }) {
+  const newest = f.sort === "newest";
+  let ids = baseQuery(f).select([
+    "applications.id as page_id",
+    sql<string>`applications.catalogue_name`.as("sort_name"),
+    "applications.decision_date as sort_date",
+    "applications.decided_at as sort_at",
+  ]);
+  ids = newest
+    ? ids.orderBy(sql`applications.decision_date desc nulls last`).orderBy("applications.decided_at", "desc").orderBy("applications.id")
+    : ids.orderBy(sql`applications.catalogue_name`).orderBy("applications.id");
+  if (page) ids = ids.offset(page.offset).limit(page.limit);
+  const query = db()
+    .selectFrom(ids.as("page"))
+    .innerJoin("applications", "applications.id", "page.page_id")
+    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
+    .select([...SUMMARY_COLUMNS]);
+  return newest
+    ? query.orderBy(sql`page.sort_date desc nulls last`).orderBy("page.sort_at", "desc").orderBy("page.page_id")
+    : query.orderBy("page.sort_name").orderBy("page.page_id");
 }
 
 /** One page of listings (offset pagination: the catalogue is small, and page numbers suit the public). */
 export async function listListings(f: CatalogueFilters, page: { offset: number; limit: number }): Promise<ListingSummary[]> {
-  return (await listingQuery(f).offset(page.offset).limit(page.limit).execute()) as ListingSummary[];
+  return (await listingQuery(f, page).execute()) as ListingSummary[];
 }
 
 export async function countListings(f: CatalogueFilters): Promise<number> {

@@ -7,6 +7,7 @@ import {
   withdrawnNoticeMessage,
   type ApplicationMailFacts,
 } from "~/lib/email-templates.server.ts";
+import { formatDate } from "~/lib/format.ts";
 import { enqueueEmail } from "./outbox.server.ts";
 import { listActiveReviewersOfProvince } from "./user.server.ts";
 
@@ -29,9 +30,6 @@ async function agencyName(trx: Transaction<Database>, provinceCode: string, loca
   return locale === "vi" ? `${agency} ${province.name_vi}` : `${agency}, ${province.name_ascii}`;
 }
 
-export function formatDate(date: Date, locale: Locale): string {
-  return date.toLocaleDateString(locale === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "numeric", month: "long", year: "numeric" });
-}
 
 /** Receipt to the application's contact, notice to every active reviewer of the province. */
 export async function notifySubmitted(

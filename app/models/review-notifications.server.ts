@@ -3,9 +3,8 @@ import type { Application, Database, Locale, User } from "~/lib/db-types.ts";
 import { config } from "~/lib/config.server.ts";
 import { stepMessage, type ApplicationMailFacts } from "~/lib/email-templates.server.ts";
 import { translator } from "~/lib/i18n.server.ts";
-import { formatIsoDate } from "~/lib/format.ts";
+import { formatDate, formatIsoDate } from "~/lib/format.ts";
 import { enqueueEmail } from "./outbox.server.ts";
-import { formatDate } from "./notifications.server.ts";
 import { listActiveReviewersOfProvince } from "./user.server.ts";
 
 type Trx = Transaction<Database>;

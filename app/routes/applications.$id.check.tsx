@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ApplicationAnswers } from "~/components/application-answers.tsx";
+import { canEditCriterion, canEditSection } from "~/lib/editable.ts";
 import { Button } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { requireMemberApplication } from "~/lib/application-guards.server.ts";
@@ -11,8 +12,6 @@ import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import {
-  canEditCriterion,
-  canEditSection,
   ConflictError,
   criteriaItems,
   findSimilarApplications,
