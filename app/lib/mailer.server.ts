@@ -57,6 +57,11 @@ export function smtpOptions(smtpUrl: string) {
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     ignoreTLS: flag("ignoreTLS"),
     requireTLS: flag("requireTLS"),
+    // One worker sends a batch at once over a few reused connections: a backlog (demo data, a mail server back after
+    // an outage) drains in seconds, so a sign-up confirmation queued behind it is not held up.
+    pool: true,
+    maxConnections: 4,
+    idleTimeout: 1_000,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
@@ -128,7 +133,7 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
     let handled = 0;
     for (;;) {
       const batch = await claimDueEmails(opts.db, batchSize, leaseSeconds, dueBy);
-      for (const email of batch) await handle(email);
+      await Promise.allSettled(batch.map(handle));
       handled += batch.length;
       if (batch.length < batchSize) return handled;
     }

@@ -8,6 +8,8 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** Recipients the server answers 550 for (a permanent failure). */
   rejectRecipients: Set<string>;
+  /** SMTP sessions opened so far. */
+  connections: number;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -18,6 +20,7 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   const rejectRecipients = new Set<string>();
   let server: SMTPServer | undefined;
   let boundPort = port;
+  let connections = 0;
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
@@ -25,6 +28,10 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
         disabledCommands: ["STARTTLS", "AUTH"],
         authOptional: true,
         logger: false,
+        onConnect(_session, callback) {
+          connections++;
+          callback();
+        },
         onRcptTo(address, _session, callback) {
           if (rejectRecipients.has(address.address)) {
             const err = new Error("Mailbox unavailable") as Error & { responseCode: number };
@@ -56,6 +63,9 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     },
     get port() {
       return boundPort;
+    },
+    get connections() {
+      return connections;
     },
     messages,
     rejectRecipients,
