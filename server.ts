@@ -4,6 +4,7 @@ import { openDatabase } from "./app/lib/bootstrap.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
 import { DatabaseLockedError, setDb, type DbHandle } from "./app/lib/db.server.ts";
 import { DEMO_PASSWORD, seedDemoAccounts } from "./app/lib/demo.server.ts";
+import { seedDemoCatalogue } from "./app/lib/demo-catalogue.server.ts";
 import { seedDemoApplications, seedDemoWorkflow } from "./app/lib/demo-data.server.ts";
 import { logger } from "./app/lib/logger.server.ts";
 import { createMailer, createOutboxWorker, type OutboxWorker } from "./app/lib/mailer.server.ts";
@@ -45,6 +46,7 @@ async function main() {
   if (seedDemo) {
     await seedDemoApplications();
     await seedDemoWorkflow();
+    await seedDemoCatalogue();
   }
 
   let worker: OutboxWorker | undefined;

@@ -54,6 +54,7 @@ function Header() {
   if (user?.role === "province_reviewer") nav.push({ to: "/review", label: t("nav.provinceQueue") });
   if (user?.role === "ministry_reviewer") nav.push({ to: "/ministry", label: t("nav.nationalQueue") });
   if (user?.role === "admin") nav.push({ to: "/admin/users", label: t("nav.users") });
+  nav.push({ to: "/platforms", label: t("nav.catalogue") }, { to: "/statistics", label: t("nav.statistics") });
   if (root?.devMailbox) nav.push({ to: "/dev/mailbox", label: t("nav.mailbox") });
   return (
     <header className="header">
@@ -116,6 +117,10 @@ function Footer() {
       <div className="width-container">
         <p>{t("footer.about")}</p>
         <p>{t("footer.operator")}</p>
+        <p>
+          {t("footer.openData")} <a href="/platforms.csv">{t("footer.csv")}</a> · <a href="/api/v1/openapi.json">{t("footer.api")}</a> ·{" "}
+          <a href="/platforms/feed.atom">{t("footer.feed")}</a>
+        </p>
       </div>
     </footer>
   );

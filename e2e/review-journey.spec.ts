@@ -197,11 +197,11 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     await expect(changed).toContainText(`Giải trình cho tiêu chí ${reopened.key}`); // the answer before
     await take(prov, id);
 
-    const verdicts = provMain.getByRole("group", { name: "Kết quả", exact: true });
+    const verdicts = provMain.getByRole("group", { name: /^Kết quả: / });
     await expect(verdicts).toHaveCount(criteria.length);
     for (let i = 0; i < criteria.length; i++) {
       await verdicts.nth(i).getByLabel("Đáp ứng", { exact: true }).check();
-      if (i === 2) await provMain.getByLabel("Ghi chú", { exact: true }).nth(i).fill("Đã bổ sung đủ báo cáo tài chính và danh sách nhân sự.");
+      if (i === 2) await provMain.getByLabel(/^Ghi chú – /).nth(i).fill("Đã bổ sung đủ báo cáo tài chính và danh sách nhân sự.");
       await post(prov, id, () => provMain.getByRole("button", { name: "Lưu kết quả" }).nth(i).click());
     }
     await gotoHydrated(prov, `/review/${id}`);

@@ -15,6 +15,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { performance as nodePerformance, type EventLoopUtilization } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { ServerBuild } from "@remix-run/node";
 import { sql, type KyselyPlugin, type RootOperationNode } from "kysely";
@@ -81,8 +82,10 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
   const { seedReferenceData } = await import("../app/models/reference.server.ts");
   const url = env.DATABASE_URL || undefined;
   let handle: BenchDb;
+  let schemaName: string | undefined;
   if (url) {
     const schema = `bench_${randomBytes(5).toString("hex")}`;
+    schemaName = schema;
     const admin = await openPostgres(url, { max: 1 });
     await sql.raw(`create schema ${schema}`).execute(admin.db);
     const version = await sql<{ server_version: string }>`show server_version`.execute(admin.db);
@@ -106,7 +109,8 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
     handle = { ...inner, description: `PGlite ${pkg.version} (PostgreSQL ${version.rows[0]?.v ?? "?"}, in memory, same thread as the app)` };
   }
   try {
-    await migrateToLatest(handle.db);
+    if (schemaName) await migrateSchema(handle.db, schemaName);
+    else await migrateToLatest(handle.db);
     await seedReferenceData(handle.db);
   } catch (e) {
     await handle.close();
@@ -114,6 +118,24 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
   }
   setDb(handle);
   return handle;
+}
+
+/**
+ * The app's migrations into one schema. Kysely's Migrator, without `migrationTableSchema`, looks for its
+ * kysely_migration tables in every schema of the server, so another schema's tables (a concurrent test run, a schema
+ * left behind) make it skip creating them here and fail with "relation kysely_migration_lock does not exist".
+ */
+async function migrateSchema(database: DB, schema: string): Promise<void> {
+  const { promises: fsp } = await import("node:fs");
+  const { FileMigrationProvider, Migrator } = await import("kysely");
+  const { MIGRATIONS_DIR } = await import("../app/lib/migrate.server.ts");
+  const migrator = new Migrator({
+    db: database,
+    migrationTableSchema: schema,
+    provider: new FileMigrationProvider({ fs: fsp, path, migrationFolder: MIGRATIONS_DIR }),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 // ---------------------------------------------------------------- seeding (set-based SQL, works on PostgreSQL 15 and PGlite)
@@ -213,13 +235,16 @@ export async function seedApplications(database: DB, o: { count: number; ownerId
   const statusCase = SEED_STATUS_MIX.map(([status, percent]) => `when r.status_roll < ${(cumulative += percent)} then '${status}'`).join(" ");
   if (cumulative !== 100) throw new Error("SEED_STATUS_MIX must add up to 100");
   const withDeadline = WITH_DEADLINE.map((s) => `'${s}'`).join(", ");
+  // A constant divisor keeps the enterprise join a hash join (with count(*) over () it became a 100,000 × 20,000 loop).
+  const enterprises = Number((await sql<{ n: number }>`select count(*)::int as n from enterprises`.execute(database)).rows[0]!.n);
+  if (enterprises === 0) throw new Error("Seed enterprises before applications");
   await sql`
     insert into applications (
       enterprise_id, criteria_set_id, status, lock_version, province_code, reference, platform_name, platform_url, answers,
       current_version, assigned_to, due_at, sla_remaining_days, created_by, created_at, updated_at, submitted_at, decided_at, sector,
       province_recommendation, decision_number, decision_date, search_text)
     with ent as (
-      select id, province_code, legal_name, tax_code, row_number() over (order by tax_code) as rn, count(*) over () as total from enterprises
+      select id, province_code, legal_name, tax_code, row_number() over (order by tax_code) as rn from enterprises
     ),
     staff as (
       select province_code, array_agg(id order by email) as ids from users where role = 'province_reviewer' group by province_code
@@ -258,7 +283,7 @@ export async function seedApplications(database: DB, o: { count: number; ownerId
       abs(hashint4(g + 707)) % 1000003 as enterprise_roll,
       abs(hashint4(g + 808)) % 400 as age_roll) r
     cross join sec
-    join ent e on e.rn = 1 + (r.enterprise_roll % e.total)
+    join ent e on e.rn = 1 + r.enterprise_roll % ${enterprises}::int
     left join staff st on st.province_code = e.province_code
     cross join lateral (select ${sql.raw(`case ${statusCase} end`)} as status) s
     cross join lateral (select
@@ -281,14 +306,16 @@ async function countBy(database: DB, where: string): Promise<Record<string, numb
   return Object.fromEntries(rows.rows.map((r) => [r.status, Number(r.n)]));
 }
 
-/** Staff, enterprises and applications, then ANALYZE. Expect ≈ 5 s on PostgreSQL and ≈ 20–40 s on PGlite for 100,000. */
+/** Staff, enterprises and applications, then VACUUM ANALYZE. */
 export async function seedBenchData(database: DB, o: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   await seedStaff(database, o.reviewersPerProvince);
   const ownerId = await seedOwner(database);
   await seedEnterprises(database, { count: o.enterprises, focusShare: o.focusShare, focusProvince: o.focusProvince, ownerId });
   await seedApplications(database, { count: o.applications, ownerId, focusProvince: o.focusProvince });
-  await sql`analyze`.execute(database);
+  // VACUUM as well as ANALYZE: a table in steady state (visibility map set, so index-only scans work), and no
+  // autovacuum of the fresh rows competing for the CPU while the benchmark measures.
+  for (const table of ["users", "enterprises", "applications"]) await sql.raw(`vacuum (analyze) ${table}`).execute(database);
   const ms = performance.now() - started;
   const byStatus = await countBy(database, "");
   const focusByStatus = await countBy(database, `where province_code = '${o.focusProvince}'`);
@@ -419,6 +446,13 @@ export interface LoadStats {
   maxMs: number;
   /** Average response body size (bytes on the wire, i.e. compressed if the server compressed). */
   bytesPerResponse: number;
+  /**
+   * CPU time of the main (server) thread per 200 response, in ms: what one page costs the server's thread whatever
+   * the concurrency and whatever else runs on the machine (with PGlite it includes the database, which runs on that
+   * thread). 1000 ÷ this is the most one Node process can serve. Linux: from /proc schedstat; elsewhere the
+   * event loop's busy time, which also counts time the thread waited for a CPU.
+   */
+  serverMsPerRequest: number;
 }
 
 /**
@@ -465,16 +499,30 @@ function one(i) {
 async function loop(i) { while (!stopping) await one(i); }
 const loops = [];
 for (let i = 0; i < concurrency; i++) loops.push(loop(i));
-setTimeout(() => { measuring = true; windowStart = performance.now(); windowEnd = windowStart + durationMs; }, warmupMs);
+setTimeout(() => {
+  measuring = true; windowStart = performance.now(); windowEnd = windowStart + durationMs;
+  parentPort.postMessage({ type: "window-start" });
+}, warmupMs);
 setTimeout(async () => {
+  parentPort.postMessage({ type: "window-end" });
   stopping = true;
   await Promise.all(loops);
   agent.destroy();
   const seconds = (Math.min(performance.now(), windowEnd) - windowStart) / 1000;
   const array = Float64Array.from(latencies);
-  parentPort.postMessage({ ok, errors, bytes, statuses, firstError, seconds, latencies: array }, [array.buffer]);
+  parentPort.postMessage({ type: "result", ok, errors, bytes, statuses, firstError, seconds, latencies: array }, [array.buffer]);
 }, warmupMs + durationMs);
 `;
+
+/** CPU time the main thread has used, in ms (Linux), else NaN. */
+export function mainThreadCpuMs(): number {
+  try {
+    const ns = Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]);
+    return ns / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** Nearest-rank percentile of an ascending array (p in 0..100). */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -494,6 +542,7 @@ export async function loadTest(url: string, o: LoadOptions): Promise<LoadStats> 
     workerData: { url, headers: o.headers ?? [], concurrency: o.concurrency, warmupMs, durationMs, timeoutMs },
   });
   type Result = {
+    type: "result";
     ok: number;
     errors: number;
     bytes: number;
@@ -502,11 +551,23 @@ export async function loadTest(url: string, o: LoadOptions): Promise<LoadStats> 
     seconds: number;
     latencies: Float64Array;
   };
+  let eluStart: EventLoopUtilization | undefined;
+  let cpuStart = Number.NaN;
+  let busyMs = Number.NaN;
   const result = await new Promise<Result>((resolve, reject) => {
     const guard = setTimeout(() => reject(new Error(`load test of ${url} did not finish`)), warmupMs + durationMs + timeoutMs + 15_000);
-    worker.once("message", (m: Result) => {
-      clearTimeout(guard);
-      resolve(m);
+    worker.on("message", (m: Result | { type: "window-start" | "window-end" }) => {
+      if (m.type === "window-start") {
+        eluStart = nodePerformance.eventLoopUtilization();
+        cpuStart = mainThreadCpuMs();
+      } else if (m.type === "window-end" && eluStart) {
+        const cpu = mainThreadCpuMs() - cpuStart;
+        busyMs = Number.isFinite(cpu) ? cpu : nodePerformance.eventLoopUtilization(eluStart).active;
+      }
+      else if (m.type === "result") {
+        clearTimeout(guard);
+        resolve(m);
+      }
     });
     worker.once("error", (e) => {
       clearTimeout(guard);
@@ -530,6 +591,27 @@ export async function loadTest(url: string, o: LoadOptions): Promise<LoadStats> 
     p99: percentile(sorted, 99),
     maxMs: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
     bytesPerResponse: result.ok ? result.bytes / result.ok : 0,
+    serverMsPerRequest: result.ok ? busyMs / result.ok : Number.NaN,
+  };
+}
+
+/** Several runs of the same target as one: requests and time add up; percentiles are those of the runs' mean (approximate). */
+export function combineStats(runs: LoadStats[]): LoadStats {
+  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
+  const requests = runs.reduce((a, r) => a + r.requests, 0);
+  const mean = (pick: (r: LoadStats) => number) => runs.reduce((a, r) => a + pick(r), 0) / runs.length;
+  return {
+    ...runs[0]!,
+    seconds,
+    requests,
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    rps: requests / seconds,
+    meanMs: mean((r) => r.meanMs),
+    p50: mean((r) => r.p50),
+    p90: mean((r) => r.p90),
+    p99: mean((r) => r.p99),
+    maxMs: Math.max(...runs.map((r) => r.maxMs)),
+    serverMsPerRequest: mean((r) => r.serverMsPerRequest),
   };
 }
 
@@ -551,22 +633,36 @@ export function formatTable(head: string[], rows: string[][]): string {
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-/** Scenario rows next to the baseline: req/s, latency percentiles and the ratio of req/s to the baseline's. */
-export function printTable(scenarios: { name: string; stats: LoadStats }[], baseline: LoadStats): string {
-  const head = ["scenario", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "KB/resp", "ratio"];
-  const rows = scenarios.map(({ name, stats: s }) => [
-    name,
-    fmtInt(s.requests),
-    fmtInt(s.errors),
-    s.rps.toFixed(s.rps < 100 ? 1 : 0),
-    fmtMs(s.p50),
-    fmtMs(s.p90),
-    fmtMs(s.p99),
-    fmtMs(s.maxMs),
-    (s.bytesPerResponse / 1024).toFixed(1),
-    s === baseline ? "1" : (s.rps / baseline.rps).toFixed(4),
-  ]);
-  return formatTable(head, rows);
+/**
+ * One row per scenario: req/s, latency percentiles, server CPU per request, the ratio of req/s to its plain-server
+ * baseline ("ratio") and the ratio of server CPU per request ("CPU ratio": plain ms/req ÷ scenario ms/req), which
+ * hardly moves with the machine's load (with PostgreSQL it leaves out the database server's CPU).
+ */
+export function printTable(rows: { name: string; stats: LoadStats; baseline: LoadStats }[]): string {
+  const head = ["scenario", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "KB/resp", "server ms/req", "plain req/s", "ratio", "CPU ratio"];
+  const body = rows.map(({ name, stats: s, baseline }) => {
+    const ratio = s.rps / baseline.rps;
+    return [
+      name,
+      fmtInt(s.requests),
+      fmtInt(s.errors),
+      s.rps.toFixed(s.rps < 100 ? 1 : 0),
+      fmtMs(s.p50),
+      fmtMs(s.p90),
+      fmtMs(s.p99),
+      fmtMs(s.maxMs),
+      (s.bytesPerResponse / 1024).toFixed(1),
+      s.serverMsPerRequest < 0.1 ? s.serverMsPerRequest.toFixed(3) : s.serverMsPerRequest.toFixed(2),
+      fmtInt(baseline.rps),
+      ratio.toFixed(ratio >= 0.5 ? 2 : 4),
+      cpuRatio(s, baseline).toFixed(cpuRatio(s, baseline) >= 0.5 ? 2 : 4),
+    ];
+  });
+  return formatTable(head, body);
+}
+
+export function cpuRatio(s: LoadStats, baseline: LoadStats): number {
+  return baseline.serverMsPerRequest / s.serverMsPerRequest;
 }
 
 // ---------------------------------------------------------------- query inspection

@@ -370,8 +370,3 @@ export type FilterOptions = Awaited<ReturnType<typeof listFilterOptions>>;
 export function getCriteriaSetVersion(criteriaSetId: number) {
   return db().selectFrom("criteria_sets").select(["version", "title_vi", "title_en", "legal_basis"]).where("id", "=", criteriaSetId).executeTakeFirst();
 }
-
-/** The application's lock version, for the withdraw-from-catalogue confirmation. */
-export function getLockVersion(applicationId: string) {
-  return db().selectFrom("applications").select(["lock_version", "status"]).where("id", "=", applicationId).executeTakeFirst();
-}

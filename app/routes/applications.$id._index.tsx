@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ApplicationEmails, ApplicationStatusTag } from "~/components/application-ui.tsx";
+import { ListingActions } from "~/components/listing-actions.tsx";
 import { PageTitle, StatusTag } from "~/components/ui.tsx";
 import { requireMemberApplication } from "~/lib/application-guards.server.ts";
 import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
@@ -105,6 +106,7 @@ export default function ApplicationOverview() {
           {t("review.decisionNumber")}: <strong>{app.decisionNumber}</strong> – {app.decisionDate ? formatIsoDate(app.decisionDate, locale) : ""}
         </p>
       ) : null}
+      <ListingActions id={app.id} status={app.status} listed={app.decisionNumber !== null} />
       {app.decisionReasons.length > 0 || app.decisionNote ? (
         <section className="inset" aria-labelledby="reasons-title">
           <h2 className="heading-m" id="reasons-title">

@@ -1,0 +1,67 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Button } from "~/components/form.tsx";
+import { PageTitle } from "~/components/ui.tsx";
+import { requireMemberApplication } from "~/lib/application-guards.server.ts";
+import { setFlash } from "~/lib/flash.server.ts";
+import { readForm } from "~/lib/forms.server.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useT } from "~/lib/use-t.ts";
+import { canTransition } from "~/lib/workflow.ts";
+import { ConflictError, transition } from "~/models/application.server.ts";
+
+// A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
+const withdrawListingSchema = () => z.object({ lockVersion: z.coerce.number().int().min(0) });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, app } = await requireMemberApplication(request, params.id);
+  if (!canTransition("withdraw_listing", app.status, user.role)) throw redirect(`/applications/${app.id}`);
+  const { t } = await getTranslator(request);
+  return { title: t("listingActions.withdraw"), id: app.id, platform: app.platform_name, lockVersion: app.lock_version };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, app } = await requireMemberApplication(request, params.id);
+  const parsed = withdrawListingSchema().safeParse(await readForm(request));
+  if (!parsed.success) throw new Response("Bad Request", { status: 400 });
+  try {
+    await transition({
+      applicationId: app.id,
+      actor: user,
+      action: "withdraw_listing",
+      expectedLockVersion: parsed.data.lockVersion,
+      requestId: context.requestId,
+    });
+  } catch (e) {
+    if (e instanceof ConflictError) {
+      return redirect(`/applications/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "warning", key: "app.conflict" }) } });
+    }
+    throw e;
+  }
+  return redirect(`/applications/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "withdrawListing.done" }) } });
+}
+
+export default function WithdrawListing() {
+  const t = useT();
+  const { id, platform, lockVersion } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PageTitle>{t("withdrawListing.title", { platform })}</PageTitle>
+      <p className="warning-text">{t("withdrawListing.lead")}</p>
+      <Form method="post">
+        <input type="hidden" name="lockVersion" value={lockVersion} />
+        <Button variant="warning">{t("withdrawListing.confirm")}</Button>
+      </Form>
+      <p className="body">
+        <Link to={`/applications/${id}`}>{t("withdrawListing.cancel")}</Link>
+      </p>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

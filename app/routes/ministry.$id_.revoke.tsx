@@ -1,0 +1,74 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Button, ErrorSummary, TextArea } from "~/components/form.tsx";
+import { PageTitle } from "~/components/ui.tsx";
+import { requireRole } from "~/lib/auth.server.ts";
+import { setFlash } from "~/lib/flash.server.ts";
+import { invalid, readForm, textField, validate } from "~/lib/forms.server.ts";
+import type { Translate } from "~/lib/i18n.ts";
+import { getTranslator } from "~/lib/i18n.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+import { useT } from "~/lib/use-t.ts";
+import { ConflictError } from "~/models/application.server.ts";
+import { getApplicationForReviewer, revokeRecognition } from "~/models/review.server.ts";
+
+// A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
+const revokeSchema = (t: Translate) => z.object({ lockVersion: z.coerce.number().int().min(0), reason: textField(t, t("revoke.reason"), { max: 5000 }) });
+
+async function requireRecognised(request: Request, id: string | undefined) {
+  const user = await requireRole(request, "ministry_reviewer");
+  const app = id ? await getApplicationForReviewer(user, id) : undefined;
+  if (!app) throw new Response("Not Found", { status: 404 });
+  if (app.status !== "recognised") throw redirect(`/ministry/${app.id}`);
+  return { user, app };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { app } = await requireRecognised(request, params.id);
+  const { t } = await getTranslator(request);
+  return { title: t("revoke.title", { platform: app.platform_name }), id: app.id, platform: app.platform_name, lockVersion: app.lock_version };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, app } = await requireRecognised(request, params.id);
+  const { t } = await getTranslator(request);
+  const values = await readForm(request);
+  const r = validate(revokeSchema(t), values);
+  if (!r.ok) return invalid(r.errors, values);
+  try {
+    await revokeRecognition(user, app.id, { lockVersion: r.data.lockVersion, reason: r.data.reason }, context.requestId);
+  } catch (e) {
+    if (e instanceof ConflictError) {
+      return redirect(`/ministry/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "warning", key: "app.conflict" }) } });
+    }
+    throw e;
+  }
+  return redirect(`/ministry/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "revoke.done" }) } });
+}
+
+export default function RevokeRecognition() {
+  const t = useT();
+  const { id, platform, lockVersion } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <>
+      <ErrorSummary errors={state?.errors} />
+      <PageTitle>{t("revoke.title", { platform })}</PageTitle>
+      <p className="warning-text">{t("revoke.lead")}</p>
+      <Form method="post">
+        <input type="hidden" name="lockVersion" value={lockVersion} />
+        <TextArea name="reason" label={t("revoke.reason")} hint={t("revoke.reason.hint")} state={state} />
+        <Button variant="warning">{t("revoke.confirm")}</Button>
+      </Form>
+      <p className="body">
+        <Link to={`/ministry/${id}`}>{t("revoke.cancel")}</Link>
+      </p>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";
