@@ -16,6 +16,7 @@ const log = logger();
 function printDemoAccounts(c: Config, accounts: { email: string; role: string; provinceCode?: string }[]) {
   const lines = accounts.map((a) => `  ${a.role.padEnd(18)} ${a.email}${a.provinceCode ? ` (province ${a.provinceCode})` : ""}`);
   console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD}):\n${lines.join("\n")}`);
+  console.log(`Public catalogue (no sign-in): ${c.publicUrl}/platforms · statistics: ${c.publicUrl}/statistics`);
   if (c.devMailbox) console.log(`Emails are not sent: read them at ${c.publicUrl}/dev/mailbox`);
 }
 

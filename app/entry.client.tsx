@@ -9,7 +9,7 @@ startTransition(() => {
   hydrateRoot(
     document,
     <StrictMode>
-      <RequestInfoContext.Provider value={{ nonce: "", requestId }}>
+      <RequestInfoContext.Provider value={{ nonce: "", requestId, messagesScript: "" }}>
         <RemixBrowser />
       </RequestInfoContext.Provider>
     </StrictMode>,

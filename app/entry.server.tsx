@@ -1,49 +1,46 @@
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
+import { isLocale } from "./lib/i18n.ts";
+import { messagesScript } from "./lib/i18n.server.ts";
 import { logger } from "./lib/logger.server.ts";
+import { renderHtml } from "./lib/render-html.server.ts";
 import { RequestInfoContext } from "./lib/request-info.tsx";
 
 export const streamTimeout = 5000;
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   const { nonce, requestId } = loadContext;
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <RequestInfoContext.Provider value={{ nonce, requestId }}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
-      </RequestInfoContext.Provider>,
-      {
-        nonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) logger().error({ requestId, err: String(error) }, "render error");
-        },
+  const rootLocale = (remixContext.staticHandlerContext.loaderData?.root as { locale?: unknown } | undefined)?.locale;
+  const script = messagesScript(isLocale(rootLocale) ? rootLocale : "vi");
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), streamTimeout + 1000);
+  let shellRendered = false;
+  const body = await renderHtml(
+    <RequestInfoContext.Provider value={{ nonce, requestId, messagesScript: script }}>
+      <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+    </RequestInfoContext.Provider>,
+    {
+      nonce,
+      signal: abort.signal,
+      waitForAll: isbot(request.headers.get("user-agent") ?? ""),
+      onError(error) {
+        responseStatusCode = 500;
+        if (shellRendered) logger().error({ requestId, err: String(error) }, "render error");
       },
-    );
-    setTimeout(abort, streamTimeout + 1000);
+    },
+  ).finally(() => {
+    shellRendered = true;
   });
+  void body.allReady.finally(() => clearTimeout(timer));
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
 
 export const handleError: HandleErrorFunction = (error, { request, context }) => {

@@ -17,7 +17,7 @@ import { FlashBanner } from "./components/ui.tsx";
 import { getUser } from "./lib/auth.server.ts";
 import { config } from "./lib/config.server.ts";
 import { readFlash } from "./lib/flash.server.ts";
-import { getLocale, messagesFor } from "./lib/i18n.server.ts";
+import { getLocale } from "./lib/i18n.server.ts";
 import { useRequestInfo } from "./lib/request-info.tsx";
 import { useRootData, useT, type RootData } from "./lib/use-t.ts";
 
@@ -30,7 +30,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, user, { flash, clear }] = await Promise.all([getLocale(request), getUser(request), readFlash(request)]);
   const body: RootData = {
     locale,
-    messages: messagesFor(locale),
     user: user
       ? { id: user.id, email: user.email, name: user.name, role: user.role, provinceCode: user.province_code }
       : null,
@@ -69,7 +68,7 @@ function Header() {
           </span>
         </Link>
         <div className="header__tools">
-          <Form method="post" action="/lang" className="inline-form">
+          <Form method="post" action="/lang" className="inline-form" reloadDocument>
             <input type="hidden" name="lang" value={root?.locale === "en" ? "vi" : "en"} />
             <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
             <button type="submit" className="link-button" lang={root?.locale === "en" ? "vi" : "en"} aria-label={t("lang.switchLabel")}>
@@ -128,7 +127,7 @@ function Footer() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData();
-  const { nonce, requestId } = useRequestInfo();
+  const { nonce, requestId, messagesScript } = useRequestInfo();
   const t = useT();
   return (
     <html lang={root?.locale ?? "vi"}>
@@ -136,6 +135,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="request-id" content={requestId} />
+        {/* Empty after hydration on purpose: the browser already ran it, and React never rewrites it. */}
+        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: messagesScript }} />
         <Meta />
         <Links />
       </head>

@@ -295,6 +295,27 @@ describe("staff accounts and roles", () => {
   });
 });
 
+describe("UI texts", () => {
+  test("a page carries its language's texts once, in a nonce'd script; loader data (client navigations) does not", async () => {
+    const c = new Client(app.url);
+    const res = await c.get("/");
+    const nonce = (res.headers.get("Content-Security-Policy") ?? "").match(/'nonce-([^']+)'/)?.[1];
+    const html = await res.text();
+    const scripts = [...html.matchAll(/<script nonce="([^"]+)">\(globalThis\.__PORTAL_MESSAGES__ \|\|= \{\}\)\["vi"\] = /g)];
+    assert.equal(scripts.length, 1, "one dictionary script");
+    assert.equal(scripts[0]![1], nonce);
+    assert.ok(!html.includes(`["en"] =`), "only the page's language");
+    // "Bỏ qua, đến nội dung chính" is the skip link's text: in the dictionary and in the rendered page.
+    const data = await (await c.get("/_root.data")).text();
+    assert.ok(data.length < 3000, `root data is ${data.length} characters`);
+    assert.ok(!data.includes("app.skip"), "no dictionary in the data");
+    await c.post("/lang", { lang: "en" });
+    const en = await (await c.get("/")).text();
+    assert.match(en, /\(globalThis\.__PORTAL_MESSAGES__ \|\|= \{\}\)\["en"\] = /);
+    assert.ok(!en.includes(`["vi"] =`));
+  });
+});
+
 describe("HTTP hardening", () => {
   test("cross-site POSTs are refused; GET never changes state", async () => {
     const c = new Client(app.url);

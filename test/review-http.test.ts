@@ -194,6 +194,12 @@ describe("queues", () => {
     assert.ok(found.includes((await getApplication(id))!.reference!));
     const ref = (await getApplication(id))!.reference!;
     assert.ok(pageText(await (await c.get(`/review?view=new&q=${ref}`)).text()).includes(ref));
+    const taxCodeOf = async (applicationId: string) =>
+      (await t.db.selectFrom("applications").innerJoin("enterprises", "enterprises.id", "applications.enterprise_id").select("enterprises.tax_code").where("applications.id", "=", applicationId).executeTakeFirstOrThrow()).tax_code;
+    assert.ok(pageText(await (await c.get(`/review?view=new&q=${await taxCodeOf(id)}`)).text()).includes(ref), "a whole tax code finds its applications");
+    const otherRef = (await getApplication(other.id))!.reference!;
+    assert.ok(!pageText(await (await c.get(`/review?view=new&q=${otherRef}`)).text()).includes(otherRef), "another province's reference finds nothing");
+    assert.ok(!pageText(await (await c.get(`/review?view=new&q=${await taxCodeOf(other.id)}`)).text()).includes(otherRef), "nor its tax code");
     const none = pageText(await (await c.get("/review?view=new&q=ha+noi")).text());
     assert.ok(!none.includes((await getApplication(other.id))!.reference!), "another province never shows");
     assert.equal((await c.get(`/review/${other.id}`)).status, 404);

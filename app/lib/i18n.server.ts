@@ -17,8 +17,19 @@ export async function getLocale(request: Request): Promise<Locale> {
   return isLocale(value) ? value : DEFAULT_LOCALE;
 }
 
-export function messagesFor(locale: Locale) {
-  return MESSAGES[locale];
+globalThis.__PORTAL_MESSAGES__ = MESSAGES;
+
+const scripts = new Map<Locale, string>();
+
+/** The inline script that gives the browser this language's texts (see messages-store.ts), built once per language. */
+export function messagesScript(locale: Locale): string {
+  let script = scripts.get(locale);
+  if (!script) {
+    const json = JSON.stringify(MESSAGES[locale]).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    script = `(globalThis.__PORTAL_MESSAGES__ ||= {})[${JSON.stringify(locale)}] = ${json};`;
+    scripts.set(locale, script);
+  }
+  return script;
 }
 
 export function translator(locale: Locale): Translate {

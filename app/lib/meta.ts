@@ -1,4 +1,5 @@
 import { isRouteErrorResponse } from "@remix-run/react";
+import { messagesOf } from "./messages-store.ts";
 import type { RootData } from "./use-t.ts";
 
 interface MetaArgsLike {
@@ -10,7 +11,7 @@ interface MetaArgsLike {
 /** "<page> – <site>" in the page's language; error pages get the error's title. */
 export function pageTitle({ data, error, matches }: MetaArgsLike) {
   const root = matches.find((m) => m.id === "root")?.data as RootData | undefined;
-  const messages = root?.messages ?? {};
+  const messages = messagesOf(root?.locale ?? "vi");
   const site = messages["app.short"] ?? "Nền tảng số quốc gia";
   let title = (data as { title?: string } | undefined)?.title;
   if (error) {

@@ -2,10 +2,10 @@ import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import type { Locale, Role } from "./db-types.ts";
 import { makeTranslate, type Translate } from "./i18n.ts";
+import { messagesOf } from "./messages-store.ts";
 
 export interface RootData {
   locale: Locale;
-  messages: Record<string, string>;
   user: { id: string; email: string; name: string; role: Role; provinceCode: string | null } | null;
   flash: { kind: "success" | "info" | "warning"; key: string } | null;
   requestId: string;
@@ -17,8 +17,8 @@ export function useRootData(): RootData | undefined {
 }
 
 export function useT(): Translate {
-  const data = useRootData();
-  return useMemo(() => makeTranslate(data?.messages ?? {}), [data?.messages]);
+  const locale = useLocale();
+  return useMemo(() => makeTranslate(messagesOf(locale)), [locale]);
 }
 
 export function useLocale(): Locale {

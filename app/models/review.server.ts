@@ -91,7 +91,8 @@ export const QUEUE_PAGE_SIZE = 25;
 export const QUEUE_COUNT_CAP = 1000;
 
 function queueBase(q: QueueQuery) {
-  const due = sql<Date>`coalesce(applications.due_at, ${NO_DUE}::timestamptz)`;
+  // A literal, not a parameter: the queue indexes (db/migrations/2026-12-01T1000_queue_order.ts) hold this expression.
+  const due = sql<Date>`coalesce(applications.due_at, ${sql.lit(NO_DUE)}::timestamptz)`;
   let query = db()
     .selectFrom("applications")
     .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
@@ -105,7 +106,10 @@ function queueBase(q: QueueQuery) {
   if (q.assignee === "none") query = query.where("applications.assigned_to", "is", null);
   else if (q.assignee) query = query.where("applications.assigned_to", "=", q.assignee);
   const term = q.search ? foldVietnamese(q.search).slice(0, 100) : "";
-  if (term) query = query.where("applications.search_text", "like", `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  // A whole reference number or tax code is looked up by its unique index instead of scanning the folded text.
+  if (/^\d{2}-\d{6}-\d{4,}$/.test(term)) query = query.where("applications.reference", "=", term);
+  else if (/^\d{10}(-\d{3})?$/.test(term)) query = query.where("enterprises.tax_code", "=", term);
+  else if (term) query = query.where("applications.search_text", "like", `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   return { query, due };
 }
 
