@@ -45,7 +45,7 @@ export async function claimDueEmails(
   db: Kysely<Database>,
   limit: number,
   leaseSeconds: number,
-  dueBy: Date,
+  dueBy: string,
 ): Promise<OutboxEmail[]> {
   return db.transaction().execute(async (trx) => {
     const due = await trx
@@ -53,7 +53,7 @@ export async function claimDueEmails(
       .select("id")
       .where((eb) =>
         eb.or([
-          eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", dueBy)]),
+          eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", sql<Date>`${dueBy}::timestamptz`)]),
           eb.and([eb("status", "=", "sending"), eb("locked_until", "<", sql<Date>`now()`)]),
         ]),
       )
@@ -122,9 +122,11 @@ export function getEmail(db: Kysely<Database>, id: number) {
   return db.selectFrom("outbox_emails").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function databaseNow(db: Kysely<Database>): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
-  return new Date(rows[0]!.now);
+/** The database clock to the microsecond, as text: a JS Date would drop the microseconds, and a message queued in
+ * the same millisecond just before a tick would then look not yet due. */
+export async function databaseNow(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ now: string }>`select to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now`.execute(db);
+  return rows[0]!.now;
 }
 
 /** For /readyz: the oldest message that should have gone out by now. */
