@@ -721,3 +721,51 @@ export async function medianMs(runs: number, fn: () => Promise<unknown>): Promis
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
 }
+
+// ---------------------------------------------------------------- lifecycle
+
+/** What a benchmark opens and must release however it ends (a PostgreSQL bench schema is dropped on close). */
+export interface BenchResources {
+  servers: RunningServer[];
+  /** Registers the database for cleanup and returns it. */
+  useDb(handle: BenchDb): BenchDb;
+}
+
+/**
+ * Runs a benchmark's main function and exits: 0 when it finished, 1 when it threw, 130 on Ctrl-C/SIGTERM, 2 when the
+ * watchdog fires. Servers and the database are closed in every case, so no schema or port is left behind.
+ */
+export async function runBenchmark(main: (res: BenchResources) => Promise<void>, watchdogMs = 10 * 60 * 1000): Promise<never> {
+  const servers: RunningServer[] = [];
+  let db: BenchDb | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => {
+    cleaning ??= (async () => {
+      for (const s of servers.splice(0)) await s.close().catch(() => {});
+      const h = db;
+      db = undefined;
+      if (h) await h.close().catch((e: unknown) => log(`(cleanup) ${String(e)}`));
+    })();
+    return cleaning;
+  };
+  const watchdog = setTimeout(() => {
+    log(`Benchmark still running after ${watchdogMs / 60000} minutes: stopping.`);
+    void cleanup().finally(() => process.exit(2));
+  }, watchdogMs);
+  watchdog.unref();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`\n${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await main({ servers, useDb: (h) => (db = h) });
+    await cleanup();
+    process.exit(0);
+  } catch (e) {
+    log(`Benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    await cleanup();
+    process.exit(1);
+  }
+}

@@ -11,11 +11,10 @@
  */
 import os from "node:os";
 import * as lib from "./bench-lib.ts";
-import type { BenchDb, LoadStats, RunningServer } from "./bench-lib.ts";
+import type { LoadStats } from "./bench-lib.ts";
 
 lib.prepareBenchProcess(); // before the app (React, Remix, the logger) is loaded: app modules are imported below, lazily
 const { log, envNumber } = lib;
-const WATCHDOG_MS = 10 * 60 * 1000;
 
 const SECONDS = envNumber("BENCH_SECONDS", 10, 1);
 const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 16, 1);
@@ -30,33 +29,7 @@ const ONLY = (process.env.BENCH_SCENARIOS ?? "").split(",").map((x) => x.trim())
 const PROVINCE = "79";
 const PASSWORD = "bench password 2026";
 
-let handle: BenchDb | undefined;
-const servers: RunningServer[] = [];
-let cleaning: Promise<void> | undefined;
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const s of servers.splice(0)) await s.close().catch(() => {});
-    const h = handle;
-    handle = undefined;
-    if (h) await h.close().catch((e: unknown) => log(`(cleanup) ${String(e)}`));
-  })();
-  return cleaning;
-}
-
-const watchdog = setTimeout(() => {
-  log(`Benchmark still running after ${WATCHDOG_MS / 60000} minutes: stopping.`);
-  void cleanup().finally(() => process.exit(2));
-}, WATCHDOG_MS);
-watchdog.unref();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    log(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-async function main() {
+async function main({ servers, useDb }: lib.BenchResources) {
   const started = performance.now();
   const loadStart = os.loadavg()[0]!;
   const { sql } = await import("kysely");
@@ -67,7 +40,7 @@ async function main() {
   log(`${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONCURRENCY} concurrent keep-alive connections, ${SESSIONS} session(s)${GZIP ? ", Accept-Encoding: gzip" : ", no compression"}`);
 
   const opened = await lib.timed(() => lib.openBenchDb());
-  handle = opened.value;
+  const handle = useDb(opened.value);
   log(`Database: ${handle.description} — ready in ${(opened.ms / 1000).toFixed(1)} s (migrations + reference data)`);
 
   const email = `bench.reviewer.${Date.now()}@bench.example`;
@@ -205,12 +178,4 @@ async function main() {
   log(`\nTotal time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-try {
-  await main();
-  await cleanup();
-  process.exit(0);
-} catch (e) {
-  log(`Benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  await cleanup();
-  process.exit(1);
-}
+await lib.runBenchmark(main);
