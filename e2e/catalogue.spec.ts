@@ -43,9 +43,11 @@ async function searchAndFilter(page: Page) {
   await main.getByRole("button", { name: "Tìm kiếm" }).click();
   await expect(page).toHaveURL(/pillar=government/);
   await expect(page).toHaveURL(/province=48/);
-  const n = await results(page).count();
+  // Wait for the filtered page itself (without JavaScript the URL changes before the new document is parsed).
+  await expect(countStatus(page)).not.toContainText(`Tìm thấy ${total} nền tảng`);
+  const n = Number((await countStatus(page).textContent())!.match(/Tìm thấy (\d+)/)![1]);
   expect(n).toBeGreaterThan(0);
-  await expect(countStatus(page)).toContainText(n === 1 ? "Tìm thấy 1 nền tảng" : `Tìm thấy ${n} nền tảng`);
+  await expect(results(page)).toHaveCount(n);
   for (const item of await results(page).all()) {
     await expect(item.locator(".tag")).toHaveText("Chính phủ số");
     await expect(item).toContainText("Thành phố Đà Nẵng");
