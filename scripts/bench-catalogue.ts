@@ -11,7 +11,6 @@
  */
 import os from "node:os";
 import * as lib from "./bench-lib.ts";
-import type { LoadStats } from "./bench-lib.ts";
 
 lib.prepareBenchProcess(); // before the app is loaded: app modules are imported below, lazily
 const { log, envNumber } = lib;
@@ -106,22 +105,15 @@ async function main({ servers, useDb }: lib.BenchResources) {
     log(`  ${s.name}: HTTP 200, ${count === null ? "" : `${count.toLocaleString("en-US")} matching, `}${shown} shown, ${(body.length / 1024).toFixed(0)} KB`);
   }
 
-  const plainSeconds = Math.max(2, Math.round(SECONDS / 2));
-  log(`\nLoad (${CONCURRENCY} connections; app ${SECONDS} s per scenario, the plain server ${plainSeconds} s before and after each):`);
-  const plainRun = async () => {
-    const stats = await lib.loadTest(plain.url + "/", { headers, seconds: plainSeconds, concurrency: CONCURRENCY, warmupSeconds: 1 });
-    log(`  plain node:http: ${stats.rps.toFixed(0)} req/s`);
-    return stats;
-  };
-  const plainRuns = [await plainRun()];
-  const results: { id: string; name: string; stats: LoadStats; baseline: LoadStats }[] = [];
-  for (const s of scenarios) {
-    const stats = await lib.loadTest(app.url + s.path, { headers, seconds: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP });
-    log(`  ${s.name}: ${stats.rps.toFixed(1)} req/s, p90 ${stats.p90.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors (${stats.firstError})` : ""}`);
-    plainRuns.push(await plainRun());
-    results.push({ id: s.id, name: s.name, stats, baseline: lib.combineStats(plainRuns.slice(-2)) });
-  }
-  const raw = lib.combineStats(plainRuns);
+  const { results, plain: raw, plainRuns } = await lib.runPaired(scenarios, {
+    appUrl: app.url,
+    plainUrl: plain.url,
+    headers,
+    plainHeaders: headers,
+    seconds: SECONDS,
+    concurrency: CONCURRENCY,
+    warmupSeconds: WARMUP,
+  });
 
   // Where a search's time goes in the database: the two catalogue queries alone, sequential, median of 20.
   const timings: string[][] = [];
@@ -140,7 +132,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
     `Load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)}` +
       `${Math.max(loadStart, loadEnd) > 1.5 ? " — other work shares this machine: the numbers are lower and noisier than on an idle one" : ""}\n`,
   );
-  log(lib.printTable([...results, { name: `plain node:http (${plainRuns.length} runs)`, stats: raw, baseline: raw }]));
+  log(lib.printTable([...results, { name: `plain node:http (${plainRuns} runs)`, stats: raw, baseline: raw }]));
   log(`\nCatalogue queries alone (sequential, median of 20, ms):\n`);
   log(lib.formatTable(["scenario", "countListings", "listListings"], timings));
   const failed = results.filter((r) => r.stats.errors > 0 || r.stats.requests === 0);

@@ -769,3 +769,39 @@ export async function runBenchmark(main: (res: BenchResources) => Promise<void>,
     process.exit(1);
   }
 }
+
+// ---------------------------------------------------------------- paired runs
+
+export interface ScenarioResult {
+  id: string;
+  name: string;
+  stats: LoadStats;
+  /** The plain server's runs just before and after this scenario, combined. */
+  baseline: LoadStats;
+}
+
+/**
+ * Loads each scenario with the plain server run between them (P S P S … P), so every scenario is compared with the
+ * mean of the plain runs just before and after it: on a shared machine the load drifts, and a paired baseline follows.
+ */
+export async function runPaired(
+  scenarios: { id: string; name: string; path: string }[],
+  o: { appUrl: string; plainUrl: string; headers: Record<string, string>[]; plainHeaders: Record<string, string>[]; seconds: number; concurrency: number; warmupSeconds: number },
+): Promise<{ results: ScenarioResult[]; plain: LoadStats; plainRuns: number }> {
+  const plainSeconds = Math.max(2, Math.round(o.seconds / 2));
+  log(`\nLoad (${o.concurrency} connections; app ${o.seconds} s per scenario, the plain server ${plainSeconds} s before and after each):`);
+  const plainRun = async () => {
+    const stats = await loadTest(`${o.plainUrl}/`, { headers: o.plainHeaders, seconds: plainSeconds, concurrency: o.concurrency, warmupSeconds: 1 });
+    log(`  plain node:http: ${stats.rps.toFixed(0)} req/s`);
+    return stats;
+  };
+  const plainRuns = [await plainRun()];
+  const results: ScenarioResult[] = [];
+  for (const s of scenarios) {
+    const stats = await loadTest(o.appUrl + s.path, { headers: o.headers, seconds: o.seconds, concurrency: o.concurrency, warmupSeconds: o.warmupSeconds });
+    log(`  ${s.name}: ${stats.rps.toFixed(1)} req/s, p90 ${stats.p90.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors (${stats.firstError})` : ""}`);
+    plainRuns.push(await plainRun());
+    results.push({ id: s.id, name: s.name, stats, baseline: combineStats(plainRuns.slice(-2)) });
+  }
+  return { results, plain: combineStats(plainRuns), plainRuns: plainRuns.length };
+}

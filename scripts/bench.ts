@@ -11,7 +11,6 @@
  */
 import os from "node:os";
 import * as lib from "./bench-lib.ts";
-import type { LoadStats } from "./bench-lib.ts";
 
 lib.prepareBenchProcess(); // before the app (React, Remix, the logger) is loaded: app modules are imported below, lazily
 const { log, envNumber } = lib;
@@ -111,24 +110,15 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const second = await fetch(new URL(nextHref, `${app.url}/review?view=in_review`), { headers: headers[0]! });
   if (second.status !== 200) throw new Error(`Following the next link: HTTP ${second.status}`);
 
-  // The plain server runs between the app's scenarios (P S P S … P), and each scenario is compared with the mean of
-  // the plain runs just before and after it: on a shared machine the load drifts, and a paired baseline follows it.
-  const plainSeconds = Math.max(2, Math.round(SECONDS / 2));
-  log(`\nLoad (${CONCURRENCY} connections; app ${SECONDS} s per scenario, the plain server ${plainSeconds} s before and after each):`);
-  const plainRun = async () => {
-    const stats = await lib.loadTest(plain.url + "/", { headers: [common], seconds: plainSeconds, concurrency: CONCURRENCY, warmupSeconds: 1 });
-    log(`  plain node:http: ${stats.rps.toFixed(0)} req/s`);
-    return stats;
-  };
-  const plainRuns = [await plainRun()];
-  const results: { id: string; name: string; stats: LoadStats; baseline: LoadStats }[] = [];
-  for (const s of scenarios) {
-    const stats = await lib.loadTest(app.url + s.path, { headers, seconds: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP });
-    log(`  ${s.name}: ${stats.rps.toFixed(1)} req/s, p90 ${stats.p90.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors (${stats.firstError})` : ""}`);
-    plainRuns.push(await plainRun());
-    results.push({ id: s.id, name: s.name, stats, baseline: lib.combineStats(plainRuns.slice(-2)) });
-  }
-  const raw = lib.combineStats(plainRuns);
+  const { results, plain: raw, plainRuns } = await lib.runPaired(scenarios, {
+    appUrl: app.url,
+    plainUrl: plain.url,
+    headers,
+    plainHeaders: [common],
+    seconds: SECONDS,
+    concurrency: CONCURRENCY,
+    warmupSeconds: WARMUP,
+  });
 
   // Where a request's time goes in the database: the two queue queries alone, sequential, median of 20.
   const timings: string[][] = [];
@@ -148,7 +138,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
     `Load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)}` +
       `${Math.max(loadStart, loadEnd) > 1.5 ? " — other work shares this machine: the numbers are lower and noisier than on an idle one" : ""}\n`,
   );
-  log(lib.printTable([...results, { name: `plain node:http (${plainRuns.length} runs)`, stats: raw, baseline: raw }]));
+  log(lib.printTable([...results, { name: `plain node:http (${plainRuns} runs)`, stats: raw, baseline: raw }]));
   log(`\nQueue queries alone (sequential, median of 20, ms):\n`);
   log(lib.formatTable(["scenario", "listQueue", "countQueue"], timings));
   const first = results.find((r) => r.id === "first");

@@ -310,8 +310,8 @@ export async function seedDemoCatalogue(): Promise<void> {
       await saveCriterion(owner, draft.id, d.partly, { assessment: "partly", explanation: "Đạt một phần, đang mở rộng.", links: [`${platform.publicUrl}/bao-cao`] }, "demo");
     }
     const app = await submitApplication(owner, draft.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
-    const items = criteriaItems(await getCriteria(app.criteria_set_id));
     const groups = await getCriteria(app.criteria_set_id);
+    const items = criteriaItems(groups);
     await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion: await lockOf(app.id) }, "demo");
     if (d.changes) {
       await review.requestChanges(

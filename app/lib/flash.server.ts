@@ -1,5 +1,6 @@
 import { secureCookies } from "~/lib/cookies.server.ts";
-import { createCookie } from "@remix-run/node";
+import { createCookie, redirect } from "@remix-run/node";
+import { ConflictError } from "~/models/application.server.ts";
 import type { MessageKey } from "./messages.server.ts";
 import { MESSAGES } from "./messages.server.ts";
 
@@ -31,4 +32,22 @@ export async function readFlash(request: Request): Promise<{ flash: Flash | null
     value.key in MESSAGES.vi &&
     (value.kind === "success" || value.kind === "info" || value.kind === "warning");
   return { flash: valid ? (value as Flash) : null, clear };
+}
+
+export async function redirectWithFlash(to: string, flash: Flash): Promise<Response> {
+  return redirect(to, { headers: { "Set-Cookie": await setFlash(flash) } });
+}
+
+/**
+ * Runs one workflow transition and goes back to the application's page: with `doneKey` when it happened, with the
+ * "changed meanwhile" warning when the page was stale (ConflictError), so the user sees the current state.
+ */
+export async function transitionThenRedirect(to: string, doneKey: MessageKey, run: () => Promise<unknown>): Promise<Response> {
+  try {
+    await run();
+  } catch (e) {
+    if (e instanceof ConflictError) return redirectWithFlash(to, { kind: "warning", key: "app.conflict" });
+    throw e;
+  }
+  return redirectWithFlash(to, { kind: "success", key: doneKey });
 }

@@ -2,6 +2,7 @@ import { sql, type SqlBool } from "kysely";
 import type { ApplicationStatus, Assessment, ReviewStage } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { ACCENTED, FOLDED, foldVietnamese } from "~/lib/search-text.ts";
+import { listCategories, listProvinces } from "~/models/reference.server.ts";
 
 /**
  * The public catalogue: read-only queries over recognised platforms. A platform is "listed" while its application
@@ -356,13 +357,9 @@ export async function listProvinceReviewEvents(): Promise<ProvinceEvent[]> {
 
 // ---------- reference lists for the filters ----------
 
-export function listFilterOptions() {
-  return Promise.all([
-    db().selectFrom("pillars").select(["code", "name_vi", "name_en"]).orderBy("position").execute(),
-    db().selectFrom("sectors").select(["code", "name_vi", "name_en", "pillar_code"]).orderBy("position").execute(),
-    db().selectFrom("ownership_types").select(["code", "name_vi", "name_en"]).orderBy("position").execute(),
-    db().selectFrom("provinces").select(["code", "name_vi", "short_name_vi", "name_ascii"]).orderBy("code").execute(),
-  ]).then(([pillars, sectors, ownershipTypes, provinces]) => ({ pillars, sectors, ownershipTypes, provinces }));
+export async function listFilterOptions() {
+  const [{ pillars, sectors, ownershipTypes }, provinces] = await Promise.all([listCategories(), listProvinces()]);
+  return { pillars, sectors, ownershipTypes, provinces };
 }
 
 export type FilterOptions = Awaited<ReturnType<typeof listFilterOptions>>;

@@ -5,13 +5,13 @@ import { z } from "zod";
 import { Button } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
+import { transitionThenRedirect } from "~/lib/flash.server.ts";
 import { readForm } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import { canTransition } from "~/lib/workflow.ts";
-import { ConflictError, transition } from "~/models/application.server.ts";
+import { transition } from "~/models/application.server.ts";
 
 // A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
 const withdrawListingSchema = () => z.object({ lockVersion: z.coerce.number().int().min(0) });
@@ -27,21 +27,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);
   const parsed = withdrawListingSchema().safeParse(await readForm(request));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
-  try {
-    await transition({
-      applicationId: app.id,
-      actor: user,
-      action: "withdraw_listing",
-      expectedLockVersion: parsed.data.lockVersion,
-      requestId: context.requestId,
-    });
-  } catch (e) {
-    if (e instanceof ConflictError) {
-      return redirect(`/applications/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "warning", key: "app.conflict" }) } });
-    }
-    throw e;
-  }
-  return redirect(`/applications/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "withdrawListing.done" }) } });
+  return transitionThenRedirect(`/applications/${app.id}`, "withdrawListing.done", () =>
+    transition({ applicationId: app.id, actor: user, action: "withdraw_listing", expectedLockVersion: parsed.data.lockVersion, requestId: context.requestId }),
+  );
 }
 
 export default function WithdrawListing() {

@@ -5,13 +5,12 @@ import { z } from "zod";
 import { Button, ErrorSummary, TextArea } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { requireRole } from "~/lib/auth.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
+import { transitionThenRedirect } from "~/lib/flash.server.ts";
 import { invalid, readForm, textField, validate } from "~/lib/forms.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
-import { ConflictError } from "~/models/application.server.ts";
 import { getApplicationForReviewer, revokeRecognition } from "~/models/review.server.ts";
 
 // A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
@@ -37,15 +36,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = await readForm(request);
   const r = validate(revokeSchema(t), values);
   if (!r.ok) return invalid(r.errors, values);
-  try {
-    await revokeRecognition(user, app.id, { lockVersion: r.data.lockVersion, reason: r.data.reason }, context.requestId);
-  } catch (e) {
-    if (e instanceof ConflictError) {
-      return redirect(`/ministry/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "warning", key: "app.conflict" }) } });
-    }
-    throw e;
-  }
-  return redirect(`/ministry/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "revoke.done" }) } });
+  return transitionThenRedirect(`/ministry/${app.id}`, "revoke.done", () =>
+    revokeRecognition(user, app.id, { lockVersion: r.data.lockVersion, reason: r.data.reason }, context.requestId),
+  );
 }
 
 export default function RevokeRecognition() {
