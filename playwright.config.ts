@@ -45,7 +45,7 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      // Wipes e2e/.run/data, then runs server.ts (fresh embedded PGlite database, demo accounts seeded).
+      // Wipes e2e/.run/data, then runs server.ts in demo mode (fresh embedded PGlite database, demo accounts seeded).
       command: "node --import tsx e2e/app-server.ts",
       url: `${BASE_URL}/healthz`,
       reuseExistingServer: false,
@@ -54,6 +54,7 @@ export default defineConfig({
       stderr: "pipe",
       env: {
         NODE_ENV: "production",
+        PORTAL_MODE: "demo",
         PORT: String(PORT),
         HOST: "127.0.0.1",
         DATA_DIR,
@@ -61,7 +62,6 @@ export default defineConfig({
         PUBLIC_URL: BASE_URL,
         LOG_LEVEL: "warn",
         DATABASE_URL: "",
-        SEED_DEMO: "1",
         RUN_WORKER: "1",
       },
     },

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { ServerBuild } from "@remix-run/node";
 import { openDatabase } from "./app/lib/bootstrap.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
@@ -17,7 +18,22 @@ function printDemoAccounts(c: Config, accounts: { email: string; role: string; p
   const lines = accounts.map((a) => `  ${a.role.padEnd(18)} ${a.email}${a.provinceCode ? ` (province ${a.provinceCode})` : ""}`);
   console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD}):\n${lines.join("\n")}`);
   console.log(`Public catalogue (no sign-in): ${c.publicUrl}/platforms · statistics: ${c.publicUrl}/statistics`);
-  if (c.devMailbox) console.log(`Emails are not sent: read them at ${c.publicUrl}/dev/mailbox`);
+  if (c.devMailbox) console.log(`Emails are not sent: read them at ${c.publicUrl}/dev/mailbox (from this machine only)`);
+}
+
+function printMode(c: Config, address: AddressInfo) {
+  const where = `${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  if (c.mode === "production") {
+    console.log(`\nProduction mode: listening on ${where}`);
+    return;
+  }
+  const local = address.address === "127.0.0.1" || address.address === "::1";
+  console.log(
+    `\nDEMO MODE, not for production: demo accounts with a published password, emails shown in the browser` +
+      `${c.DATABASE_URL ? "" : ", embedded database without durability guarantees"}.\n` +
+      `Listening on ${where}${local ? " (this machine only)" : ": REACHABLE FROM THE NETWORK because HOST is set"}. ` +
+      `A production start needs NODE_ENV=production with DATABASE_URL and SMTP_URL (or PORTAL_MODE=production); see README.`,
+  );
 }
 
 async function main() {
@@ -42,9 +58,8 @@ async function main() {
     throw e;
   }
   setDb(handle);
-  const seedDemo = handle.kind === "pglite" || c.SEED_DEMO;
-  const demo = seedDemo ? await seedDemoAccounts(handle.db) : [];
-  if (seedDemo) {
+  const demo = c.seedDemo ? await seedDemoAccounts(handle.db) : [];
+  if (c.seedDemo) {
     await seedDemoApplications();
     await seedDemoWorkflow();
     await seedDemoCatalogue();
@@ -66,7 +81,8 @@ async function main() {
   const build = (await import("./build/index.js")) as ServerBuild;
   const app = createApp(c, handle, build);
   const server: Server = app.listen(c.PORT, c.HOST, () => {
-    log.info({ port: c.PORT, database: handle.kind, worker: Boolean(worker) }, "listening");
+    log.info({ port: c.PORT, host: c.HOST, mode: c.mode, database: handle.kind, worker: Boolean(worker) }, "listening");
+    printMode(c, server.address() as AddressInfo);
     console.log(`\nPortal: ${c.publicUrl}  (database: ${handle.kind === "pglite" ? `embedded, ${c.pgliteDir}` : "PostgreSQL"})`);
     if (demo.length > 0) printDemoAccounts(c, demo);
   });

@@ -15,7 +15,6 @@ import type { ReactNode } from "react";
 import stylesHref from "./styles/app.css";
 import { FlashBanner } from "./components/ui.tsx";
 import { getUser } from "./lib/auth.server.ts";
-import { config } from "./lib/config.server.ts";
 import { readFlash } from "./lib/flash.server.ts";
 import { getLocale } from "./lib/i18n.server.ts";
 import { useRequestInfo } from "./lib/request-info.tsx";
@@ -35,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       : null,
     flash,
     requestId: context.requestId,
-    devMailbox: config().devMailbox,
+    devMailbox: context.devMailbox,
   };
   return data(body, clear ? { headers: { "Set-Cookie": clear } } : undefined);
 }

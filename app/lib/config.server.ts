@@ -6,15 +6,52 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 
+const postgresUrl = (name: string) =>
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, `${name} must start with postgres:// or postgresql://`)
+    .optional()
+    .or(z.literal("").transform(() => undefined));
+
+export const PORTAL_MODES = ["demo", "production"] as const;
+export type PortalMode = (typeof PORTAL_MODES)[number];
+
+/**
+ * Express's `trust proxy` as a hop count: with N proxies in front, the client is the N-th address from the right of
+ * X-Forwarded-For. "true" would trust the whole header, whose left part the client writes itself.
+ */
+const proxyHops = z
+  .string()
+  .optional()
+  .superRefine((v, ctx) => {
+    const s = (v ?? "").trim().toLowerCase();
+    if (s === "" || s === "false" || /^\d$/.test(s)) return;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        s === "true"
+          ? "TRUST_PROXY=true would trust every X-Forwarded-For entry, including those the client writes: set the number of proxies in front of the portal instead (TRUST_PROXY=1 for one load balancer)"
+          : "TRUST_PROXY must be the number of proxies in front of the portal (0–9, e.g. 1), or false",
+    });
+  })
+  .transform((v) => {
+    const s = (v ?? "").trim().toLowerCase();
+    return s === "" || s === "false" ? 0 : Number(s);
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+  PORTAL_MODE: z
+    .enum(PORTAL_MODES, "PORTAL_MODE must be demo or production")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z
+    .string()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATABASE_URL: postgresUrl("DATABASE_URL"),
+  MIGRATION_DATABASE_URL: postgresUrl("MIGRATION_DATABASE_URL"),
   DATA_DIR: z.string().default(".data"),
   SMTP_URL: z
     .string()
@@ -31,37 +68,86 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
-  TRUST_PROXY: booleanFlag,
+  TRUST_PROXY: proxyHops,
 });
 
-export type Config = z.infer<typeof envSchema> & {
+type Env = z.infer<typeof envSchema>;
+
+export type Config = Omit<Env, "HOST" | "PORTAL_MODE"> & {
+  /** demo: published demo accounts, developer mailbox, local only. production: none of that, checked at start. */
+  mode: PortalMode;
+  HOST: string;
   isProduction: boolean;
   publicUrl: string;
   pgliteDir: string;
   mailDir: string;
-  /** Emails are kept locally and shown at /dev/mailbox: no SMTP server, and not a production deployment. */
+  /** Emails are kept locally and shown at /dev/mailbox (demo mode without SMTP_URL, to local visitors only). */
   devMailbox: boolean;
+  /** Demo accounts and data are seeded at start (demo mode: always on the embedded database, on PostgreSQL with SEED_DEMO). */
+  seedDemo: boolean;
+  /** The role of DATABASE_URL when migrations run as another role (MIGRATION_DATABASE_URL): it gets the runtime grants. */
+  runtimeRole: string | undefined;
 };
 
 let cached: Config | undefined;
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+function urlUser(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).username) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function productionProblems(c: Env): string[] {
+  const problems: string[] = [];
+  if (c.SEED_DEMO) problems.push("SEED_DEMO: demo seeding creates accounts with a published password (admin included); unset it");
+  if (!c.DATABASE_URL)
+    problems.push("DATABASE_URL: the embedded database (PGlite) gives no durability guarantees; set DATABASE_URL=postgres://… to a PostgreSQL server");
+  if (!c.SMTP_URL)
+    problems.push("SMTP_URL is required: without it emails would stay in the developer mailbox (/dev/mailbox), which production never serves");
+  return problems;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration (environment variables):\n${lines.join("\n")}`);
   }
-  const c = parsed.data;
+  const { PORTAL_MODE, HOST, ...c } = parsed.data;
+  const mode: PortalMode = PORTAL_MODE ?? (c.NODE_ENV === "production" && c.DATABASE_URL ? "production" : "demo");
+  if (mode === "production") {
+    const problems = productionProblems(parsed.data);
+    if (problems.length > 0) {
+      throw new ConfigError(
+        `Refusing to start in production mode (${PORTAL_MODE ? "PORTAL_MODE=production" : "NODE_ENV=production with DATABASE_URL"}):\n` +
+          `${problems.map((p) => `  - ${p}`).join("\n")}\nFor a local demo on the embedded database, set PORTAL_MODE=demo.`,
+      );
+    }
+  }
+  let runtimeRole: string | undefined;
+  if (c.MIGRATION_DATABASE_URL) {
+    if (!c.DATABASE_URL) throw new ConfigError("Invalid configuration: MIGRATION_DATABASE_URL (the owner role) needs DATABASE_URL (the runtime role) as well");
+    runtimeRole = urlUser(c.DATABASE_URL);
+    if (!runtimeRole)
+      throw new ConfigError("Invalid configuration: DATABASE_URL must name the runtime role when MIGRATION_DATABASE_URL is set (postgres://portal_app:…@host/db)");
+    if (runtimeRole === urlUser(c.MIGRATION_DATABASE_URL)) runtimeRole = undefined;
+  }
   const dataDir = path.resolve(c.DATA_DIR);
   return {
     ...c,
-    isProduction: c.NODE_ENV === "production",
+    mode,
+    HOST: HOST ?? (mode === "demo" ? "127.0.0.1" : "0.0.0.0"),
+    isProduction: mode === "production",
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ""),
     pgliteDir: path.join(dataDir, "pglite"),
     mailDir: path.join(dataDir, "mailbox"),
-    devMailbox: !c.SMTP_URL && (c.NODE_ENV !== "production" || !c.DATABASE_URL),
+    devMailbox: mode === "demo" && !c.SMTP_URL,
+    seedDemo: mode === "demo" && (!c.DATABASE_URL || c.SEED_DEMO),
+    runtimeRole,
   };
 }
 

@@ -2,6 +2,8 @@ export interface RequestContext {
   requestId: string;
   nonce: string;
   ip: string;
+  /** This request may see the developer mailbox (see devMailboxAllowed). */
+  devMailbox: boolean;
 }
 
 declare module "@remix-run/node" {

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { sql } from "kysely";
 import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
+import { devMailboxAllowed } from "./dev-mailbox.server.ts";
 import { logger } from "./logger.server.ts";
 import { oldestOverdueEmailAgeSeconds } from "~/models/outbox.server.ts";
 
@@ -29,6 +30,18 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/**
+ * Pages whose URL carries a live token (reset, invitation, email confirmation, joining an enterprise) or that show
+ * one (the developer mailbox): no browser or proxy may keep a copy. test/deploy-http.test.ts checks this list against
+ * every route that reads a token from its URL.
+ */
+export const NO_STORE_PATHS = ["/reset-password", "/invite", "/verify-email", "/enterprise/join", "/dev/mailbox"] as const;
+
+/** The page itself, its single-fetch data request (`.data`) and, for a prefix such as /dev/mailbox, the pages under it. */
+export function isNoStorePath(pathname: string): boolean {
+  return NO_STORE_PATHS.some((p) => pathname === p || pathname === `${p}.data` || pathname.startsWith(`${p}/`));
+}
+
 /** Refuses state-changing requests that a browser says come from another site. */
 export function isCrossSite(req: Request, publicUrl: string): boolean {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return false;
@@ -44,7 +57,7 @@ export function isCrossSite(req: Request, publicUrl: string): boolean {
 export function createApp(c: Config, handle: DbHandle, build: ServerBuild): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  if (c.TRUST_PROXY) app.set("trust proxy", true);
+  if (c.TRUST_PROXY > 0) app.set("trust proxy", c.TRUST_PROXY);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = (req.get("X-Request-Id") ?? "").match(/^[\w-]{8,64}$/) ? req.get("X-Request-Id")! : randomUUID();
@@ -61,7 +74,7 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
       "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     });
     if (c.publicUrl.startsWith("https://")) res.set("Strict-Transport-Security", "max-age=31536000");
-    if (/(^|;\s*)sid=/.test(req.get("Cookie") ?? "")) res.set("Cache-Control", "no-store");
+    if (/(^|;\s*)sid=/.test(req.get("Cookie") ?? "") || isNoStorePath(req.path)) res.set("Cache-Control", "no-store");
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -114,7 +127,12 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
     createRequestHandler({
       build,
       mode: c.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req, res) => ({ requestId: res.locals.requestId, nonce: res.locals.nonce, ip: req.ip ?? "unknown" }),
+      getLoadContext: (req, res) => ({
+        requestId: res.locals.requestId,
+        nonce: res.locals.nonce,
+        ip: req.ip ?? "unknown",
+        devMailbox: devMailboxAllowed(c, req.socket.remoteAddress, req.ip),
+      }),
     }),
   );
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -8,8 +8,8 @@ import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import { getEmail } from "~/models/outbox.server.ts";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  requireDevMailbox();
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  requireDevMailbox(context);
   const id = Number(params.id);
   const email = Number.isSafeInteger(id) && id > 0 ? await getEmail(db(), id) : undefined;
   if (!email) throw new Response("Not Found", { status: 404 });

@@ -8,8 +8,8 @@ import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import { listRecentEmails } from "~/models/outbox.server.ts";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  requireDevMailbox();
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireDevMailbox(context);
   const { t } = await getTranslator(request);
   const emails = await listRecentEmails(db());
   return { title: t("mailbox.title"), emails };

@@ -12,14 +12,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real HTTP stack (middleware + Remix build) on a random port. Needs `remix build` first. */
-export async function startTestApp(handle: DbHandle): Promise<TestApp> {
+/**
+ * The real HTTP stack (middleware + Remix build) on a random port, in demo mode behind one trusted proxy (the Client
+ * plays that proxy by sending X-Forwarded-For). `env` overrides settings; `host` is where it listens (default
+ * 127.0.0.1, which is also the host of `url`). Needs `remix build` first.
+ */
+export async function startTestApp(handle: DbHandle, opts: { env?: Record<string, string>; host?: string } = {}): Promise<TestApp> {
   process.env.TRUST_PROXY = "1";
-  const c = loadConfig({ ...process.env, NODE_ENV: "production", TRUST_PROXY: "1" });
+  const c = loadConfig({ ...process.env, NODE_ENV: "production", PORTAL_MODE: "demo", TRUST_PROXY: "1", ...opts.env });
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const app = createApp(c, handle, build);
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    const s = app.listen(0, opts.host ?? "127.0.0.1", () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
