@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -9,6 +10,8 @@ function env(dataDir: string, port: number): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production", LOG_LEVEL: "warn" };
   delete e.DATABASE_URL;
   delete e.SMTP_URL;
+  delete e.HOST;
+  delete e.PORTAL_MODE;
   return e;
 }
 
@@ -37,6 +40,12 @@ test("one process per embedded database; SIGTERM drains and releases it; user:cr
   try {
     await waitFor(`http://127.0.0.1:${port}/healthz`, 90_000);
     assert.match(output, /doanhnghiep@demo\.nentangso\.vn/, "demo accounts are printed");
+    assert.match(output, /DEMO MODE, not for production/, "the start says it is a demo");
+    assert.match(output, new RegExp(`Listening on 127\\.0\\.0\\.1:${port} \\(this machine only\\)`));
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === "IPv4")?.address;
+    if (external) assert.equal(await connects(external, port), false, `the demo is not reachable on ${external}`);
     const args = ["--import", "tsx", "scripts/user-create.ts", "--email", "canbo@so.gov.vn", "--name", "Cán bộ", "--role", "province_reviewer", "--province", "01", "--password", "mat khau that dai"];
     const locked = spawnSync(process.execPath, args, { env: env(dataDir, port), encoding: "utf8" });
     assert.notEqual(locked.status, 0);
@@ -56,6 +65,34 @@ test("one process per embedded database; SIGTERM drains and releases it; user:cr
     server.kill("SIGKILL");
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+function connects(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+test("a production start without SMTP_URL, or with demo seeding, stops with a clear message", () => {
+  const production = { ...process.env, NODE_ENV: "production", DATABASE_URL: "postgres://portal_app@127.0.0.1:1/unused", LOG_LEVEL: "warn" };
+  delete production.SMTP_URL;
+  delete production.SEED_DEMO;
+  delete production.PORTAL_MODE;
+  const noSmtp = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], { env: production, encoding: "utf8" });
+  assert.equal(noSmtp.status, 1);
+  assert.match(noSmtp.stderr, /Refusing to start in production mode/);
+  assert.match(noSmtp.stderr, /SMTP_URL is required/);
+  const seeded = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: { ...production, SMTP_URL: "smtp://127.0.0.1:1", SEED_DEMO: "1" },
+    encoding: "utf8",
+  });
+  assert.equal(seeded.status, 1);
+  assert.match(seeded.stderr, /SEED_DEMO: demo seeding creates accounts with a published password/);
 });
 
 test("invalid configuration stops start-up with a clear message", () => {
