@@ -4,6 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { openDatabase } from "./app/lib/bootstrap.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
 import { DatabaseLockedError, setDb, type DbHandle } from "./app/lib/db.server.ts";
+import { RuntimeRoleError } from "./app/lib/db-roles.server.ts";
 import { DEMO_PASSWORD, seedDemoAccounts } from "./app/lib/demo.server.ts";
 import { seedDemoCatalogue } from "./app/lib/demo-catalogue.server.ts";
 import { seedDemoApplications, seedDemoWorkflow } from "./app/lib/demo-data.server.ts";
@@ -51,7 +52,7 @@ async function main() {
   try {
     handle = await openDatabase(c);
   } catch (e) {
-    if (e instanceof DatabaseLockedError) {
+    if (e instanceof DatabaseLockedError || e instanceof RuntimeRoleError) {
       console.error(e.message);
       process.exit(1);
     }

@@ -5,6 +5,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { sql } from "kysely";
+import { openPglite } from "~/lib/db.server.ts";
 
 function env(dataDir: string, port: number): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production", LOG_LEVEL: "warn" };
@@ -30,7 +32,7 @@ async function waitFor(url: string, ms: number) {
 
 // The embedded database belongs to one process: a command against a running server must fail loudly,
 // and SIGTERM must stop the server cleanly so the command then works.
-test("one process per embedded database; SIGTERM drains and releases it; user:create works", { timeout: 120_000 }, async () => {
+test("one process per embedded database; SIGTERM drains and releases it; user:create and audit:verify work", { timeout: 240_000 }, async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-proc-"));
   const port = 3900 + Math.floor(Math.random() * 90);
   const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env: env(dataDir, port), stdio: ["ignore", "pipe", "pipe"] });
@@ -61,6 +63,22 @@ test("one process per embedded database; SIGTERM drains and releases it; user:cr
     const bad = spawnSync(process.execPath, ["--import", "tsx", "scripts/user-create.ts", "--email", "x@y.vn", "--role", "boss"], { env: env(dataDir, port), encoding: "utf8" });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--role is not valid/);
+
+    // The demo's audit trail (seeded through the real workflow) verifies; an event edited by the owner does not.
+    const verify = () => spawnSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts"], { env: env(dataDir, port), encoding: "utf8" });
+    const intact = verify();
+    assert.equal(intact.status, 0, intact.stderr);
+    assert.match(intact.stdout, /Audit chain intact: \d+ events\. Head: \d+:[0-9a-f]{64}/);
+    const pglite = await openPglite(path.join(dataDir, "pglite"));
+    await pglite.db.transaction().execute(async (trx) => {
+      await sql`alter table audit_events disable trigger audit_events_no_update`.execute(trx);
+      await sql`update audit_events set reason = 'rewritten' where id = (select min(id) + 1 from audit_events)`.execute(trx);
+      await sql`alter table audit_events enable trigger audit_events_no_update`.execute(trx);
+    });
+    await pglite.close();
+    const tampered = verify();
+    assert.equal(tampered.status, 1);
+    assert.match(tampered.stderr, /Audit chain BROKEN at link 2: event \d+ \(link 2\) was changed after it was recorded/);
   } finally {
     server.kill("SIGKILL");
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -79,7 +97,7 @@ function connects(host: string, port: number): Promise<boolean> {
 }
 
 test("a production start without SMTP_URL, or with demo seeding, stops with a clear message", () => {
-  const production = { ...process.env, NODE_ENV: "production", DATABASE_URL: "postgres://portal_app@127.0.0.1:1/unused", LOG_LEVEL: "warn" };
+  const production: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATABASE_URL: "postgres://portal_app@127.0.0.1:1/unused", LOG_LEVEL: "warn" };
   delete production.SMTP_URL;
   delete production.SEED_DEMO;
   delete production.PORTAL_MODE;

@@ -1,14 +1,72 @@
 import type { Config } from "./config.server.ts";
 import { openPglite, openPostgres, type DbHandle } from "./db.server.ts";
+import { assertLimitedRuntimeRole, ensureRuntimeRole, grantRuntimeRole } from "./db-roles.server.ts";
 import { migrateToLatest } from "./migrate.server.ts";
 import { seedReferenceData } from "~/models/reference.server.ts";
 
-/** Opens the configured database and brings its schema and reference data up to date. */
-export async function openDatabase(c: Config): Promise<DbHandle> {
-  const handle = c.DATABASE_URL ? await openPostgres(c.DATABASE_URL) : await openPglite(c.pgliteDir);
+function urlPassword(url: string): string | undefined {
+  return decodeURIComponent(new URL(url).password) || undefined;
+}
+
+export interface OwnerMigration {
+  applied: string[];
+  /** The runtime role that was (re)granted, and whether it had to be created. */
+  runtimeRole?: { name: string; created: boolean };
+}
+
+/**
+ * `npm run db:migrate`: as the owner (MIGRATION_DATABASE_URL, else DATABASE_URL, else the embedded database) apply the
+ * migrations, refresh the reference data and, when the web process runs as another role, create and grant that role.
+ */
+export async function migrateAsOwner(c: Config): Promise<OwnerMigration> {
+  const url = c.MIGRATION_DATABASE_URL ?? c.DATABASE_URL;
+  const owner = url ? await openPostgres(url, { max: 1 }) : await openPglite(c.pgliteDir);
   try {
-    await migrateToLatest(handle.db);
-    await seedReferenceData(handle.db);
+    const applied = await migrateToLatest(owner.db);
+    await seedReferenceData(owner.db);
+    if (!c.runtimeRole) return { applied };
+    const created = await ensureRuntimeRole(owner.db, c.runtimeRole, urlPassword(c.DATABASE_URL!));
+    await grantRuntimeRole(owner.db, c.runtimeRole);
+    return { applied, runtimeRole: { name: c.runtimeRole, created } };
+  } finally {
+    await owner.close();
+  }
+}
+
+/**
+ * Opens the configured database with its schema and reference data up to date. With MIGRATION_DATABASE_URL the
+ * migrations run as the owner first and the returned handle is the runtime role; a production start then checks
+ * that this role cannot rewrite the audit trail.
+ */
+export async function openDatabase(c: Config): Promise<DbHandle> {
+  if (!c.DATABASE_URL) {
+    const handle = await openPglite(c.pgliteDir);
+    try {
+      await migrateToLatest(handle.db);
+      await seedReferenceData(handle.db);
+      return handle;
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
+  if (c.MIGRATION_DATABASE_URL) await migrateAsOwner(c);
+  const handle = await openPostgres(c.DATABASE_URL);
+  try {
+    if (!c.MIGRATION_DATABASE_URL) {
+      try {
+        await migrateToLatest(handle.db);
+        await seedReferenceData(handle.db);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (!/permission denied|must be owner/i.test(message)) throw e;
+        throw new Error(
+          `${message}\nDATABASE_URL cannot change the schema (a runtime role?): run npm run db:migrate with ` +
+            `MIGRATION_DATABASE_URL set to the owner role, or set MIGRATION_DATABASE_URL for this process too.`,
+        );
+      }
+    }
+    if (c.mode === "production") await assertLimitedRuntimeRole(handle.db);
     return handle;
   } catch (e) {
     await handle.close();

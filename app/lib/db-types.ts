@@ -155,6 +155,20 @@ export interface AuditEventTable {
   created_at: Generated<Date>;
 }
 
+/** One link of the audit hash chain per audit event (written by a trigger at commit; see db/migrations/…_audit_chain.ts). */
+export interface AuditChainTable {
+  seq: number;
+  event_id: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  singleton: Generated<boolean>;
+  seq: number;
+  hash: string;
+}
+
 export interface SettingTable {
   key: string;
   value: Json<unknown>;
@@ -390,6 +404,8 @@ export interface Database {
   outbox_emails: OutboxEmailTable;
   audit_events: AuditEventTable;
   settings: SettingTable;
+  audit_chain: AuditChainTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 
 export type User = Selectable<UserTable>;
