@@ -393,7 +393,7 @@ export async function startAppServer(handle: DbHandle): Promise<RunningServer> {
   ensureRemixBuild();
   const { loadConfig } = await import("../app/lib/config.server.ts");
   const { createApp } = await import("../app/lib/http-app.server.ts");
-  const c = loadConfig({ ...process.env, NODE_ENV: "production" });
+  const c = loadConfig({ ...process.env, NODE_ENV: "production", PORTAL_MODE: "demo" });
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const app = createApp(c, handle, build);
   return listen(http.createServer(app));
