@@ -130,16 +130,18 @@ describe("audit hash chain", () => {
         const results = await interleaved(false);
         assert.deepEqual(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok")), ["ok", "ok"]);
       }
-      // And a burst of concurrent writers, more than the pool has connections, keeps one unforked chain.
-      await Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
+      // And a burst of concurrent writers, more than the pool has connections, mixed with the app's own transactions
+      // (accounts and enterprises, each with its audit event), keeps one unforked chain.
+      await Promise.all([
+        ...Array.from({ length: 40 }, (_, i) =>
           t.db.transaction().execute(async (trx) => {
             if (i % 2) await bump(trx);
             await recordAudit(trx, event("burst", String(i)));
             if (!(i % 2)) await bump(trx);
           }),
         ),
-      );
+        ...Array.from({ length: 8 }, () => enterpriseUser("01")),
+      ]);
       const report = await verifyAuditChain(t.db);
       assert.ok(report.ok, JSON.stringify(report));
     },
