@@ -9,7 +9,6 @@ import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
 import { seedDemoAccounts } from "~/lib/demo.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
 import { createDraft, criteriaItems, getApplication, getCriteria, saveSection, submitApplication, transition } from "~/models/application.server.ts";
-import { notifySubmitted } from "~/models/notifications.server.ts";
 import * as review from "~/models/review.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
@@ -56,7 +55,7 @@ async function submitted(province: string, platform: NonNullable<Answers["platfo
   const { user, enterpriseId } = await enterpriseUser(province);
   const draft = await createDraft(user, enterpriseId, "test");
   await completeApplication(user, draft.id, platform);
-  await submitApplication(user, draft.id, { requestId: "test", locale: "vi", notify: notifySubmitted });
+  await submitApplication(user, draft.id, { requestId: "test" });
   return { user, id: draft.id };
 }
 
