@@ -8,6 +8,7 @@ import { recordAudit } from "./audit.server.ts";
 import {
   ConflictError,
   criteriaItems,
+  ForbiddenTransitionError,
   getCriteria,
   NotFoundError,
   settingNumber,
@@ -307,6 +308,8 @@ export async function assignApplication(
   const startAction = stage === "province" ? "take" : "take_ministry";
   const current = await getApplicationForReviewer(user, applicationId);
   if (!current) throw new NotFoundError();
+  // What the ministry sees before it reached the ministry (an unstaffed province's queue) is read-only for it.
+  if (stage === "ministry" && current.reached_ministry_at === null) throw new ForbiddenTransitionError();
   let assignee: User | undefined;
   if (input.assigneeId) {
     assignee = await db().selectFrom("users").selectAll().where("id", "=", input.assigneeId).where("status", "=", "active").executeTakeFirst();
