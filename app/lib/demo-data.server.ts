@@ -145,7 +145,8 @@ const PATHS: Record<DemoState, string[]> = {
   submitted: [],
   in_provincial_review: ["take"],
   changes_requested: ["take", "request_changes"],
-  resubmitted: ["take", "request_changes", "resubmit"],
+  // Released before the request: a resubmission that still has its reviewer goes straight back into review.
+  resubmitted: ["take", "release", "request_changes", "resubmit"],
   forwarded: ["take", "verdicts", "forward"],
   in_ministry_review: ["take", "verdicts", "forward", "take_ministry"],
   returned_to_province: ["take", "verdicts", "forward", "take_ministry", "return"],
@@ -206,6 +207,9 @@ export async function seedDemoWorkflow(): Promise<void> {
         switch (step) {
           case "take":
             await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion }, "demo");
+            break;
+          case "release":
+            await review.assignApplication(reviewer, app.id, { assigneeId: null, lockVersion }, "demo");
             break;
           case "take_ministry":
             await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, lockVersion }, "demo");
