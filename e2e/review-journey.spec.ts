@@ -146,7 +146,7 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
 
     const mail = await waitForEmail({ to: contactEmail, subjectIncludes: `Hồ sơ ${reference} cần bổ sung`, after: since });
     expect(mail.text).toContain(`${reopened.text}: ${changeNote}`);
-    expect(mail.text).toContain(`Hạn gửi lại: ${viDate(replyBy)}`);
+    expect(mail.text).toContain(`Thời hạn gửi lại hồ sơ: ${viDate(replyBy)}`);
     expect(mail.text).toContain(`${BASE_URL}/applications/${id}`);
   });
 
