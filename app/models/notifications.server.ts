@@ -15,6 +15,7 @@ import {
   type WorkflowAction,
 } from "~/lib/workflow.ts";
 import { enqueueEmail } from "./outbox.server.ts";
+import { DEFAULT_SETTINGS } from "./reference.server.ts";
 import { listActiveReviewersOfProvince } from "./user.server.ts";
 
 type Trx = Transaction<Database>;
@@ -45,7 +46,8 @@ export class MailFacts {
     return this.enterprise.then((e) => e.legal_name);
   }
 
-  private setting(key: string): Promise<string | undefined> {
+  /** An agency's name: the setting (editable), else its default. */
+  private setting(key: string): Promise<string> {
     this.settings ??= this.trx
       .selectFrom("settings")
       .select(["key", "value"])
@@ -53,22 +55,22 @@ export class MailFacts {
       .execute()
       .then((rows) => new Map(rows.map((r) => [r.key, r.value])));
     return this.settings.then((m) => {
-      const v = m.get(key);
-      return typeof v === "string" ? v : undefined;
+      const v = m.get(key) ?? DEFAULT_SETTINGS[key];
+      return typeof v === "string" ? v : "";
     });
   }
 
   /** "Sở Khoa học và Công nghệ tỉnh Đắk Lắk" (the application's provincial agency). */
   async agency(locale: Locale): Promise<string> {
-    const base = (await this.setting(`agency.province.${locale}`)) ?? emailText(locale, "signature.portal").split("\n")[0]!;
+    const base = await this.setting(`agency.province.${locale}`);
     const code = this.app.province_code;
     this.province ??= code ? this.trx.selectFrom("provinces").select(["name_vi", "name_ascii", "kind"]).where("code", "=", code).executeTakeFirst() : Promise.resolve(undefined);
     const p = await this.province;
     return p ? provincialAgencyName(base, p, locale) : base;
   }
 
-  async ministry(locale: Locale): Promise<string> {
-    return (await this.setting(`agency.ministry.${locale}`)) ?? translator(locale)("app.ministry");
+  ministry(locale: Locale): Promise<string> {
+    return this.setting(`agency.ministry.${locale}`);
   }
 
   async signature(signer: Signer, locale: Locale): Promise<string> {
