@@ -372,13 +372,13 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export type ChangeTarget = `criterion:${string}` | "section:platform" | "section:documents" | "section:contact";
 
+const REPLY_DAYS_SETTING = "sla.enterprise_reply.working_days";
+
 /** The enterprise's reply deadline when the reviewer leaves it empty: the setting's working days from today. */
 export async function defaultReplyBy(now = new Date()): Promise<{ days: number; date: string }> {
   const days = await settingNumber(REPLY_DAYS_SETTING, 10);
   return { days, date: vietnamDate(addWorkingDays(now, days)) };
 }
-
-const REPLY_DAYS_SETTING = "sla.enterprise_reply.working_days";
 
 export async function requestChanges(
   user: User,
