@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { data } from "@remix-run/node";
 import {
   Form,
@@ -38,6 +39,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
   return data(body, clear ? { headers: { "Set-Cookie": clear } } : undefined);
 }
+
+/**
+ * After a refused post (4xx) the router keeps the loaders' data by default, so the previous action's flash would stay
+ * on screen next to the new error. The root reloads then: the flash was for one page only, and the cookie is gone.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
+  defaultShouldRevalidate || (actionStatus ?? 0) >= 400;
 
 function Header() {
   const root = useRootData();

@@ -39,7 +39,7 @@ test.describe("sign-up, confirmation, sign-in and sign-out", () => {
 
     const first = await waitForEmail({ to: email, subjectIncludes: VI.verifySubject, after: signedUpAt });
     expect(first.subject).toBe(`${VI.verifySubject} – ${VI.siteName}`);
-    expect(first.text).toContain(`Xin chào ${name}`);
+    expect(first.text).toContain(`Kính gửi Ông/Bà ${name}`);
     const firstLink = extractLink(first.text, "/verify-email");
     expect(firstLink.startsWith(`${new URL(page.url()).origin}/verify-email?token=`)).toBe(true);
     expect(first.html).toContain("/verify-email?token=");
@@ -116,7 +116,7 @@ test.describe("sign-up, confirmation, sign-in and sign-out", () => {
     await main.getByRole("button", { name: "Tạo tài khoản" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kiểm tra hộp thư của bạn");
     await expect(page.getByRole("status")).toContainText(`Chúng tôi đã gửi thư đến ${account.email}.`);
-    const notice = await waitForEmail({ to: account.email, subjectIncludes: "Có người vừa đăng ký bằng địa chỉ của bạn", after: since });
+    const notice = await waitForEmail({ to: account.email, subjectIncludes: "Thông báo về việc đăng ký bằng địa chỉ thư điện tử của Ông/Bà", after: since });
     expect(notice.text).toContain("/forgot-password");
     expect(notice.text).not.toContain("/verify-email");
 

@@ -237,7 +237,7 @@ test("a name with markup is stored and emailed as text, never as HTML", async ({
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kiểm tra hộp thư của bạn");
 
   const mail = await waitForEmail({ to: email, subjectIncludes: VI.verifySubject, after: since });
-  expect(mail.text).toContain(`Xin chào ${name}`);
+  expect(mail.text).toContain(`Kính gửi Ông/Bà ${name}`);
   expect(mail.html).not.toContain(XSS);
   expect(mail.html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
   expect(extractLink(mail.text, "/verify-email")).toContain("token=");

@@ -243,7 +243,7 @@ async function enterpriseJourney(page: Page, request: APIRequestContext, js: boo
     await expect(main).toContainText("Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh");
     await axe(page, js, "confirmation page");
 
-    const receipt = await waitForEmail({ to: contactEmail, subjectIncludes: `Đã tiếp nhận hồ sơ ${reference}`, after: since });
+    const receipt = await waitForEmail({ to: contactEmail, subjectIncludes: `Xác nhận nộp hồ sơ ${reference}`, after: since });
     expect(receipt.text).toContain(`Mã hồ sơ: ${reference}`);
     expect(receipt.text).toContain(platform.name);
     expect(receipt.text).toContain(`/applications/${id}`);

@@ -112,7 +112,7 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     reference = (await ent.getByTestId("reference").innerText()).trim();
     expect(reference).toMatch(referencePattern("79", since));
 
-    const received = await waitForEmail({ to: contactEmail, subjectIncludes: `Đã tiếp nhận hồ sơ ${reference}`, after: since });
+    const received = await waitForEmail({ to: contactEmail, subjectIncludes: `Xác nhận nộp hồ sơ ${reference}`, after: since });
     expect(received.text).toContain(platformName);
     const notice = await waitForEmail({ to: HCM, subjectIncludes: `Hồ sơ mới ${reference} cần thẩm định`, after: since });
     expect(notice.text).toContain(platformName);
@@ -146,7 +146,7 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
 
     const mail = await waitForEmail({ to: contactEmail, subjectIncludes: `Hồ sơ ${reference} cần bổ sung`, after: since });
     expect(mail.text).toContain(`${reopened.text}: ${changeNote}`);
-    expect(mail.text).toContain(`Hạn gửi lại: ${viDate(replyBy)}`);
+    expect(mail.text).toContain(`Thời hạn gửi lại hồ sơ: ${viDate(replyBy)}`);
     expect(mail.text).toContain(`${BASE_URL}/applications/${id}`);
   });
 
@@ -163,13 +163,18 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     await expectTaskStatus(ent, "Cam kết", "Chưa bắt đầu");
 
     await entMain.getByRole("link", { name: "Tự đánh giá theo tiêu chí", exact: true }).click();
-    await expect(entMain.getByRole("link", { name: reopened.text, exact: true })).toHaveAccessibleDescription("Đã hoàn thành");
+    // Reopened: it needs changes until saved again, whatever its old answer was; the reviewer's request is on its page.
+    await expect(entMain.getByRole("link", { name: reopened.text, exact: true })).toHaveAccessibleDescription("Cần bổ sung");
+    await expect(entMain).toContainText("Đã sửa 0/1 tiêu chí cần bổ sung");
     await expect(entMain.getByRole("link", { name: criteria[0]!.text, exact: true })).toHaveAccessibleDescription("Không cần sửa");
     await entMain.getByRole("link", { name: reopened.text, exact: true }).click();
+    await expect(entMain.getByRole("region", { name: "Nội dung cơ quan thẩm định đề nghị bổ sung" })).toContainText(changeNote);
     await expect(entMain.getByLabel("Giải trình")).not.toHaveValue("");
     await entMain.getByLabel("Giải trình").fill(newExplanation);
     await entMain.getByRole("button", { name: "Lưu và tiếp tục" }).click();
     await expect(ent).toHaveURL(new RegExp(`/applications/${id}/criteria$`));
+    await expect(entMain.getByRole("link", { name: reopened.text, exact: true })).toHaveAccessibleDescription("Đã hoàn thành");
+    await expect(entMain).toContainText("Đã sửa 1/1 tiêu chí cần bổ sung");
     await entMain.getByRole("link", { name: "Quay lại danh sách mục" }).first().click();
 
     await entMain.getByRole("link", { name: "Cam kết", exact: true }).click();
@@ -184,18 +189,21 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     await entMain.getByRole("button", { name: "Gửi lại hồ sơ" }).click();
     await expect(ent).toHaveURL(new RegExp(`/applications/${id}/submitted$`));
     await expect(ent.getByTestId("reference")).toHaveText(reference);
-    await waitForEmail({ to: contactEmail, subjectIncludes: `Đã tiếp nhận hồ sơ bổ sung ${reference}`, after: since });
+    await waitForEmail({ to: contactEmail, subjectIncludes: `Xác nhận nộp hồ sơ bổ sung ${reference}`, after: since });
     const notice = await waitForEmail({ to: HCM, subjectIncludes: `Hồ sơ ${reference} đã được bổ sung`, after: since });
     expect(notice.text).toContain(`${BASE_URL}/review/${id}`);
   });
 
-  await test.step("provincial reviewer sees what changed, records a verdict for every criterion and forwards", async () => {
-    await gotoHydrated(prov, "/review?view=resubmitted");
+  await test.step("provincial reviewer (still its reviewer) sees what changed, records a verdict for every criterion and forwards", async () => {
+    await gotoHydrated(prov, "/review?view=mine");
     await openFromQueue(prov, "/review", reference, id);
     const changed = provMain.getByRole("region", { name: "Thay đổi so với phiên bản 1" });
     await expect(changed).toContainText(newExplanation);
     await expect(changed).toContainText(`Giải trình cho tiêu chí ${reopened.key}`); // the answer before
-    await take(prov, id);
+    // Back in this reviewer's review at once: no second "take".
+    await expect(provMain).toContainText("Đang thẩm định tại Sở");
+    await expect(provMain).toContainText(`Người thẩm định: ${HCM_NAME}`);
+    await expect(provMain.getByRole("button", { name: "Nhận thẩm định hồ sơ này" })).toHaveCount(0);
 
     const verdicts = provMain.getByRole("group", { name: /^Kết quả: / });
     await expect(verdicts).toHaveCount(criteria.length);
@@ -277,7 +285,7 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     await expect(minMain).toContainText("Đã công nhận");
     await expect(minMain).toContainText(`Số quyết định: ${decisionNumber} – ${viDate(decisionDate)}`);
 
-    const recognised = await waitForEmail({ to: contactEmail, subjectIncludes: `Nền tảng ${platformName} đã được công nhận`, after: since });
+    const recognised = await waitForEmail({ to: contactEmail, subjectIncludes: `Thông báo công nhận nền tảng số quốc gia: ${platformName}`, after: since });
     expect(recognised.text).toContain(decisionNumber);
     expect(recognised.text).toContain(viDate(decisionDate));
     expect(recognised.text).toContain(`${BASE_URL}/platforms/${id}`);

@@ -100,7 +100,7 @@ test("an admin invites a province reviewer, who sets a password from the email a
   await expect(row).toContainText("Đã mời");
 
   const mail = await waitForEmail({ to: email, subjectIncludes: VI.inviteSubject, after: invitedAt });
-  expect(mail.text).toContain(`Xin chào ${name}`);
+  expect(mail.text).toContain(`Kính gửi Ông/Bà ${name}`);
   expect(mail.text).toContain("Cán bộ thẩm định cấp tỉnh");
   const link = extractLink(mail.text, "/invite");
 

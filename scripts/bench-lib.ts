@@ -242,7 +242,7 @@ export async function seedApplications(database: DB, o: { count: number; ownerId
     insert into applications (
       enterprise_id, criteria_set_id, status, lock_version, province_code, reference, platform_name, platform_url, answers,
       current_version, assigned_to, due_at, sla_remaining_days, created_by, created_at, updated_at, submitted_at, decided_at, sector,
-      province_recommendation, decision_number, decision_date, search_text)
+      province_recommendation, decision_number, decision_date, search_text, reached_ministry_at)
     with ent as (
       select id, province_code, legal_name, tax_code, row_number() over (order by tax_code) as rn from enterprises
     ),
@@ -271,7 +271,8 @@ export async function seedApplications(database: DB, o: { count: number; ownerId
       case when s.status = 'recognised' then to_char(d.submitted_at + interval '20 days', 'YYYY-MM-DD') end,
       translate(lower(
         e.province_code || '-' || to_char(d.submitted_at at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(g::text, 6, '0')
-        || ' ' || e.legal_name || ' ' || e.tax_code || ' ' || p.name), ${ACCENTED}, ${FOLDED})
+        || ' ' || e.legal_name || ' ' || e.tax_code || ' ' || p.name), ${ACCENTED}, ${FOLDED}),
+      case when s.status in ('forwarded', 'in_ministry_review', 'returned_to_province', 'recognised') then d.submitted_at + interval '15 days' end
     from generate_series(1, ${o.count}::int) g
     cross join lateral (select
       abs(hashint4(g + 101)) % 100 as status_roll,

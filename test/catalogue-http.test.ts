@@ -9,7 +9,6 @@ import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
 import { seedDemoAccounts } from "~/lib/demo.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
 import { createDraft, criteriaItems, getApplication, getCriteria, saveSection, submitApplication, transition } from "~/models/application.server.ts";
-import { notifySubmitted } from "~/models/notifications.server.ts";
 import * as review from "~/models/review.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
@@ -56,7 +55,7 @@ async function submitted(province: string, platform: NonNullable<Answers["platfo
   const { user, enterpriseId } = await enterpriseUser(province);
   const draft = await createDraft(user, enterpriseId, "test");
   await completeApplication(user, draft.id, platform);
-  await submitApplication(user, draft.id, { requestId: "test", locale: "vi", notify: notifySubmitted });
+  await submitApplication(user, draft.id, { requestId: "test" });
   return { user, id: draft.id };
 }
 
@@ -405,6 +404,11 @@ describe("enterprise and ministry actions", () => {
     res = await c.post(`/applications/${id}/withdraw-listing`, { lockVersion: String(before) });
     assert.equal(res.status, 302);
     assert.equal((await getApplication(id))!.status, "withdrawn");
+    const told = await t.db.selectFrom("outbox_emails").select("to_address").where("application_id", "=", id).where("created_at", ">=", (await getApplication(id))!.updated_at).execute();
+    const recipients = told.map((m) => m.to_address);
+    assert.ok(recipients.includes(ministry.email), "the ministry is told");
+    assert.ok(recipients.some((r) => [...reviewers.values()].some((u) => u.email === r)), "the province is told");
+    assert.ok(recipients.includes(owner!.email), "the enterprise gets a receipt");
     const page = await get(`/platforms/${id}`);
     assert.equal(page.status, 410);
     assert.match(pageText(await page.text()), /Doanh nghiệp đã rút nền tảng khỏi danh mục/);
@@ -415,18 +419,48 @@ describe("enterprise and ministry actions", () => {
     assert.equal((await c.get(`/applications/${id}/withdraw-listing`)).status, 302, "nothing left to withdraw");
   });
 
-  test("the ministry revokes a recognition with a reason; the public page shows only the date", async () => {
+  test("the ministry revokes by a decision (number, date, reason): recorded, emailed, shown on the 410 page, the API and the feed", async () => {
     const s = await recognised("79", platform("Nền tảng Thu Hồi Đại Bàng"));
     const c = await signIn(ministry);
     assert.equal((await c.get(`/ministry/${s.id}/revoke`)).status, 200);
-    let res = await c.post(`/ministry/${s.id}/revoke`, { lockVersion: String(await lock(s.id)), reason: "" });
+    let res = await c.post(`/ministry/${s.id}/revoke`, { lockVersion: String(await lock(s.id)), decisionNumber: "77/QĐ-BKHCN", decisionDate: "2026-11-25", reason: "" });
     assert.equal(res.status, 400);
-    res = await c.post(`/ministry/${s.id}/revoke`, { lockVersion: String(await lock(s.id)), reason: "LY-DO-THU-HOI-NOI-BO" });
+    res = await c.post(`/ministry/${s.id}/revoke`, { lockVersion: String(await lock(s.id)), reason: "Không duy trì cấp độ an toàn" });
+    assert.equal(res.status, 400, "the revocation decision's number and date are required");
+    assert.match(pageText(await res.text()), /Số quyết định thu hồi/);
+    res = await c.post(`/ministry/${s.id}/revoke`, {
+      lockVersion: String(await lock(s.id)),
+      decisionNumber: "77/QĐ-BKHCN",
+      decisionDate: "2026-11-25",
+      reason: "Không duy trì cấp độ an toàn hệ thống thông tin",
+    });
     assert.equal(res.status, 302);
-    assert.equal((await getApplication(s.id))!.status, "revoked");
+    const app = (await getApplication(s.id))!;
+    assert.equal(app.status, "revoked");
+    assert.deepEqual([app.revocation_number, app.revocation_date, app.revocation_reason], ["77/QĐ-BKHCN", "2026-11-25", "Không duy trì cấp độ an toàn hệ thống thông tin"]);
+    assert.equal(app.decision_number, "999/QĐ-BKHCN", "the recognition decision is kept");
+
+    const mails = await t.db.selectFrom("outbox_emails").select(["to_address", "template", "text_body"]).where("application_id", "=", s.id).where("created_at", ">=", app.updated_at).execute();
+    const toEnterprise = mails.find((m) => m.to_address === s.user.email);
+    assert.equal(toEnterprise?.template, "revoked");
+    assert.match(toEnterprise!.text_body, /77\/QĐ-BKHCN/);
+    assert.match(toEnterprise!.text_body, /Không duy trì cấp độ an toàn hệ thống thông tin/);
+    assert.ok(mails.some((m) => m.to_address === reviewers.get("79")!.email), "the province is told");
+
     const page = await get(`/platforms/${s.id}`);
     assert.equal(page.status, 410);
-    assert.doesNotMatch(await page.text(), /LY-DO-THU-HOI-NOI-BO/);
+    const text = pageText(await page.text());
+    assert.match(text, /Quyết định thu hồi Số 77\/QĐ-BKHCN ngày 25\/11\/2026/);
+    assert.match(text, /Lý do thu hồi Không duy trì cấp độ an toàn hệ thống thông tin/);
+    const api = await getJson<{ revocation: { number: string; date: string; reason: string }; decision: { number: string } }>(`/api/v1/platforms/${s.id}`);
+    assert.equal(api.status, 410);
+    assert.deepEqual(api.body.revocation, { number: "77/QĐ-BKHCN", date: "2026-11-25", reason: "Không duy trì cấp độ an toàn hệ thống thông tin" });
+    assert.equal(api.body.decision.number, "999/QĐ-BKHCN");
+    const feed = await (await get("/platforms/feed.atom")).text();
+    const entry = feed.split("<entry>").find((e) => e.includes("Thu hồi công nhận: Nền tảng Thu Hồi Đại Bàng"))!;
+    assert.ok(entry, "a revocation entry");
+    assert.match(entry, /Quyết định số 77\/QĐ-BKHCN ngày 25\/11\/2026/);
+    assert.doesNotMatch(entry, /999\/QĐ-BKHCN/, "the revocation entry names the revocation decision, not the recognition");
     const enterprise = await signIn(s.user);
     assert.equal((await enterprise.get(`/ministry/${s.id}/revoke`)).status, 403, "only the ministry");
   });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import type { User } from "~/lib/db-types.ts";
 import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
+import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { createDraft, getApplication, criteriaItems, getCriteria } from "~/models/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
@@ -104,11 +105,14 @@ describe("the review journey", () => {
     res = await ent.post(`/applications/${id}/declaration`, { accepted: "yes", name: "Trần Văn B" });
     res = await ent.post(`/applications/${id}/check`, {});
     assert.equal(res.headers.get("Location"), `/applications/${id}/submitted`);
-    assert.equal((await getApplication(id))!.status, "resubmitted");
+    // Still its reviewer: the answer goes straight back into reviewer A's review (no second "take"), and only A is told.
+    const resumed = (await getApplication(id))!;
+    assert.equal(resumed.status, "in_provincial_review");
+    assert.equal(resumed.assigned_to, reviewerA.id);
     assert.ok((await emailsTo(reviewerA.email, id)).some((e) => e.template === "reviewer_resubmitted"));
+    assert.ok(!(await emailsTo(reviewerB.email, id)).some((e) => e.template === "reviewer_resubmitted"));
 
     // The reviewer sees what changed.
-    res = await province.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
     const page = pageText(await (await province.get(`/review/${id}`)).text());
     assert.match(page, /Thay đổi so với phiên bản 1/);
     assert.match(page, /Đã kiểm toán: 1,3 triệu MAU/);
@@ -155,7 +159,7 @@ describe("the review journey", () => {
     const audit = await t.db.selectFrom("audit_events").select(["action", "from_state", "to_state", "actor_role", "request_id"]).where("entity_id", "=", id).where("from_state", "is not", null).orderBy("id").execute();
     assert.deepEqual(
       audit.map((a) => a.action),
-      ["application.submit", "application.take", "application.request_changes", "application.resubmit", "application.take", "application.forward", "application.take_ministry", "application.return_to_province", "application.take", "application.forward", "application.take_ministry", "application.recognise"],
+      ["application.submit", "application.take", "application.request_changes", "application.resubmit", "application.forward", "application.take_ministry", "application.return_to_province", "application.take", "application.forward", "application.take_ministry", "application.recognise"],
     );
     assert.ok(audit.every((a) => a.request_id), "every event carries the request id");
   });
@@ -292,5 +296,142 @@ describe("authorization matrix", () => {
     assert.equal((await actors.otherProvince.get(`/applications/${id}/files/${files[0]!.id}`)).status, 404);
     assert.equal((await actors.sameProvince.get(`/applications/${id}/files/${files[0]!.id}`)).status, 200);
     assert.equal((await actors.ministry.get(`/applications/${id}/files/${files[0]!.id}`)).status, 404);
+  });
+});
+
+describe("every status change tells the people concerned", () => {
+  test("the province and the ministry taking it tell the enterprise; a withdrawal after forwarding tells both agencies, and the ministry can still open it", async () => {
+    const reviewer = await staffUser("province_reviewer", "79");
+    const ministry = await staffUser("ministry_reviewer");
+    const { user, client: ent, id } = await submitted("79", { ...DEMO_PLATFORM, name: "Nền tảng Thông báo Đầy đủ" });
+    const province = await signIn(reviewer);
+    const minister = await signIn(ministry);
+    const count = async (to: string) => (await emailsTo(to, id)).length;
+
+    let before = await count(user.email);
+    await province.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    const taken = (await emailsTo(user.email, id)).slice(before);
+    assert.equal(taken.length, 1, "the enterprise hears that the province received it");
+    assert.match(taken[0]!.subject, /đã được tiếp nhận/);
+    assert.match(taken[0]!.text_body, /Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh đã tiếp nhận/);
+
+    await allVerdicts(province, "/review", id);
+    await province.post(`/review/${id}`, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đạt" });
+    before = await count(user.email);
+    await minister.post(`/ministry/${id}`, { intent: "take", lockVersion: await lock(id) });
+    assert.equal(await count(user.email), before + 1, "the enterprise hears that the ministry received it");
+
+    const staffBefore = { reviewer: await count(reviewer.email), ministry: await count(ministry.email) };
+    before = await count(user.email);
+    const res = await ent.post(`/applications/${id}/withdraw`, { lockVersion: await lock(id) });
+    assert.equal(res.status, 302);
+    assert.equal((await getApplication(id))!.status, "withdrawn");
+    assert.equal(await count(user.email), before + 1, "the enterprise gets a receipt");
+    assert.equal(await count(reviewer.email), staffBefore.reviewer + 1, "the province is told");
+    const ministryMail = (await emailsTo(ministry.email, id)).slice(staffBefore.ministry);
+    assert.equal(ministryMail.length, 1, "the ministry is told");
+    const link = ministryMail[0]!.text_body.match(/https?:\/\/\S+(\/ministry\/[0-9a-f-]{36})/)![1]!;
+    const page = await minister.get(link);
+    assert.equal(page.status, 200, "the notice's link opens");
+    assert.match(pageText(await page.text()), /Đã rút/);
+    assert.ok(pageText(await (await minister.get("/ministry?view=done")).text()).includes((await getApplication(id))!.reference!), "listed with the ministry's finished work");
+  });
+
+  test("the ministry never sees what was rejected or withdrawn before it reached the ministry", async () => {
+    const reviewer = await signIn(await staffUser("province_reviewer", "79"));
+    const minister = await signIn(await staffUser("ministry_reviewer"));
+    const { id } = await submitted("79", { ...DEMO_PLATFORM, name: "Nền tảng Từ chối ở Sở" });
+    await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    const body = new URLSearchParams({ intent: "reject", lockVersion: await lock(id), note: "Thiếu hồ sơ", reasons: "insufficient_evidence" });
+    await reviewer.post(`/review/${id}`, Object.fromEntries(body));
+    assert.equal((await getApplication(id))!.status, "rejected");
+    assert.equal((await minister.get(`/ministry/${id}`)).status, 404);
+    assert.ok(!pageText(await (await minister.get("/ministry?view=done")).text()).includes((await getApplication(id))!.reference!));
+  });
+});
+
+describe("a province without an active reviewer", () => {
+  test("the admins are emailed, the ministry sees it (read-only) in the unstaffed view, the admin page lists the province", async () => {
+    const admin = await staffUser("admin");
+    const ministry = await staffUser("ministry_reviewer");
+    await staffUser("province_reviewer", "79");
+    const { user, id } = await submitted("66", { ...DEMO_PLATFORM, name: "Nền tảng Tây Nguyên" });
+    const reference = (await getApplication(id))!.reference!;
+    const notice = (await emailsTo(admin.email, id)).find((e) => e.template === "unstaffed_province");
+    assert.ok(notice, "the admins are told nobody received it");
+    assert.match(notice.text_body, /Sở Khoa học và Công nghệ tỉnh Đắk Lắk/);
+    assert.match(notice.text_body, /\/admin\/users#unstaffed/);
+    assert.ok((await emailsTo(user.email, id)).some((e) => e.template === "submission_receipt"));
+
+    const minister = await signIn(ministry);
+    assert.ok(pageText(await (await minister.get("/ministry?view=unstaffed")).text()).includes(reference), "in the ministry's unstaffed view");
+    assert.ok(!pageText(await (await minister.get("/ministry?view=new")).text()).includes(reference), "not among the ministry's own work");
+    const page = await minister.get(`/ministry/${id}`);
+    assert.equal(page.status, 200);
+    const text = pageText(await page.text());
+    assert.match(text, /chưa có cán bộ thẩm định đang hoạt động/);
+    assert.doesNotMatch(text, /Nhận thẩm định hồ sơ này/, "no take button");
+    assert.equal((await minister.post(`/ministry/${id}`, { intent: "take", lockVersion: await lock(id) })).status, 403, "the ministry does not act in the province's place");
+    assert.equal((await getApplication(id))!.status, "submitted");
+
+    const adminPage = pageText(await (await (await signIn(admin)).get("/admin/users")).text());
+    assert.match(adminPage, /Tỉnh, thành phố chưa có người thẩm định/);
+    assert.match(adminPage, /Tỉnh Đắk Lắk \( ?66 ?\) 1 /);
+    assert.doesNotMatch(adminPage, /Thành phố Hồ Chí Minh \( 79 \)/, "a staffed province is not listed");
+
+    // Once the province has a reviewer, the application is simply in its queue, and out of the ministry's sight.
+    const reviewer = await staffUser("province_reviewer", "66");
+    assert.ok(pageText(await (await (await signIn(reviewer)).get("/review?view=new")).text()).includes(reference));
+    assert.equal((await minister.get(`/ministry/${id}`)).status, 404);
+  });
+});
+
+describe("the reviewer's flow", () => {
+  test("an empty reply deadline takes the default of the rule's working days", async () => {
+    const reviewer = await signIn(await staffUser("province_reviewer", "79"));
+    const { id } = await submitted("79", { ...DEMO_PLATFORM, name: "Nền tảng Hạn Mặc định" });
+    await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    const days = Number((await t.db.selectFrom("settings").select("value").where("key", "=", "sla.enterprise_reply.working_days").executeTakeFirstOrThrow()).value);
+    const expected = vietnamDate(addWorkingDays(new Date(), days));
+    const form = await (await reviewer.get(`/review/${id}`)).text();
+    assert.match(form, new RegExp(`name="replyBy"[^>]*value="${expected}"`), "the form shows the default");
+    const res = await reviewer.post(`/review/${id}`, {
+      intent: "request_changes",
+      lockVersion: await lock(id),
+      reopen: "section:contact",
+      "note:section:contact": "Bổ sung số điện thoại",
+      replyBy: "",
+    });
+    assert.equal(res.status, 302);
+    const request = await t.db.selectFrom("change_requests").select("reply_by").where("application_id", "=", id).executeTakeFirstOrThrow();
+    assert.equal(request.reply_by, expected);
+  });
+
+  test("a reopened criterion reads as needing changes to the enterprise until it is saved again, with the reviewer's note", async () => {
+    const reviewer = await signIn(await staffUser("province_reviewer", "79"));
+    const { user, client: ent, id } = await submitted("79", { ...DEMO_PLATFORM, name: "Nền tảng Mở lại Tiêu chí" });
+    await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    await reviewer.post(`/review/${id}`, {
+      intent: "request_changes",
+      lockVersion: await lock(id),
+      reopen: "criterion:user_scale",
+      "note:criterion:user_scale": "Cần số liệu kiểm toán độc lập",
+      replyBy: "2099-12-31",
+    });
+    let list = pageText(await (await ent.get(`/applications/${id}/criteria`)).text());
+    assert.match(list, /Đã sửa 0\/1 tiêu chí cần bổ sung/);
+    assert.match(list, /Cần bổ sung/);
+    assert.doesNotMatch(list, /Đã hoàn thành/, "the reopened criterion is not shown as done");
+    const overview = pageText(await (await ent.get(`/applications/${id}`)).text());
+    assert.match(overview, /Tự đánh giá theo tiêu chí Cần bổ sung/, "the task list says so too");
+    const criterion = pageText(await (await ent.get(`/applications/${id}/criteria/user_scale`)).text());
+    assert.match(criterion, /Cần số liệu kiểm toán độc lập/, "the reviewer's request is on the criterion's page");
+
+    const { saveCriterion } = await import("~/models/application.server.ts");
+    await saveCriterion(user, id, "user_scale", { assessment: "meets", explanation: "Đã kiểm toán", links: ["https://audit.example.vn"] }, "t");
+    list = pageText(await (await ent.get(`/applications/${id}/criteria`)).text());
+    assert.match(list, /Đã sửa 1\/1 tiêu chí cần bổ sung/);
+    assert.doesNotMatch(list, /Cần bổ sung/);
+    assert.match(list, /Đã hoàn thành/);
   });
 });

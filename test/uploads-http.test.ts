@@ -415,7 +415,8 @@ describe("downloads", () => {
     assert.equal((await hanoi.get(url)).status, 200, "reviewer of the application's province");
     assert.equal((await elsewhere.get(url)).status, 404, "reviewer of another province");
     assert.equal((await ministry.get(url)).status, 404, "ministry before forwarding");
-    await t.db.updateTable("applications").set({ status: "forwarded" }).where("id", "=", app.id).execute();
+    // Set directly here; transition() records reaching the ministry when it forwards.
+    await t.db.updateTable("applications").set({ status: "forwarded", reached_ministry_at: sql`now()` }).where("id", "=", app.id).execute();
     assert.equal((await ministry.get(url)).status, 200, "ministry once forwarded");
   });
 

@@ -4,7 +4,17 @@ import { sql } from "kysely";
 import type { ApplicationStatus, User } from "~/lib/db-types.ts";
 import { formatDate } from "~/lib/format.ts";
 import { addWorkingDays } from "~/lib/working-days.ts";
-import { actionsFor, canTransition, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
+import {
+  actionsFor,
+  canTransition,
+  NOTICES,
+  noticeCondition,
+  noticeTemplate,
+  WORKFLOW,
+  type Audience,
+  type NoticeCondition,
+  type WorkflowAction,
+} from "~/lib/workflow.ts";
 import { createDraft, getApplication, transition } from "~/models/application.server.ts";
 import { runDeadlineChecks } from "~/models/deadlines.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
@@ -15,6 +25,7 @@ const STATUSES: ApplicationStatus[] = [
   "in_ministry_review", "returned_to_province", "recognised", "rejected", "withdrawn", "revoked",
 ];
 const ACTIONS = Object.keys(WORKFLOW) as WorkflowAction[];
+const REACHED_MINISTRY: ApplicationStatus[] = ["forwarded", "in_ministry_review", "returned_to_province", "recognised", "revoked"];
 
 let t: TestDb;
 before(async () => {
@@ -54,7 +65,9 @@ describe("every (state, action, actor) combination", () => {
     for (const status of STATUSES) {
       for (const action of ACTIONS) {
         for (const [name, actor] of Object.entries(actors)) {
-          await t.db.updateTable("applications").set({ status }).where("id", "=", app.id).execute();
+          // Whether it reached the ministry is history, not status: a rejection or withdrawal may come before or after.
+          const reached = REACHED_MINISTRY.includes(status);
+          await t.db.updateTable("applications").set({ status, reached_ministry_at: reached ? new Date() : null }).where("id", "=", app.id).execute();
           const before = (await getApplication(app.id))!;
           const events = async () =>
             (await t.db.selectFrom("audit_events").select(sql<number>`count(*)::int`.as("n")).where("entity_id", "=", app.id).executeTakeFirstOrThrow()).n;
@@ -63,7 +76,7 @@ describe("every (state, action, actor) combination", () => {
           const visible =
             name === "owner" ||
             name === "sameProvince" ||
-            (name === "ministry" && ["forwarded", "in_ministry_review", "returned_to_province", "recognised", "rejected", "revoked"].includes(status));
+            (name === "ministry" && reached);
           const expected = visible && canTransition(action, status, actor.role);
           const result = await transition({ applicationId: app.id, actor, action, expectedLockVersion: before.lock_version, requestId: "matrix" }).then(
             () => "ok",
@@ -74,7 +87,7 @@ describe("every (state, action, actor) combination", () => {
           if (expected) {
             legal++;
             assert.equal(result, "ok", label);
-            assert.equal(after.status, WORKFLOW[action].to, label);
+            assert.equal(after.status, WORKFLOW[action].toWhenAssigned && after.assigned_to ? WORKFLOW[action].toWhenAssigned : WORKFLOW[action].to, label);
             assert.equal(after.lock_version, before.lock_version + 1, label);
             assert.equal(await events(), eventsBefore + 1, label);
           } else {
@@ -131,5 +144,123 @@ describe("deadlines", () => {
 
     await t.db.updateTable("applications").set({ status: "changes_requested", due_at: null }).where("id", "=", app.id).execute();
     assert.deepEqual(await runDeadlineChecks(t.db), { dueSoon: 0, overdue: 0 }, "the clock is paused while waiting for the enterprise");
+  });
+});
+
+describe("who is told (NOTICES)", () => {
+  interface Scenario {
+    action: WorkflowAction;
+    from: ApplicationStatus;
+    province?: "staffed" | "unstaffed";
+    /** Who the application is assigned to before the action. */
+    assigned?: "province" | "ministry";
+    reached?: boolean;
+    draft?: boolean;
+  }
+  // Every action at least once, and every condition of the table both ways.
+  const SCENARIOS: Scenario[] = [
+    { action: "submit", from: "draft" },
+    { action: "submit", from: "draft", province: "unstaffed" },
+    { action: "take", from: "submitted" },
+    { action: "take", from: "resubmitted" },
+    { action: "take", from: "returned_to_province", reached: true },
+    { action: "request_changes", from: "in_provincial_review", assigned: "province" },
+    { action: "resubmit", from: "changes_requested", assigned: "province" },
+    { action: "resubmit", from: "changes_requested" },
+    { action: "resubmit", from: "changes_requested", province: "unstaffed" },
+    { action: "forward", from: "in_provincial_review", assigned: "province" },
+    { action: "reject_province", from: "in_provincial_review", assigned: "province" },
+    { action: "take_ministry", from: "forwarded", reached: true },
+    { action: "return_to_province", from: "in_ministry_review", assigned: "ministry", reached: true },
+    { action: "return_to_province", from: "in_ministry_review", assigned: "ministry", reached: true, province: "unstaffed" },
+    { action: "recognise", from: "in_ministry_review", assigned: "ministry", reached: true },
+    { action: "reject_ministry", from: "in_ministry_review", assigned: "ministry", reached: true },
+    { action: "withdraw", from: "draft", draft: true },
+    { action: "withdraw", from: "in_provincial_review", assigned: "province" },
+    { action: "withdraw", from: "in_ministry_review", assigned: "ministry", reached: true },
+    { action: "withdraw_listing", from: "recognised", reached: true },
+    { action: "revoke", from: "recognised", reached: true },
+  ];
+
+  test("the scenarios cover every action", () => {
+    assert.deepEqual([...new Set(SCENARIOS.map((x) => x.action))].sort(), [...ACTIONS].sort());
+  });
+
+  test("each action emails exactly the audiences its entry names, with its template", async () => {
+    // Only this test's staff are active, so "everybody at a stage" is known here.
+    await t.db.updateTable("users").set({ status: "deactivated" }).where("role", "!=", "enterprise").execute();
+    const staffed = "46";
+    const unstaffed = "12";
+    const provinceReviewers = [await staffUser("province_reviewer", staffed), await staffUser("province_reviewer", staffed)];
+    const inactive = await staffUser("province_reviewer", staffed);
+    await t.db.updateTable("users").set({ status: "deactivated" }).where("id", "=", inactive.id).execute();
+    const ministry = [await staffUser("ministry_reviewer"), await staffUser("ministry_reviewer")];
+    const admins = [await staffUser("admin")];
+
+    for (const x of SCENARIOS) {
+      const label = `${x.action} from ${x.from}${x.province === "unstaffed" ? " (unstaffed province)" : ""}${x.assigned ? ` assigned to ${x.assigned}` : ""}`;
+      const code = x.province === "unstaffed" ? unstaffed : staffed;
+      const owner = await enterpriseUser(code);
+      const draft = await createDraft(owner.user, owner.enterpriseId, "test");
+      const assignee = x.assigned === "province" ? provinceReviewers[1]! : x.assigned === "ministry" ? ministry[1]! : null;
+      await t.db
+        .updateTable("applications")
+        .set({
+          status: x.from,
+          province_code: code,
+          reference: x.draft ? null : `${code}-261202-${String(SCENARIOS.indexOf(x)).padStart(4, "0")}`,
+          current_version: x.draft || x.action === "submit" ? 0 : 1,
+          assigned_to: assignee?.id ?? null,
+          reached_ministry_at: x.reached ? new Date() : null,
+          platform_name: "Nền tảng Thử nghiệm",
+        })
+        .where("id", "=", draft.id)
+        .execute();
+      const role = WORKFLOW[x.action].role;
+      if (role === "province_reviewer" && x.province === "unstaffed") throw new Error(`${label}: an unstaffed province has no reviewer to act`);
+      const actor = role === "enterprise" ? owner.user : role === "province_reviewer" ? provinceReviewers[0]! : ministry[0]!;
+      const mark = (await t.db.selectFrom("outbox_emails").select(sql<number>`coalesce(max(id), 0)::int`.as("n")).executeTakeFirstOrThrow()).n;
+      const app = await transition({ applicationId: draft.id, actor, action: x.action, requestId: "notices" });
+
+      const holds: Record<NoticeCondition, boolean> = {
+        submitted: !x.draft,
+        reached_ministry: Boolean(x.reached) || WORKFLOW[x.action].to === "forwarded",
+        province_unstaffed: x.province === "unstaffed",
+        first_receipt: x.from === "submitted",
+      };
+      const others = (list: User[]) => list.filter((u) => u.id !== actor.id);
+      const stage = (list: User[]) => (assignee && list.some((u) => u.id === assignee.id) ? [assignee] : list);
+      const people: Record<Audience, string[]> = {
+        enterprise: [owner.user.email],
+        province: x.province === "unstaffed" ? [] : others(stage(provinceReviewers)).map((u) => u.email),
+        ministry: others(stage(ministry)).map((u) => u.email),
+        admins: others(admins).map((u) => u.email),
+      };
+      const expected: string[] = [];
+      for (const [audience, notice] of Object.entries(NOTICES[x.action]) as [Audience, NonNullable<(typeof NOTICES)[WorkflowAction][Audience]>][]) {
+        const when = noticeCondition(notice);
+        if (when && !holds[when]) continue;
+        for (const to of people[audience]) expected.push(`${to} ${noticeTemplate(notice)}`);
+      }
+      const sent = await t.db.selectFrom("outbox_emails").select(["to_address", "template"]).where("id", ">", mark).execute();
+      assert.deepEqual(sent.map((m) => `${m.to_address} ${m.template}`).sort(), expected.sort(), label);
+      assert.ok(!sent.some((m) => m.to_address === inactive.email), `${label}: a deactivated reviewer is never told`);
+      assert.ok(sent.every((m) => m.to_address !== actor.email || actor.role === "enterprise"), `${label}: staff are not told about their own action`);
+      if (x.action === "resubmit") assert.equal(app.status, x.assigned ? "in_provincial_review" : "resubmitted", `${label}: back to its reviewer`);
+    }
+  });
+
+  test("the actions that used to tell nobody now tell the people concerned", async () => {
+    // Hand-written, so a change to the table that drops them fails here too.
+    for (const [action, audiences] of [
+      ["take", ["enterprise"]],
+      ["take_ministry", ["enterprise"]],
+      ["withdraw_listing", ["enterprise", "province", "ministry"]],
+      ["revoke", ["enterprise", "province"]],
+    ] as const) {
+      for (const a of audiences) assert.ok(NOTICES[action][a], `${action} tells ${a}`);
+    }
+    assert.equal(noticeCondition(NOTICES.submit.admins!), "province_unstaffed");
+    assert.equal(noticeCondition(NOTICES.withdraw.ministry!), "reached_ministry");
   });
 });

@@ -56,6 +56,7 @@ export function QueuePage({ data, basePath }: { data: QueueData; basePath: strin
           ))}
         </ul>
       </nav>
+      {f.view === "unstaffed" ? <p className="body">{t("queue.unstaffed.lead")}</p> : null}
       <Form method="get" className="filters" role="search">
         <input type="hidden" name="view" value={f.view} />
         <div className="form-group">

@@ -6,6 +6,7 @@ import { formatPhone } from "~/lib/vn-formats.ts";
 import { ApplicationAnswers, type AnswersView } from "./application-answers.tsx";
 import { ApplicationEmails, ApplicationStatusTag } from "./application-ui.tsx";
 import { Button, ErrorSummary, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
+import { RevokeRecognitionLink } from "./revoke-recognition.tsx";
 import { PageTitle } from "./ui.tsx";
 import { VersionChanges } from "./version-changes.tsx";
 
@@ -37,7 +38,13 @@ export interface ReviewData {
     decisionDate: string | null;
     decisionReasons: string[] | null;
     decisionNote: string | null;
+    revocationNumber: string | null;
+    revocationDate: string | null;
+    revocationReason: string | null;
   };
+  unstaffed: boolean;
+  replyByDefault: { days: number; date: string };
+  canRevoke: boolean;
   enterprise: { legalName: string; taxCode: string; address: string; representative: string; phone: string; website: string | null } | null;
   me: string;
   canAct: boolean;
@@ -152,7 +159,8 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             </Form>
           </div>
         ) : null}
-        {!data.canAct && !data.canTake ? <p className="inset">{t("review.readOnly")}</p> : null}
+        {data.unstaffed ? <p className="inset">{t("review.unstaffed")}</p> : null}
+        {!data.canAct && !data.canTake && !data.unstaffed ? <p className="inset">{t("review.readOnly")}</p> : null}
         {data.canTake ? <p className="inset">{t("review.notStarted")}</p> : null}
       </section>
 
@@ -294,7 +302,15 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                       ))}
                     </fieldset>
                   </div>
-                  <TextInput name="replyBy" type="date" label={t("review.replyBy")} width="short" state={stateFor("request_changes")} />
+                  <TextInput
+                    name="replyBy"
+                    type="date"
+                    label={t("review.replyBy")}
+                    hint={t("review.replyBy.hint", { days: data.replyByDefault.days, date: formatIsoDate(data.replyByDefault.date, locale) })}
+                    defaultValue={data.replyByDefault.date}
+                    width="short"
+                    state={stateFor("request_changes")}
+                  />
                   <TextArea name="message" label={t("review.message")} rows={3} state={stateFor("request_changes")} />
                   <Button>{t("review.sendChanges")}</Button>
                 </Form>
@@ -365,6 +381,13 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           {t("review.decisionNumber")}: {app.decisionNumber} – {app.decisionDate ? formatIsoDate(app.decisionDate, locale) : ""}
         </p>
       ) : null}
+      {app.status === "revoked" ? (
+        <p className="inset">
+          {t("listing.revocation")}: {app.revocationNumber ?? ""} – {app.revocationDate ? formatIsoDate(app.revocationDate, locale) : ""}
+          {app.revocationReason ? <span className="block summary-list__value">{app.revocationReason}</span> : null}
+        </p>
+      ) : null}
+      {data.canRevoke ? <RevokeRecognitionLink id={app.id} status={app.status} /> : null}
 
       {data.changeRequests.length > 0 ? (
         <section aria-labelledby="change-requests">

@@ -10,6 +10,15 @@ export function xmlEscape(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
+/** What the entry's decision is: the revocation decision for a revocation, the recognition decision otherwise. */
+function entrySummary(e: FeedEvent, t: Translate, locale: Locale): string {
+  const date = (iso: string | null) => (iso ? formatIsoDate(iso, locale) : "");
+  if (e.action === "application.revoke")
+    return t("feed.summary.revoke", { enterprise: e.enterprise_name, number: e.revocation_number ?? "", date: date(e.revocation_date), reason: e.revocation_reason ?? "" });
+  const recognition = { enterprise: e.enterprise_name, number: e.decision_number ?? "", date: date(e.decision_date) };
+  return t(e.action === "application.withdraw_listing" ? "feed.summary.withdraw_listing" : "feed.summary", recognition);
+}
+
 /**
  * Atom 1.0 feed of catalogue changes, one entry per event (a recognition, a revocation, a withdrawal from the list),
  * so a subscriber sees each change once. Entry ids are permanent (the audit event id never changes).
@@ -21,11 +30,7 @@ export function catalogueFeed(events: FeedEvent[], t: Translate, locale: Locale)
   const entries = events.map((e) => {
     const kind = e.action.replace(/^application\./, "");
     const url = `${base}/platforms/${e.id}`;
-    const summary = t("feed.summary", {
-      enterprise: e.enterprise_name,
-      number: e.decision_number ?? "",
-      date: e.decision_date ? formatIsoDate(e.decision_date, locale) : "",
-    });
+    const summary = entrySummary(e, t, locale);
     return [
       "  <entry>",
       `    <id>tag:${host},2026:catalogue-event:${e.event_id}</id>`,

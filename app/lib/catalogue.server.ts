@@ -238,6 +238,12 @@ export function detailJson(state: ListingState, criteria: CriterionStatus[], lab
   };
 }
 
+/** The revocation decision of a revoked listing (null for a listing the enterprise withdrew, or never revoked). */
+export function revocationJson(listing: Pick<Listing, "status" | "revocation_number" | "revocation_date" | "revocation_reason">) {
+  if (listing.status !== "revoked") return null;
+  return { number: listing.revocation_number, date: listing.revocation_date, reason: listing.revocation_reason ?? "" };
+}
+
 export function goneJson(state: ListingState) {
   return {
     id: state.listing.id,
@@ -246,6 +252,7 @@ export function goneJson(state: ListingState) {
     status: state.endedBy!,
     noLongerRecognisedSince: state.endedAt!,
     decision: { number: state.listing.decision_number ?? "", date: state.listing.decision_date ?? "" },
+    revocation: revocationJson(state.listing),
   };
 }
 

@@ -305,6 +305,10 @@ export interface ApplicationTable {
   decision_date: string | null;
   decision_reasons: ColumnType<string[] | null, string | null, string | null>;
   decision_note: string | null;
+  reached_ministry_at: Date | null;
+  revocation_number: string | null;
+  revocation_date: string | null;
+  revocation_reason: string | null;
 }
 
 export type Verdict = "met" | "not_met" | "needs_information";
@@ -375,6 +379,7 @@ export interface ChangeRequestItemTable {
   change_request_id: number;
   target: string;
   note: string;
+  addressed_at: Date | null;
 }
 
 export interface Database {

@@ -6,7 +6,6 @@ import { vietnamDate } from "./working-days.ts";
 import { createUserDirect } from "~/models/account.server.ts";
 import { createDraft, criteriaItems, getCriteria, saveCriterion, saveSection, submitApplication } from "~/models/application.server.ts";
 import { createEnterprise } from "~/models/enterprise.server.ts";
-import { notifySubmitted } from "~/models/notifications.server.ts";
 import * as review from "~/models/review.server.ts";
 import { findUserByEmail } from "~/models/user.server.ts";
 
@@ -309,7 +308,7 @@ export async function seedDemoCatalogue(): Promise<void> {
     if (d.partly) {
       await saveCriterion(owner, draft.id, d.partly, { assessment: "partly", explanation: "Đạt một phần, đang mở rộng.", links: [`${platform.publicUrl}/bao-cao`] }, "demo");
     }
-    const app = await submitApplication(owner, draft.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
+    const app = await submitApplication(owner, draft.id, { requestId: "demo" });
     const groups = await getCriteria(app.criteria_set_id);
     const items = criteriaItems(groups);
     await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion: await lockOf(app.id) }, "demo");
@@ -327,7 +326,7 @@ export async function seedDemoCatalogue(): Promise<void> {
       );
       await saveCriterion(owner, app.id, "user_scale", { assessment: "meets", explanation: "Bổ sung báo cáo kiểm toán số người dùng.", links: [`${platform.publicUrl}/kiem-toan`] }, "demo");
       await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: new Date().toISOString() }, "demo");
-      await submitApplication(owner, app.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
+      await submitApplication(owner, app.id, { requestId: "demo" });
       await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion: await lockOf(app.id) }, "demo");
     }
     for (const item of items) {
@@ -358,7 +357,12 @@ export async function seedDemoCatalogue(): Promise<void> {
       await review.revokeRecognition(
         ministry,
         app.id,
-        { lockVersion: await lockOf(app.id), reason: "Doanh nghiệp không duy trì cấp độ an toàn hệ thống thông tin đã được phê duyệt." },
+        {
+          lockVersion: await lockOf(app.id),
+          decisionNumber: `${decision++}/QĐ-BKHCN`,
+          decisionDate: vietnamDate(new Date()),
+          reason: "Doanh nghiệp không duy trì cấp độ an toàn hệ thống thông tin đã được phê duyệt.",
+        },
         "demo",
       );
     }

@@ -10,10 +10,9 @@ import {
   saveCriterion,
   saveSection,
   submitApplication,
-  transition,
+  withdrawApplication,
 } from "~/models/application.server.ts";
 import { createEnterprise, getMembership } from "~/models/enterprise.server.ts";
-import { notifySubmitted } from "~/models/notifications.server.ts";
 import { findUserByEmail } from "~/models/user.server.ts";
 import { createUserDirect } from "~/models/account.server.ts";
 import * as review from "~/models/review.server.ts";
@@ -105,7 +104,7 @@ export async function seedDemoApplications(): Promise<void> {
   );
   const submitted = await createDraft(user, enterprise.id, "demo");
   await completeApplication(user, submitted.id, DEMO_PLATFORM);
-  await submitApplication(user, submitted.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
+  await submitApplication(user, submitted.id, { requestId: "demo" });
 
   const draft = await createDraft(user, enterprise.id, "demo");
   await saveSection(
@@ -146,7 +145,8 @@ const PATHS: Record<DemoState, string[]> = {
   submitted: [],
   in_provincial_review: ["take"],
   changes_requested: ["take", "request_changes"],
-  resubmitted: ["take", "request_changes", "resubmit"],
+  // Released before the request: a resubmission that still has its reviewer goes straight back into review.
+  resubmitted: ["take", "release", "request_changes", "resubmit"],
   forwarded: ["take", "verdicts", "forward"],
   in_ministry_review: ["take", "verdicts", "forward", "take_ministry"],
   returned_to_province: ["take", "verdicts", "forward", "take_ministry", "return"],
@@ -199,7 +199,7 @@ export async function seedDemoWorkflow(): Promise<void> {
         publicUrl: `https://${slug}${province}.example.vn`,
         usersCount: String(150_000 * (i + 1)),
       });
-      const app = await submitApplication(owner, draft.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
+      const app = await submitApplication(owner, draft.id, { requestId: "demo" });
       const lockOf = async () => (await db().selectFrom("applications").select("lock_version").where("id", "=", app.id).executeTakeFirstOrThrow()).lock_version;
       const items = criteriaItems(await getCriteria(app.criteria_set_id));
       for (const step of PATHS[d.state]) {
@@ -207,6 +207,9 @@ export async function seedDemoWorkflow(): Promise<void> {
         switch (step) {
           case "take":
             await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion }, "demo");
+            break;
+          case "release":
+            await review.assignApplication(reviewer, app.id, { assigneeId: null, lockVersion }, "demo");
             break;
           case "take_ministry":
             await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, lockVersion }, "demo");
@@ -234,7 +237,7 @@ export async function seedDemoWorkflow(): Promise<void> {
           case "resubmit":
             await saveCriterion(owner, app.id, "user_scale", { assessment: "meets", explanation: "Bổ sung báo cáo kiểm toán số người dùng năm 2026.", links: ["https://kiemtoan.example.vn/bao-cao-2026"] }, "demo");
             await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: new Date().toISOString() }, "demo");
-            await submitApplication(owner, app.id, { requestId: "demo", locale: "vi", notify: notifySubmitted });
+            await submitApplication(owner, app.id, { requestId: "demo" });
             break;
           case "forward":
             await review.forwardToMinistry(reviewer, app.id, { lockVersion, recommendation: "recognise", summary: "Nền tảng đáp ứng các tiêu chí, đề nghị Bộ xem xét công nhận." }, "demo");
@@ -249,7 +252,7 @@ export async function seedDemoWorkflow(): Promise<void> {
             await review.rejectApplication(reviewer, app.id, { lockVersion, reasons: ["insufficient_evidence"], note: "Chưa có quyết định phê duyệt cấp độ an toàn thông tin." }, "demo");
             break;
           case "withdraw":
-            await transition({ applicationId: app.id, actor: owner, action: "withdraw", expectedLockVersion: lockVersion, requestId: "demo" });
+            await withdrawApplication(owner, app.id, { lockVersion }, "demo");
             break;
         }
       }

@@ -26,3 +26,11 @@ export function canEditSlot(app: Pick<Application, "status" | "reopened">, slot:
   return canEditSection(app, "documents");
 }
 
+
+/**
+ * While changes are requested, a reopened part reads "needs changes" until the enterprise saves it again (then the
+ * change request item is addressed), whatever its answers looked like before.
+ */
+export function needsChanges(app: Pick<Application, "status" | "reopened">, addressed: ReadonlySet<string>, target: string): boolean {
+  return app.status === "changes_requested" && app.reopened.includes(target) && !addressed.has(target);
+}

@@ -1,9 +1,29 @@
 import type { Locale } from "./db-types.ts";
+import { EMAIL_TEXTS_EN, EMAIL_TEXTS_VI, type EmailKey } from "./email-texts.server.ts";
 import { translator } from "./i18n.server.ts";
 import type { RenderedEmail } from "~/models/outbox.server.ts";
+import type { NoticeTemplate } from "./workflow.ts";
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const TEXTS: Record<Locale, Record<EmailKey, string>> = { vi: EMAIL_TEXTS_VI, en: EMAIL_TEXTS_EN };
+
+/** One email text with its {placeholders} filled in. */
+export function emailText(locale: Locale, key: EmailKey, params: Record<string, string> = {}): string {
+  return TEXTS[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+}
+
+/** Dates in emails: "9/12/2026" in Vietnamese, "9 December 2026" in English (never a day/month order to guess). */
+export function mailDate(value: Date | string, locale: Locale): string {
+  const date = typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00+07:00`) : new Date(value);
+  return date.toLocaleDateString(locale === "vi" ? "vi-VN" : "en-GB", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "numeric",
+    month: locale === "vi" ? "numeric" : "long",
+    year: "numeric",
+  });
 }
 
 function paragraphsHtml(text: string): string {
@@ -17,82 +37,66 @@ interface Parts {
   template: string;
   locale: Locale;
   subject: string;
+  greeting: string;
   body: string;
   link?: { href: string; label?: string };
   after?: string;
+  /** The sending agency, one line per level ("Sở Khoa học và Công nghệ tỉnh Đắk Lắk"). */
+  signature: string;
 }
 
-function render({ template, locale, subject, body, link, after }: Parts): RenderedEmail {
+function render({ template, locale, subject, greeting, body, link, after, signature }: Parts): RenderedEmail {
   const t = translator(locale);
-  const footer = t("email.footer");
-  const text = [body, link ? link.href : "", after ?? "", "--", footer].filter(Boolean).join("\n\n");
+  const footer = emailText(locale, "footer");
+  const closing = emailText(locale, "closing");
+  const text = [greeting, body, link ? link.href : "", after ?? "", `${closing}\n${signature}`, "--", footer].filter(Boolean).join("\n\n");
   const html = `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c">
 <p style="font-weight: bold; border-bottom: 4px solid #c8102e; padding-bottom: 8px">${escapeHtml(t("app.name"))}</p>
+${paragraphsHtml(greeting)}
 ${paragraphsHtml(body)}
 ${link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label ?? link.href)}</a></p>` : ""}
 ${after ? paragraphsHtml(after) : ""}
+<p>${escapeHtml(closing)}<br><strong>${escapeHtml(signature).replace(/\n/g, "<br>")}</strong></p>
 <hr><p style="color: #505a5f; font-size: 14px">${escapeHtml(footer)}</p>
 </body></html>`;
   return { template, subject: `${subject} – ${t("app.short")}`, text, html };
 }
 
-export function verifyEmailMessage(locale: Locale, p: { name: string; url: string }): RenderedEmail {
-  const t = translator(locale);
+/** The portal's own emails (accounts): addressed to the person, signed by the portal and its ministry. */
+function accountMessage(template: "verify_email" | "signup_existing" | "reset_password" | "invite" | "enterprise_invite", locale: Locale, p: { name?: string; url: string; params?: Record<string, string>; after?: boolean }) {
+  const params = { ...p.params, ...(p.name ? { name: p.name } : {}) };
   return render({
-    template: "verify_email",
+    template,
     locale,
-    subject: t("email.verify.subject"),
-    body: t("email.verify.body", { name: p.name }),
+    subject: emailText(locale, `${template}.subject`, params),
+    greeting: p.name ? emailText(locale, "greeting.person", params) : emailText(locale, "greeting.unknown"),
+    body: emailText(locale, `${template}.body`, params),
     link: { href: p.url },
-    after: t("email.verify.ignore"),
+    after: p.after ? emailText(locale, `${template}.after` as EmailKey) : undefined,
+    signature: emailText(locale, "signature.portal"),
   });
+}
+
+export function verifyEmailMessage(locale: Locale, p: { name: string; url: string }): RenderedEmail {
+  return accountMessage("verify_email", locale, { ...p, after: true });
 }
 
 export function signupExistingMessage(locale: Locale, p: { name: string; url: string }): RenderedEmail {
-  const t = translator(locale);
-  return render({
-    template: "signup_existing",
-    locale,
-    subject: t("email.signupExisting.subject"),
-    body: t("email.signupExisting.body", { name: p.name }),
-    link: { href: p.url },
-  });
+  return accountMessage("signup_existing", locale, p);
 }
 
 export function resetPasswordMessage(locale: Locale, p: { name: string; url: string }): RenderedEmail {
-  const t = translator(locale);
-  return render({
-    template: "reset_password",
-    locale,
-    subject: t("email.reset.subject"),
-    body: t("email.reset.body", { name: p.name }),
-    link: { href: p.url },
-    after: t("email.reset.ignore"),
-  });
+  return accountMessage("reset_password", locale, { ...p, after: true });
 }
 
 export function inviteMessage(locale: Locale, p: { name: string; url: string; role: string }): RenderedEmail {
-  const t = translator(locale);
-  return render({
-    template: "invite",
-    locale,
-    subject: t("email.invite.subject"),
-    body: t("email.invite.body", { name: p.name, role: t(`role.${p.role}`) }),
-    link: { href: p.url },
-  });
+  return accountMessage("invite", locale, { name: p.name, url: p.url, params: { role: translator(locale)(`role.${p.role}`) } });
 }
 
 export function enterpriseInviteMessage(locale: Locale, p: { inviter: string; enterprise: string; url: string }): RenderedEmail {
-  const t = translator(locale);
-  return render({
-    template: "enterprise_invite",
-    locale,
-    subject: t("email.enterpriseInvite.subject", { enterprise: p.enterprise }),
-    body: t("email.enterpriseInvite.body", { inviter: p.inviter, enterprise: p.enterprise }),
-    link: { href: p.url },
-  });
+  return accountMessage("enterprise_invite", locale, { url: p.url, params: { inviter: p.inviter, enterprise: p.enterprise } });
 }
 
 export interface ApplicationMailFacts {
@@ -102,75 +106,32 @@ export interface ApplicationMailFacts {
   url: string;
 }
 
-export function submissionReceiptMessage(
-  locale: Locale,
-  p: ApplicationMailFacts & { agency: string; dueDate: string; resubmission: boolean },
-): RenderedEmail {
-  const t = translator(locale);
-  return render({
-    template: p.resubmission ? "resubmission_receipt" : "submission_receipt",
-    locale,
-    subject: t(p.resubmission ? "email.resubmitted.subject" : "email.received.subject", { reference: p.reference }),
-    body: t(p.resubmission ? "email.resubmitted.body" : "email.received.body", {
-      reference: p.reference,
-      platform: p.platform,
-      agency: p.agency,
-      dueDate: p.dueDate,
-    }),
-    link: { href: p.url },
-  });
+/** Emails about an application: the templates of the workflow's notices (NOTICES in app/lib/workflow.ts) and the
+ * deadline and assignment notices share one shape. */
+export type ApplicationTemplate = NoticeTemplate | "overdue_apology" | "reviewer_assigned" | "reviewer_due_soon";
+
+export interface Addressee {
+  /** A person's name, or the enterprise's legal name for the enterprise side. */
+  name: string;
+  kind: "enterprise" | "person";
 }
 
-export function newApplicationNoticeMessage(locale: Locale, p: ApplicationMailFacts & { resubmission: boolean }): RenderedEmail {
-  const t = translator(locale);
-  return render({
-    template: p.resubmission ? "reviewer_resubmitted" : "reviewer_new_application",
-    locale,
-    subject: t(p.resubmission ? "email.reviewerResubmitted.subject" : "email.reviewerNew.subject", { reference: p.reference }),
-    body: t(p.resubmission ? "email.reviewerResubmitted.body" : "email.reviewerNew.body", {
-      reference: p.reference,
-      platform: p.platform,
-      enterprise: p.enterprise,
-    }),
-    link: { href: p.url },
-  });
-}
-
-export function withdrawnNoticeMessage(locale: Locale, p: ApplicationMailFacts): RenderedEmail {
-  const t = translator(locale);
-  return render({
-    template: "withdrawn",
-    locale,
-    subject: t("email.withdrawn.subject", { reference: p.reference }),
-    body: t("email.withdrawn.body", { reference: p.reference, platform: p.platform, enterprise: p.enterprise }),
-    link: { href: p.url },
-  });
-}
-
-type StepTemplate =
-  | "changes_requested"
-  | "forwarded"
-  | "returned"
-  | "rejected"
-  | "recognised"
-  | "overdue_apology"
-  | "reviewer_assigned"
-  | "reviewer_due_soon"
-  | "ministry_new_application"
-  | "province_returned";
-
-/** The workflow's step emails share one shape: a subject, a body with the facts, and a link. */
-export function stepMessage(
-  template: StepTemplate,
+export function applicationMessage(
+  template: ApplicationTemplate,
   locale: Locale,
   p: ApplicationMailFacts & Record<string, string>,
+  opts: { to: Addressee; signature: string },
 ): RenderedEmail {
-  const t = translator(locale);
   return render({
     template,
     locale,
-    subject: t(`email.${template}.subject`, p),
-    body: t(`email.${template}.body`, p),
+    subject: emailText(locale, `${template}.subject`, p),
+    greeting:
+      opts.to.kind === "enterprise"
+        ? emailText(locale, "greeting.enterprise", { enterprise: opts.to.name })
+        : emailText(locale, "greeting.person", { name: opts.to.name }),
+    body: emailText(locale, `${template}.body`, p),
     link: { href: p.url },
+    signature: opts.signature,
   });
 }

@@ -56,7 +56,7 @@ export function openApiDocument(options: FilterOptions) {
       title: "National digital platforms catalogue API",
       version: "1.0.0",
       description:
-        "Read-only open data about the digital platforms recognised under the national programme (Decision 186/QĐ-BTTTT). Only platforms that are currently recognised are listed; a platform whose recognition was revoked or withdrawn answers 410 Gone with the date since when it is no longer recognised. Responses carry ETag and Cache-Control headers; no authentication is needed.",
+        "Read-only open data about the digital platforms recognised under the national programme (Decision 186/QĐ-BTTTT). Only platforms that are currently recognised are listed; a platform whose recognition was revoked or withdrawn answers 410 Gone with the date since when it is no longer recognised and, for a revocation, the revocation decision (number, date and reason). Responses carry ETag and Cache-Control headers; no authentication is needed.",
     },
     servers: [{ url: config().publicUrl }],
     paths: {
@@ -64,6 +64,7 @@ export function openApiDocument(options: FilterOptions) {
         get: {
           operationId: "listPlatforms",
           summary: "Recognised platforms, filtered and paginated",
+          description: "Lists only platforms recognised today. A revoked or withdrawn platform leaves the list; its own URL answers 410 with the revocation decision (see getPlatform).",
           parameters: [
             ...filterParams,
             { name: "page", in: "query", required: false, schema: { type: "integer", minimum: 1, default: 1 } },
@@ -85,7 +86,10 @@ export function openApiDocument(options: FilterOptions) {
             "200": ok(ref("Platform"), "A recognised platform"),
             "304": { description: "Not modified" },
             "404": problem("No platform with this id was ever recognised"),
-            "410": { description: "The recognition was revoked or the platform withdrawn from the catalogue", content: { "application/json": { schema: ref("Gone") } } },
+            "410": {
+              description: "The recognition was revoked (with the revocation decision) or the platform withdrawn from the catalogue by its enterprise",
+              content: { "application/json": { schema: ref("Gone") } },
+            },
           },
         },
       },
@@ -109,6 +113,7 @@ export function openApiDocument(options: FilterOptions) {
         get: {
           operationId: "catalogueFeed",
           summary: "Atom feed of recognitions, revocations and withdrawals (latest 50)",
+          description: "One entry per event. A recognition entry gives the recognition decision; a revocation entry gives the revocation decision (number, date, reason).",
           responses: { "200": ok({ type: "string" }, "Atom 1.0 feed", "application/atom+xml") },
         },
       },
@@ -166,7 +171,13 @@ export function openApiDocument(options: FilterOptions) {
           name: { type: "string" },
           status: { type: "string", enum: ["revoked", "withdrawn"] },
           noLongerRecognisedSince: { type: "string", format: "date-time" },
-          decision: ref("Decision"),
+          decision: { ...ref("Decision"), description: "The recognition decision" },
+          revocation: { ...nullable(ref("Revocation")), description: "The revocation decision; null when the enterprise withdrew the platform" },
+        }),
+        Revocation: object({
+          number: { type: ["string", "null"], description: "Number of the revocation decision (null for revocations recorded before numbers were kept)" },
+          date: { type: ["string", "null"], format: "date" },
+          reason: { type: "string", description: "The reason given in the decision (public)" },
         }),
         Error: object({ error: { type: "string" }, details: { type: "array", items: { type: "string" } } }, ["error"]),
       },

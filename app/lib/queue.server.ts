@@ -17,9 +17,12 @@ export async function loadQueue(request: Request, user: User) {
   const province = ministry && provinces.some((x) => x.code === p.get("province")) ? p.get("province")! : undefined;
   const search = (p.get("q") ?? "").slice(0, 100);
   const query: QueueQuery = {
-    scope: ministry ? { kind: "ministry", provinceCode: province } : { kind: "province", provinceCode: user.province_code! },
-    // A search looks through every list, so a reference is found whatever step the application is at.
-    statuses: (search ? [...new Set(Object.values(views).flat())] : views[view]) as QueueQuery["statuses"],
+    scope: ministry ? { kind: "ministry", provinceCode: province, unstaffed: view === "unstaffed" } : { kind: "province", provinceCode: user.province_code! },
+    // A search looks through every list, so a reference is found whatever step the application is at ("unstaffed" is
+    // outside the ministry's own work: it is searched on its own tab).
+    statuses: (search && view !== "unstaffed"
+      ? [...new Set(Object.entries(views).filter(([v]) => v !== "unstaffed").flatMap(([, s]) => s))]
+      : views[view]) as QueueQuery["statuses"],
     userId: user.id,
     mineOnly: view === "mine" && !search,
     sector,

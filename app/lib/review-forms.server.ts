@@ -20,12 +20,13 @@ function text(t: Translate, label: string, max: number, required = true) {
     });
 }
 
-function isoDate(t: Translate, label: string, rule: "past" | "future") {
+function isoDate(t: Translate, label: string, rule: "past" | "future", required = true) {
   return z
     .string()
     .optional()
     .transform((v) => (v ?? "").trim())
     .superRefine((v, ctx) => {
+      if (!v && !required) return;
       if (!v) return void ctx.addIssue({ code: "custom", message: t("error.required", { field: label.toLowerCase() }) });
       const d = new Date(`${v}T00:00:00Z`);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v)
@@ -48,7 +49,8 @@ export const reviewSchemas = {
     }),
   note: (t: Translate) => z.object({ body: text(t, t("review.note"), 10_000) }),
   requestChanges: (t: Translate) =>
-    z.object({ lockVersion, replyBy: isoDate(t, t("review.replyBy"), "future"), message: text(t, t("review.message"), 5000, false) }),
+    // An empty deadline takes the default (the setting's working days), so it is not required here.
+    z.object({ lockVersion, replyBy: isoDate(t, t("review.replyBy"), "future", false), message: text(t, t("review.message"), 5000, false) }),
   reject: (t: Translate) =>
     z.object({
       lockVersion,
@@ -69,4 +71,11 @@ export const reviewSchemas = {
       decisionDate: isoDate(t, t("review.decisionDate"), "past"),
     }),
   changeNote: (t: Translate, label: string) => text(t, label, 5000),
+  revoke: (t: Translate) =>
+    z.object({
+      lockVersion,
+      decisionNumber: text(t, t("revoke.decisionNumber"), 100),
+      decisionDate: isoDate(t, t("revoke.decisionDate"), "past"),
+      reason: text(t, t("revoke.reason"), 5000),
+    }),
 };

@@ -24,6 +24,7 @@ import {
 import {
   addInternalNote,
   assignApplication,
+  defaultReplyBy,
   forwardToMinistry,
   getApplicationForReviewer,
   listColleagues,
@@ -57,7 +58,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
   const { user, app } = await requireReviewApplication(request, base, id);
   const { t, locale } = await getTranslator(request);
   const stage = stageOf(user);
-  const [groups, categories, version, previous, verdicts, notes, timeline, changeRequests, colleagues, emails, enterprise] = await Promise.all([
+  const [groups, categories, version, previous, verdicts, notes, timeline, changeRequests, colleagues, emails, enterprise, replyBy] = await Promise.all([
     getCriteria(app.criteria_set_id),
     listCategories(),
     getVersion(app.id, app.current_version),
@@ -69,6 +70,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     listColleagues(user),
     listApplicationEmails(app.id, "staff"),
     getEnterprise(app.enterprise_id),
+    defaultReplyBy(),
   ]);
   if (!version) throw new Response("Not Found", { status: 404 });
   const files = await listAttachmentsByIds(app.id, version.attachment_ids);
@@ -98,7 +100,14 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
       decisionDate: app.decision_date,
       decisionReasons: app.decision_reasons,
       decisionNote: app.decision_note,
+      revocationNumber: app.revocation_number,
+      revocationDate: app.revocation_date,
+      revocationReason: app.revocation_reason,
     },
+    // The ministry sees it before it reached the ministry only in the "unstaffed provinces" view: read-only.
+    unstaffed: stage === "ministry" && app.reached_ministry_at === null,
+    replyByDefault: replyBy,
+    canRevoke: canTransition("revoke", app.status, user.role),
     enterprise: enterprise
       ? { legalName: enterprise.legal_name, taxCode: enterprise.tax_code, address: enterprise.address, representative: `${enterprise.representative_name} – ${enterprise.representative_title}`, phone: enterprise.phone, website: enterprise.website }
       : null,

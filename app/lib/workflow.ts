@@ -23,6 +23,8 @@ interface Rule {
   from: readonly ApplicationStatus[];
   to: ApplicationStatus;
   role: Role;
+  /** Where the application goes instead of `to` while it still has an active reviewer of the stage `to` waits for. */
+  toWhenAssigned?: ApplicationStatus;
 }
 
 const WITHDRAWABLE: readonly ApplicationStatus[] = [
@@ -40,7 +42,8 @@ export const WORKFLOW: Record<WorkflowAction, Rule> = {
   submit: { from: ["draft"], to: "submitted", role: "enterprise" },
   take: { from: ["submitted", "resubmitted", "returned_to_province"], to: "in_provincial_review", role: "province_reviewer" },
   request_changes: { from: ["in_provincial_review"], to: "changes_requested", role: "province_reviewer" },
-  resubmit: { from: ["changes_requested"], to: "resubmitted", role: "enterprise" },
+  // The reviewer who asked for the changes is still its reviewer: the answer goes straight back into their review.
+  resubmit: { from: ["changes_requested"], to: "resubmitted", toWhenAssigned: "in_provincial_review", role: "enterprise" },
   forward: { from: ["in_provincial_review"], to: "forwarded", role: "province_reviewer" },
   reject_province: { from: ["in_provincial_review"], to: "rejected", role: "province_reviewer" },
   take_ministry: { from: ["forwarded"], to: "in_ministry_review", role: "ministry_reviewer" },
@@ -54,6 +57,14 @@ export const WORKFLOW: Record<WorkflowAction, Rule> = {
 
 export const FINAL_STATES: readonly ApplicationStatus[] = ["recognised", "rejected", "withdrawn", "revoked"];
 
+/** A status in which the ministry acts (derived from the table): once an application reaches one, the ministry may see it for good. */
+export function isMinistryStage(status: ApplicationStatus): boolean {
+  return actionsFor(status, "ministry_reviewer").length > 0;
+}
+
+/** Statuses that wait for a provincial reviewer to take the application (derived: where "take" starts). */
+export const AWAITING_PROVINCE: readonly ApplicationStatus[] = WORKFLOW.take.from;
+
 export function canTransition(action: WorkflowAction, from: ApplicationStatus, role: Role): boolean {
   const rule = WORKFLOW[action];
   return rule.role === role && rule.from.includes(from);
@@ -66,4 +77,81 @@ export function actionsFor(status: ApplicationStatus, role: Role): WorkflowActio
 /** Statuses whose answers the enterprise may edit (all of a draft; reopened parts while changes are requested). */
 export function isEditable(status: ApplicationStatus): boolean {
   return status === "draft" || status === "changes_requested";
+}
+
+// ---------- who is told ----------
+
+/** Every email a workflow action can send. Each has a renderer (app/models/notifications.server.ts, typed by this union). */
+export type NoticeTemplate =
+  | "submission_receipt"
+  | "reviewer_new_application"
+  | "unstaffed_province"
+  | "taken"
+  | "changes_requested"
+  | "resubmission_receipt"
+  | "reviewer_resubmitted"
+  | "forwarded"
+  | "ministry_new_application"
+  | "rejected"
+  | "province_outcome"
+  | "ministry_taken"
+  | "returned"
+  | "province_returned"
+  | "recognised"
+  | "withdrawal_receipt"
+  | "withdrawn"
+  | "listing_withdrawal_receipt"
+  | "listing_withdrawn"
+  | "revoked";
+
+/**
+ * Who receives it. enterprise: the application's contact. province: the application's provincial reviewer, or every
+ * active reviewer of its province while nobody is assigned. ministry: likewise for the ministry. admins: every active
+ * administrator. Staff never get an email about their own action.
+ */
+export type Audience = "enterprise" | "province" | "ministry" | "admins";
+
+/**
+ * submitted: the application was submitted at least once (withdrawing a draft tells nobody). reached_ministry: it was
+ * forwarded to the ministry at some point. province_unstaffed: its province has no active reviewer. first_receipt: the
+ * province takes a newly submitted application (not one coming back).
+ */
+export type NoticeCondition = "submitted" | "reached_ministry" | "province_unstaffed" | "first_receipt";
+
+export type Notice = NoticeTemplate | { template: NoticeTemplate; when: NoticeCondition };
+export type NoticeSet = { readonly [A in Audience]?: Notice };
+
+const IF_UNSTAFFED = { template: "unstaffed_province", when: "province_unstaffed" } as const;
+
+/**
+ * Who is told about each action: the one table. `transition()` queues these emails inside its transaction, so no
+ * route or command can forget them; the type makes a new action in WORKFLOW fail to compile until it has an entry,
+ * and test/workflow.test.ts drives every action and compares the outbox with this table.
+ */
+export const NOTICES: Record<WorkflowAction, NoticeSet> = {
+  submit: { enterprise: "submission_receipt", province: "reviewer_new_application", admins: IF_UNSTAFFED },
+  take: { enterprise: { template: "taken", when: "first_receipt" } },
+  request_changes: { enterprise: "changes_requested" },
+  resubmit: { enterprise: "resubmission_receipt", province: "reviewer_resubmitted", admins: IF_UNSTAFFED },
+  forward: { enterprise: "forwarded", ministry: "ministry_new_application" },
+  reject_province: { enterprise: "rejected" },
+  take_ministry: { enterprise: "ministry_taken" },
+  return_to_province: { enterprise: "returned", province: "province_returned", admins: IF_UNSTAFFED },
+  recognise: { enterprise: "recognised", province: "province_outcome" },
+  reject_ministry: { enterprise: "rejected", province: "province_outcome" },
+  withdraw: {
+    enterprise: { template: "withdrawal_receipt", when: "submitted" },
+    province: { template: "withdrawn", when: "submitted" },
+    ministry: { template: "withdrawn", when: "reached_ministry" },
+  },
+  withdraw_listing: { enterprise: "listing_withdrawal_receipt", province: "listing_withdrawn", ministry: "listing_withdrawn" },
+  revoke: { enterprise: "revoked", province: "province_outcome" },
+};
+
+export function noticeTemplate(n: Notice): NoticeTemplate {
+  return typeof n === "string" ? n : n.template;
+}
+
+export function noticeCondition(n: Notice): NoticeCondition | null {
+  return typeof n === "string" ? null : n.when;
 }

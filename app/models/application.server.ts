@@ -6,7 +6,6 @@ import type {
   Assessment,
   CriterionAnswer,
   Database,
-  Locale,
   SectionKey,
   SectionState,
   User,
@@ -15,11 +14,12 @@ import { db } from "~/lib/db.server.ts";
 import { ACCENTED, FOLDED } from "~/lib/search-text.ts";
 import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { canEditCriterion, canEditSection, canEditSlot } from "~/lib/editable.ts";
-import { canTransition, isEditable, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
+import { AWAITING_PROVINCE, canTransition, isEditable, isMinistryStage, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
 
 export { canEditCriterion, canEditSection, canEditSlot, editableTargets } from "~/lib/editable.ts";
 import { recordAudit } from "./audit.server.ts";
 import { getMembership } from "./enterprise.server.ts";
+import { queueWorkflowNotices } from "./notifications.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -132,8 +132,16 @@ export async function getApplicationForMember(user: User, applicationId: string)
     .executeTakeFirst();
 }
 
-/** Whether a user may see an application at all: its enterprise, its province's reviewers once submitted, the ministry once forwarded. */
-export async function canViewApplication(user: User, app: Pick<Application, "enterprise_id" | "province_code" | "status" | "current_version">, ex: Executor = db()) {
+/**
+ * Whether a user may see an application at all: its enterprise; its province's reviewers once submitted; the ministry
+ * once it reached the ministry (for good: a later withdrawal or return does not hide it), and, read-only, while it
+ * waits in a province that has no active reviewer (the ministry's "unstaffed provinces" view).
+ */
+export async function canViewApplication(
+  user: User,
+  app: Pick<Application, "enterprise_id" | "province_code" | "status" | "current_version" | "reached_ministry_at">,
+  ex: Executor = db(),
+) {
   switch (user.role) {
     case "enterprise": {
       const m = await getMembership(user.id, ex);
@@ -142,10 +150,25 @@ export async function canViewApplication(user: User, app: Pick<Application, "ent
     case "province_reviewer":
       return app.current_version > 0 && app.province_code === user.province_code;
     case "ministry_reviewer":
-      return app.current_version > 0 && ["forwarded", "in_ministry_review", "returned_to_province", "recognised", "rejected", "revoked"].includes(app.status);
+      if (app.current_version === 0) return false;
+      if (app.reached_ministry_at !== null) return true;
+      return AWAITING_PROVINCE.includes(app.status) && app.province_code !== null && !(await isProvinceStaffed(app.province_code, ex));
     case "admin":
       return false;
   }
+}
+
+/** Whether a province has at least one active reviewer (an application sent there reaches somebody). */
+export async function isProvinceStaffed(provinceCode: string, ex: Executor = db()): Promise<boolean> {
+  const row = await ex
+    .selectFrom("users")
+    .select("id")
+    .where("role", "=", "province_reviewer")
+    .where("province_code", "=", provinceCode)
+    .where("status", "=", "active")
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
 }
 
 export function isUuid(value: string): boolean {
@@ -225,7 +248,7 @@ export async function openChangeRequest(applicationId: string) {
   if (!request) return undefined;
   const items = await db()
     .selectFrom("change_request_items")
-    .select(["target", "note"])
+    .select(["target", "note", "addressed_at"])
     .where("change_request_id", "=", request.id)
     .execute();
   return { ...request, items };
@@ -320,6 +343,20 @@ async function lockForEdit(trx: Transaction<Database>, applicationId: string): P
   return app;
 }
 
+/** The enterprise saved a reopened part again: it no longer reads "needs changes" (see needsChanges in app/lib/editable.ts). */
+async function markAddressed(trx: Transaction<Database>, app: Application, target: string) {
+  if (app.status !== "changes_requested") return;
+  await trx
+    .updateTable("change_request_items")
+    .set({ addressed_at: sql`now()` })
+    .where("target", "=", target)
+    .where("addressed_at", "is", null)
+    .where("change_request_id", "in", (eb) =>
+      eb.selectFrom("change_requests").select("id").where("application_id", "=", app.id).where("resolved_at", "is", null),
+    )
+    .execute();
+}
+
 type SectionData = {
   platform: NonNullable<Answers["platform"]>;
   contact: NonNullable<Answers["contact"]>;
@@ -352,6 +389,7 @@ export async function saveSection<S extends keyof SectionData>(
         .where("id", "=", app.id)
         .execute();
       if (section === "platform") await refreshSearchText(trx, { applicationId: app.id });
+      await markAddressed(trx, app, `section:${section}`);
       await recordAudit(trx, {
         actorUserId: user.id,
         actorRole: user.role,
@@ -377,6 +415,7 @@ export async function saveCriterion(user: User, applicationId: string, key: stri
         .set({ answers: JSON.stringify(answers), updated_at: sql`now()` })
         .where("id", "=", app.id)
         .execute();
+      await markAddressed(trx, app, `criterion:${key}`);
       await recordAudit(trx, {
         actorUserId: user.id,
         actorRole: user.role,
@@ -451,6 +490,7 @@ export async function addAttachments(
           .execute();
       }
       await trx.updateTable("applications").set({ updated_at: sql`now()` }).where("id", "=", app.id).execute();
+      if (slot.startsWith("doc:")) await markAddressed(trx, app, "section:documents");
       await recordAudit(trx, {
         actorUserId: user.id,
         actorRole: user.role,
@@ -481,6 +521,7 @@ export async function removeAttachment(user: User, applicationId: string, attach
       if (!canEditSlot(app, file.slot)) throw new NotEditableError();
       await trx.updateTable("attachments").set({ deleted_at: sql`now()` }).where("id", "=", file.id).execute();
       await trx.updateTable("applications").set({ updated_at: sql`now()` }).where("id", "=", app.id).execute();
+      if (file.slot.startsWith("doc:")) await markAddressed(trx, app, "section:documents");
       await recordAudit(trx, {
         actorUserId: user.id,
         actorRole: user.role,
@@ -592,11 +633,14 @@ export interface TransitionInput {
   requestId: string;
   /** Extra checks and column updates inside the transaction, after the state check. */
   apply?: (trx: Transaction<Database>, app: Application) => Promise<Partial<Record<string, unknown>> | void>;
-  /** Emails and other records that must commit with the change. */
+  /** Records beyond the table's notices that must commit with the change (e.g. the assignment email). */
   after?: (trx: Transaction<Database>, app: Application) => Promise<void>;
 }
 
-/** The one place an application changes state: checks actor, scope, state and version; audits; queues emails. */
+/**
+ * The one place an application changes state: checks actor, scope, state and version; audits; and queues the emails
+ * NOTICES (app/lib/workflow.ts) names for the action, all in one transaction. Routes call the commands that wrap it.
+ */
 export async function transition(input: TransitionInput): Promise<Application> {
   const { actor, action } = input;
   return db()
@@ -610,8 +654,9 @@ export async function transition(input: TransitionInput): Promise<Application> {
         if (WORKFLOW[action].role !== actor.role) throw new ForbiddenTransitionError();
         throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
       }
-      const to = WORKFLOW[action].to;
+      const rule = WORKFLOW[action];
       const extra = (await input.apply?.(trx, app)) ?? {};
+      const to = rule.toWhenAssigned && (await hasActiveProvincialAssignee(trx, app)) ? rule.toWhenAssigned : rule.to;
       const updated = await trx
         .updateTable("applications")
         .set({
@@ -620,6 +665,7 @@ export async function transition(input: TransitionInput): Promise<Application> {
           lock_version: sql`lock_version + 1`,
           updated_at: sql`now()`,
           ...(["recognised", "rejected"].includes(to) || (to === "withdrawn" && app.status !== "recognised") ? { decided_at: sql`now()` } : {}),
+          ...(isMinistryStage(to) && !app.reached_ministry_at ? { reached_ministry_at: sql`now()` } : {}),
         })
         .where("id", "=", app.id)
         .where("lock_version", "=", app.lock_version)
@@ -639,9 +685,24 @@ export async function transition(input: TransitionInput): Promise<Application> {
         data: input.data,
         requestId: input.requestId,
       });
+      await queueWorkflowNotices(trx, { action, before: app, app: updated, actor, reason: input.reason ?? null });
       await input.after?.(trx, updated);
       return updated;
     });
+}
+
+/** The application's assignee is still an active reviewer of its province (so work can go straight back to them). */
+async function hasActiveProvincialAssignee(trx: Executor, app: Application): Promise<boolean> {
+  if (!app.assigned_to || !app.province_code) return false;
+  const row = await trx
+    .selectFrom("users")
+    .select("id")
+    .where("id", "=", app.assigned_to)
+    .where("role", "=", "province_reviewer")
+    .where("province_code", "=", app.province_code)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  return Boolean(row);
 }
 
 async function inScope(trx: Executor, actor: User, app: Application): Promise<boolean> {
@@ -691,19 +752,11 @@ async function freezeVersion(trx: Transaction<Database>, app: Application, user:
   return files;
 }
 
-export interface SubmitNotifier {
-  (trx: Transaction<Database>, app: Application, ctx: { user: User; locale: Locale; resubmission: boolean }): Promise<void>;
-}
-
 /**
  * Submits (or resubmits) the draft: completeness check, reference number, frozen version, deadline, audit
  * and emails, all in one transaction. A second submit of the same draft finds it no longer a draft.
  */
-export async function submitApplication(
-  user: User,
-  applicationId: string,
-  opts: { requestId: string; locale: Locale; notify: SubmitNotifier },
-): Promise<Application> {
+export async function submitApplication(user: User, applicationId: string, opts: { requestId: string }): Promise<Application> {
   const current = await getApplicationForMember(user, applicationId);
   if (!current) throw new NotFoundError();
   const resubmission = current.status === "changes_requested";
@@ -741,9 +794,18 @@ export async function submitApplication(
     },
     after: async (trx, app) => {
       if (!resubmission) await refreshSearchText(trx, { applicationId: app.id });
-      await opts.notify(trx, app, { user, locale: opts.locale, resubmission });
     },
   });
+}
+
+/** The enterprise withdraws its application (a draft, or one under review at any stage). */
+export function withdrawApplication(user: User, applicationId: string, input: { lockVersion: number }, requestId: string) {
+  return transition({ applicationId, actor: user, action: "withdraw", expectedLockVersion: input.lockVersion, requestId });
+}
+
+/** The enterprise withdraws its recognised platform from the catalogue (the page stays, answering 410). */
+export function withdrawListing(user: User, applicationId: string, input: { lockVersion: number }, requestId: string) {
+  return transition({ applicationId, actor: user, action: "withdraw_listing", expectedLockVersion: input.lockVersion, requestId });
 }
 
 export function listAttachmentsByIds(applicationId: string, ids: string[]) {

@@ -152,6 +152,9 @@ export async function listAllListings(f: CatalogueFilters): Promise<ListingSumma
 
 export interface Listing extends ListingSummary {
   status: ApplicationStatus;
+  revocation_number: string | null;
+  revocation_date: string | null;
+  revocation_reason: string | null;
   long_description: string | null;
   launch_date: string | null;
   criteria_set_id: number;
@@ -169,6 +172,9 @@ export async function getListing(id: string): Promise<Listing | undefined> {
     .select([
       ...SUMMARY_COLUMNS,
       "applications.status",
+      "applications.revocation_number",
+      "applications.revocation_date",
+      "applications.revocation_reason",
       sql<string | null>`applications.answers #>> '{platform,longDescription}'`.as("long_description"),
       sql<string | null>`applications.answers #>> '{platform,launchDate}'`.as("launch_date"),
       sql<Record<string, { assessment?: Assessment }> | null>`applications.answers -> 'criteria'`.as("answers_criteria"),
@@ -242,6 +248,9 @@ export interface FeedEvent {
   province_code: string | null;
   decision_number: string | null;
   decision_date: string | null;
+  revocation_number: string | null;
+  revocation_date: string | null;
+  revocation_reason: string | null;
   status: ApplicationStatus;
 }
 
@@ -262,6 +271,9 @@ export async function listFeedEvents(limit: number): Promise<FeedEvent[]> {
       "applications.province_code",
       "applications.decision_number",
       "applications.decision_date",
+      "applications.revocation_number",
+      "applications.revocation_date",
+      "applications.revocation_reason",
       "applications.status",
     ])
     .where("audit_events.entity_type", "=", "application")

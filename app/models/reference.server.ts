@@ -12,6 +12,7 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   "agency.ministry.en": "Ministry of Science and Technology – National Digital Transformation Agency",
   "sla.province.working_days": 10,
   "sla.ministry.working_days": 15,
+  "sla.enterprise_reply.working_days": 10,
 };
 
 /** Idempotent: upserts lookup tables, adds criteria-set versions that are missing, never changes an existing one. */

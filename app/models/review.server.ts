@@ -2,25 +2,20 @@ import { sql, type Transaction } from "kysely";
 import type { Application, ApplicationStatus, Database, ReviewStage, User, Verdict } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
-import { addWorkingDays } from "~/lib/working-days.ts";
+import { AWAITING_PROVINCE } from "~/lib/workflow.ts";
+import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { recordAudit } from "./audit.server.ts";
 import {
   ConflictError,
   criteriaItems,
+  ForbiddenTransitionError,
   getCriteria,
   NotFoundError,
   settingNumber,
   transition,
   canViewApplication,
 } from "./application.server.ts";
-import {
-  notifyAssigned,
-  notifyChangesRequested,
-  notifyForwarded,
-  notifyRecognised,
-  notifyRejected,
-  notifyReturned,
-} from "./review-notifications.server.ts";
+import { notifyAssigned } from "./review-notifications.server.ts";
 
 // ---------- queues ----------
 
@@ -33,19 +28,22 @@ export const PROVINCE_VIEWS = {
   done: ["forwarded", "in_ministry_review", "recognised", "rejected", "withdrawn", "revoked"],
 } as const satisfies Record<string, readonly ApplicationStatus[]>;
 
+// The ministry's views list what reached the ministry (applications.reached_ministry_at), except "unstaffed": what
+// waits for a provincial reviewer in a province that has none (read-only for the ministry, see docs/decisions/006).
 export const MINISTRY_VIEWS = {
   new: ["forwarded"],
   mine: ["in_ministry_review", "forwarded"],
   in_review: ["in_ministry_review"],
   returned: ["returned_to_province"],
-  done: ["recognised", "rejected", "revoked"],
+  done: ["recognised", "rejected", "revoked", "withdrawn"],
+  unstaffed: AWAITING_PROVINCE,
 } as const satisfies Record<string, readonly ApplicationStatus[]>;
 
 export type ProvinceView = keyof typeof PROVINCE_VIEWS;
 export type MinistryView = keyof typeof MINISTRY_VIEWS;
 
 export interface QueueQuery {
-  scope: { kind: "province"; provinceCode: string } | { kind: "ministry"; provinceCode?: string };
+  scope: { kind: "province"; provinceCode: string } | { kind: "ministry"; provinceCode?: string; unstaffed?: boolean };
   statuses: readonly ApplicationStatus[];
   userId: string;
   mineOnly?: boolean;
@@ -99,7 +97,22 @@ function queueBase(q: QueueQuery) {
     .where("applications.current_version", ">", 0)
     .where("applications.status", "in", [...q.statuses]);
   if (q.scope.kind === "province") query = query.where("applications.province_code", "=", q.scope.provinceCode);
-  else if (q.scope.provinceCode) query = query.where("applications.province_code", "=", q.scope.provinceCode);
+  else {
+    if (q.scope.provinceCode) query = query.where("applications.province_code", "=", q.scope.provinceCode);
+    query = q.scope.unstaffed
+      ? query.where("applications.reached_ministry_at", "is", null).where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("users")
+                .select("users.id")
+                .where("users.role", "=", "province_reviewer")
+                .where("users.status", "=", "active")
+                .whereRef("users.province_code", "=", "applications.province_code"),
+            ),
+          ),
+        )
+      : query.where("applications.reached_ministry_at", "is not", null);
+  }
   if (q.mineOnly) query = query.where("applications.assigned_to", "=", q.userId);
   if (q.sector) query = query.where("applications.sector", "=", q.sector);
   if (q.overdue) query = query.where("applications.due_at", "<", sql<Date>`now()`);
@@ -295,6 +308,8 @@ export async function assignApplication(
   const startAction = stage === "province" ? "take" : "take_ministry";
   const current = await getApplicationForReviewer(user, applicationId);
   if (!current) throw new NotFoundError();
+  // What the ministry sees before it reached the ministry (an unstaffed province's queue) is read-only for it.
+  if (stage === "ministry" && current.reached_ministry_at === null) throw new ForbiddenTransitionError();
   let assignee: User | undefined;
   if (input.assigneeId) {
     assignee = await db().selectFrom("users").selectAll().where("id", "=", input.assigneeId).where("status", "=", "active").executeTakeFirst();
@@ -357,12 +372,21 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export type ChangeTarget = `criterion:${string}` | "section:platform" | "section:documents" | "section:contact";
 
+const REPLY_DAYS_SETTING = "sla.enterprise_reply.working_days";
+
+/** The enterprise's reply deadline when the reviewer leaves it empty: the setting's working days from today. */
+export async function defaultReplyBy(now = new Date()): Promise<{ days: number; date: string }> {
+  const days = await settingNumber(REPLY_DAYS_SETTING, 10);
+  return { days, date: vietnamDate(addWorkingDays(now, days)) };
+}
+
 export async function requestChanges(
   user: User,
   applicationId: string,
   input: { lockVersion: number; items: { target: ChangeTarget; note: string }[]; replyBy: string; message: string },
   requestId: string,
 ) {
+  const replyBy = input.replyBy || (await defaultReplyBy()).date;
   return transition({
     applicationId,
     actor: user,
@@ -370,11 +394,11 @@ export async function requestChanges(
     expectedLockVersion: input.lockVersion,
     requestId,
     reason: input.message || null,
-    data: { targets: input.items.map((i) => i.target), replyBy: input.replyBy },
+    data: { targets: input.items.map((i) => i.target), replyBy },
     apply: async (trx, app) => {
       const { id } = await trx
         .insertInto("change_requests")
-        .values({ application_id: app.id, version: app.current_version, requested_by: user.id, reply_by: input.replyBy, message: input.message })
+        .values({ application_id: app.id, version: app.current_version, requested_by: user.id, reply_by: replyBy, message: input.message })
         .returning("id")
         .executeTakeFirstOrThrow();
       await trx
@@ -391,7 +415,6 @@ export async function requestChanges(
         due_at: null,
       };
     },
-    after: (trx, app) => notifyChangesRequested(trx, app, input),
   });
 }
 
@@ -445,7 +468,6 @@ export async function forwardToMinistry(
         due_at: addWorkingDays(new Date(), days),
       };
     },
-    after: (trx, app) => notifyForwarded(trx, app),
   });
 }
 
@@ -464,7 +486,6 @@ export async function rejectApplication(
     reason: input.note,
     data: { reasons: input.reasons },
     apply: async () => ({ decision_reasons: JSON.stringify(input.reasons), decision_note: input.note, due_at: null }),
-    after: (trx, app) => notifyRejected(trx, app),
   });
 }
 
@@ -480,7 +501,6 @@ export async function returnToProvince(user: User, applicationId: string, input:
       assigned_to: null,
       due_at: addWorkingDays(new Date(), await settingNumber("sla.province.working_days", 10, trx)),
     }),
-    after: (trx, app) => notifyReturned(trx, app, input.note),
   });
 }
 
@@ -498,12 +518,19 @@ export async function recognisePlatform(
     requestId,
     data: { decisionNumber: input.decisionNumber, decisionDate: input.decisionDate },
     apply: async () => ({ decision_number: input.decisionNumber, decision_date: input.decisionDate, due_at: null }),
-    after: (trx, app) => notifyRecognised(trx, app),
   });
 }
 
-/** The ministry withdraws a recognition; the catalogue keeps the page and says since when (HTTP 410). */
-export async function revokeRecognition(user: User, applicationId: string, input: { lockVersion: number; reason: string }, requestId: string) {
+/**
+ * The ministry revokes a recognition by its own decision (number, date, public reason); the catalogue keeps the page
+ * and shows the revocation (HTTP 410).
+ */
+export async function revokeRecognition(
+  user: User,
+  applicationId: string,
+  input: { lockVersion: number; decisionNumber: string; decisionDate: string; reason: string },
+  requestId: string,
+) {
   return transition({
     applicationId,
     actor: user,
@@ -511,6 +538,7 @@ export async function revokeRecognition(user: User, applicationId: string, input
     expectedLockVersion: input.lockVersion,
     requestId,
     reason: input.reason,
-    apply: async () => ({ decision_note: input.reason }),
+    data: { decisionNumber: input.decisionNumber, decisionDate: input.decisionDate },
+    apply: async () => ({ revocation_number: input.decisionNumber, revocation_date: input.decisionDate, revocation_reason: input.reason }),
   });
 }

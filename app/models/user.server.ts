@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database, Locale, Role, TokenPurpose, User } from "~/lib/db-types.ts";
+import type { ApplicationStatus, Database, Locale, Role, TokenPurpose, User } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { hashToken, newToken } from "~/lib/tokens.server.ts";
 
@@ -171,4 +171,32 @@ export async function consumeUserToken(ex: Executor, token: string, purpose: Tok
     .executeTakeFirst();
   if (!row) return undefined;
   return getUserById(row.user_id, ex);
+}
+
+/** Provinces with no active reviewer, and how many submitted applications wait there (they reach nobody). */
+export async function listUnstaffedProvinces(awaiting: readonly ApplicationStatus[]) {
+  const rows = await db()
+    .selectFrom("provinces")
+    .leftJoin("applications", (join) =>
+      join
+        .onRef("applications.province_code", "=", "provinces.code")
+        .on("applications.current_version", ">", 0)
+        .on("applications.status", "in", [...awaiting]),
+    )
+    .select(["provinces.code", "provinces.name_vi", "provinces.name_ascii", sql<number>`count(applications.id)::int`.as("waiting")])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("users")
+            .select("users.id")
+            .where("users.role", "=", "province_reviewer")
+            .where("users.status", "=", "active")
+            .whereRef("users.province_code", "=", "provinces.code"),
+        ),
+      ),
+    )
+    .groupBy(["provinces.code", "provinces.name_vi", "provinces.name_ascii"])
+    .orderBy("provinces.code")
+    .execute();
+  return rows.map((r) => ({ ...r, waiting: Number(r.waiting) }));
 }

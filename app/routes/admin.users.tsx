@@ -13,7 +13,8 @@ import { pageTitle } from "~/lib/meta.ts";
 import { useRootData, useT } from "~/lib/use-t.ts";
 import { changeUserStatus, EmailTakenError, inviteStaff } from "~/models/account.server.ts";
 import { listProvinces } from "~/models/reference.server.ts";
-import { listUsers } from "~/models/user.server.ts";
+import { AWAITING_PROVINCE } from "~/lib/workflow.ts";
+import { listUnstaffedProvinces, listUsers } from "~/models/user.server.ts";
 
 const STAFF_ROLES = ["province_reviewer", "ministry_reviewer", "admin"] as const;
 
@@ -41,8 +42,8 @@ const statusSchema = () =>
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const { t } = await getTranslator(request);
-  const [users, provinces] = await Promise.all([listUsers(), listProvinces()]);
-  return { title: t("admin.users.title"), users, provinces };
+  const [users, provinces, unstaffed] = await Promise.all([listUsers(), listProvinces(), listUnstaffedProvinces(AWAITING_PROVINCE)]);
+  return { title: t("admin.users.title"), users, provinces, unstaffed };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -82,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function AdminUsers() {
   const t = useT();
   const me = useRootData()?.user;
-  const { users, provinces } = useLoaderData<typeof loader>();
+  const { users, provinces, unstaffed } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   return (
     <>
@@ -129,6 +130,26 @@ export default function AdminUsers() {
           </tr>
         ))}
       </Table>
+      <h2 className="heading-m" id="unstaffed">
+        {t("admin.unstaffed.title")}
+      </h2>
+      {unstaffed.length === 0 ? (
+        <p className="body">{t("admin.unstaffed.none")}</p>
+      ) : (
+        <>
+          <p className="body">{t("admin.unstaffed.lead")}</p>
+          <Table caption={t("admin.unstaffed.title")} head={[t("admin.unstaffed.col.province"), t("admin.unstaffed.col.waiting")]}>
+            {unstaffed.map((p) => (
+              <tr key={p.code}>
+                <td>
+                  {p.name_vi} ({p.code})
+                </td>
+                <td>{p.waiting}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
       <h2 className="heading-m" id="invite">
         {t("admin.users.invite")}
       </h2>

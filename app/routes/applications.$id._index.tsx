@@ -8,6 +8,7 @@ import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
+import { needsChanges } from "~/lib/editable.ts";
 import { canTransition } from "~/lib/workflow.ts";
 import { expectedDate } from "~/models/deadlines.server.ts";
 import {
@@ -39,6 +40,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const items = criteriaItems(groups);
   const states = sectionStates(app, groups, files);
   const editable = app.status === "draft" || app.status === "changes_requested";
+  const addressed = new Set((changes?.items ?? []).filter((i) => i.addressed_at).map((i) => i.target));
+  // A reopened part reads "needs changes" until it is saved again, even if its old answers were complete.
+  const sectionNeedsChanges = (s: (typeof SECTIONS)[number]) =>
+    s === "criteria" ? app.reopened.some((r) => r.startsWith("criterion:") && needsChanges(app, addressed, r)) : needsChanges(app, addressed, `section:${s}`);
   const label = (target: string) => {
     if (target.startsWith("criterion:")) {
       const item = items.find((i) => `criterion:${i.key}` === target);
@@ -64,7 +69,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       .filter((c) => c.resolved_at && c.target)
       .map((c) => ({ key: `${c.id}-${c.target}`, version: c.version, label: label(c.target!), note: c.note ?? "" })),
     tasks: editable
-      ? SECTIONS.map((s) => ({ section: s, state: canEditSection(app, s) ? states[s] : ("locked" as const), editable: canEditSection(app, s) }))
+      ? SECTIONS.map((s) => ({
+          section: s,
+          state: !canEditSection(app, s) ? ("locked" as const) : sectionNeedsChanges(s) ? ("needs_changes" as const) : states[s],
+          editable: canEditSection(app, s),
+        }))
       : [],
     changes: changes
       ? { replyBy: changes.reply_by, message: changes.message, items: changes.items.map((i) => ({ target: i.target, label: label(i.target), note: i.note })) }
@@ -157,7 +166,7 @@ export default function ApplicationOverview() {
                 )}
                 <span id={`status-${task.section}`}>
                   <StatusTag
-                    status={task.state === "completed" ? "active" : task.state === "in_progress" ? "invited" : "deactivated"}
+                    status={task.state === "completed" ? "active" : task.state === "in_progress" ? "invited" : task.state === "needs_changes" ? "pending" : "deactivated"}
                     label={t(`section.state.${task.state}`)}
                   />
                 </span>

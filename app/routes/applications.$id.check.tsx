@@ -24,7 +24,6 @@ import {
   type MissingItem,
 } from "~/models/application.server.ts";
 import { getMembership } from "~/models/enterprise.server.ts";
-import { notifySubmitted } from "~/models/notifications.server.ts";
 import { getProvince, listCategories } from "~/models/reference.server.ts";
 
 function describeMissing(t: Translate, locale: string, groups: CriteriaGroup[], appId: string, m: MissingItem) {
@@ -78,11 +77,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);
-  const { locale } = await getTranslator(request);
   const done = redirect(`/applications/${app.id}/submitted`);
   if (app.status !== "draft" && app.status !== "changes_requested") return done;
   try {
-    await submitApplication(user, app.id, { requestId: context.requestId, locale, notify: notifySubmitted });
+    await submitApplication(user, app.id, { requestId: context.requestId });
   } catch (e) {
     if (e instanceof IncompleteError) return data({ incomplete: true }, { status: 400 });
     // A double-click or replayed post finds the application already submitted: show the same confirmation.

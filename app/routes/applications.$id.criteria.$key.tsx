@@ -8,13 +8,13 @@ import { FileList, RemoveForms, UploadForm } from "~/components/upload-progress.
 import { requireMemberApplication } from "~/lib/application-guards.server.ts";
 import type { Application } from "~/lib/db-types.ts";
 import { setFlash } from "~/lib/flash.server.ts";
-import { formatBytes } from "~/lib/format.ts";
+import { formatBytes, formatIsoDate } from "~/lib/format.ts";
 import { criterionSchema, MAX_LINKS } from "~/lib/criterion-form.server.ts";
 import { readForm, validate, type FieldErrors, type FormValues } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { ACCEPT, discardBody, isMultipart, parseUpload } from "~/lib/uploads.server.ts";
-import { useT } from "~/lib/use-t.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
 import {
   addAttachments,
   attachmentUsage,
@@ -26,6 +26,7 @@ import {
   MAX_FILES_PER_APPLICATION,
   NotEditableError,
   NotFoundError,
+  openChangeRequest,
   QuotaError,
   removeAttachment,
   saveCriterion,
@@ -67,7 +68,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await loadItem(app, params.key);
   if (!found) throw new Response("Not Found", { status: 404 });
   const { items, index, item, group } = found;
-  const [all, usage] = await Promise.all([listAttachments(app.id), attachmentUsage(app.id)]);
+  const [all, usage, changeRequest] = await Promise.all([listAttachments(app.id), attachmentUsage(app.id), openChangeRequest(app.id)]);
+  const requested = changeRequest?.items.find((i) => i.target === `criterion:${item.key}`);
   const answer = app.answers.criteria?.[item.key] ?? {};
   const vi = locale === "vi";
   return {
@@ -86,6 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       .filter((f) => f.slot === `criterion:${item.key}`)
       .map((f) => ({ id: f.id, name: f.file_name, size: formatBytes(f.size_bytes) })),
     editable: canEditCriterion(app, item.key),
+    request: requested && changeRequest ? { note: requested.note, replyBy: changeRequest.reply_by } : null,
     next: nextHref(app, items, index),
     accept: ACCEPT,
     maxLinks: MAX_LINKS,
@@ -184,6 +187,7 @@ export default function CriterionPage() {
   const t = useT();
   const d = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
+  const locale = useLocale();
   const fileError = state?.errors?.[FILE_FIELD];
   const fileDescribedBy = [`${FILE_FIELD}-hint`, fileError ? `${FILE_FIELD}-error` : null].filter(Boolean).join(" ");
   return (
@@ -194,6 +198,15 @@ export default function CriterionPage() {
       <ErrorSummary errors={state?.errors} />
       {state?.notice ? <FlashBanner kind={state.errors && Object.keys(state.errors).length ? "info" : "warning"} text={state.notice} /> : null}
       <PageTitle caption={`${d.groupTitle} · ${t("crit.position", { n: d.position.n, total: d.position.total })}`}>{d.item.text}</PageTitle>
+      {d.request ? (
+        <section className="inset" aria-labelledby="change-request-title">
+          <h2 className="heading-s" id="change-request-title">
+            {t("crit.request.title")}
+          </h2>
+          <p className="body summary-list__value">{d.request.note}</p>
+          <p className="body">{t("crit.request.replyBy", { date: formatIsoDate(d.request.replyBy, locale) })}</p>
+        </section>
+      ) : null}
       <div className="inset">
         <p className="body">
           <strong>{t("crit.evidenceNeeded")}</strong> {d.item.evidence}

@@ -3,18 +3,20 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle } from "~/components/ui.tsx";
 import { requireMemberApplication } from "~/lib/application-guards.server.ts";
 import type { Application } from "~/lib/db-types.ts";
+import { needsChanges } from "~/lib/editable.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
-import { canEditCriterion, getCriteria, listAttachments, type CriteriaItem } from "~/models/application.server.ts";
+import { canEditCriterion, getCriteria, listAttachments, openChangeRequest, type CriteriaItem } from "~/models/application.server.ts";
 
-type ItemState = "not_started" | "in_progress" | "completed" | "locked";
+type ItemState = "not_started" | "in_progress" | "completed" | "locked" | "needs_changes";
 
-const TAG_COLOUR: Record<ItemState, string> = { not_started: "grey", in_progress: "blue", completed: "green", locked: "grey" };
+const TAG_COLOUR: Record<ItemState, string> = { not_started: "grey", in_progress: "blue", completed: "green", locked: "grey", needs_changes: "yellow" };
 
 /** Completed means what submission needs: an assessment, an explanation and, where the item asks for it, evidence. */
-function itemState(app: Application, item: CriteriaItem, slots: Set<string>): ItemState {
+function itemState(app: Application, item: CriteriaItem, slots: Set<string>, addressed: ReadonlySet<string>): ItemState {
   if (!canEditCriterion(app, item.key)) return "locked";
+  if (needsChanges(app, addressed, `criterion:${item.key}`)) return "needs_changes";
   const answer = app.answers.criteria?.[item.key];
   const hasFiles = slots.has(`criterion:${item.key}`);
   const hasEvidence = (answer?.links?.length ?? 0) > 0 || hasFiles;
@@ -25,27 +27,31 @@ function itemState(app: Application, item: CriteriaItem, slots: Set<string>): It
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { app } = await requireMemberApplication(request, params.id);
   const { t, locale } = await getTranslator(request);
-  const [groups, files] = await Promise.all([getCriteria(app.criteria_set_id), listAttachments(app.id)]);
+  const [groups, files, changeRequest] = await Promise.all([getCriteria(app.criteria_set_id), listAttachments(app.id), openChangeRequest(app.id)]);
   const slots = new Set(files.map((f) => f.slot));
+  const addressed = new Set((changeRequest?.items ?? []).filter((i) => i.addressed_at).map((i) => i.target));
   const vi = locale === "vi";
   const shaped = groups.map((g) => ({
     code: g.code,
     title: vi ? g.title_vi : g.title_en,
-    items: g.items.map((i) => ({ key: i.key, text: vi ? i.text_vi : i.text_en, state: itemState(app, i, slots) })),
+    items: g.items.map((i) => ({ key: i.key, text: vi ? i.text_vi : i.text_en, state: itemState(app, i, slots, addressed) })),
   }));
   const all = shaped.flatMap((g) => g.items);
+  // While changes are requested the count is about the reopened criteria, not the whole list.
+  const counted = app.status === "changes_requested" ? all.filter((i) => i.state !== "locked") : all;
   return {
     title: t("section.criteria"),
     id: app.id,
     groups: shaped,
-    done: all.filter((i) => i.state === "completed").length,
-    total: all.length,
+    changes: app.status === "changes_requested",
+    done: counted.filter((i) => i.state === "completed").length,
+    total: counted.length,
   };
 }
 
 export default function CriteriaList() {
   const t = useT();
-  const { id, groups, done, total } = useLoaderData<typeof loader>();
+  const { id, groups, changes, done, total } = useLoaderData<typeof loader>();
   return (
     <>
       <p className="body">
@@ -54,7 +60,7 @@ export default function CriteriaList() {
       <PageTitle caption={t("app.title")}>{t("section.criteria")}</PageTitle>
       <p className="body">{t("crit.list.lead")}</p>
       <p className="body">
-        <strong>{t("crit.list.progress", { done, total })}</strong>
+        <strong>{t(changes ? "crit.list.progressChanges" : "crit.list.progress", { done, total })}</strong>
       </p>
       {groups.map((g) => (
         <section key={g.code} aria-labelledby={`group-${g.code}`}>

@@ -11,7 +11,7 @@ import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import { canTransition } from "~/lib/workflow.ts";
-import { transition } from "~/models/application.server.ts";
+import { withdrawListing } from "~/models/application.server.ts";
 
 // A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
 const withdrawListingSchema = () => z.object({ lockVersion: z.coerce.number().int().min(0) });
@@ -28,7 +28,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = withdrawListingSchema().safeParse(await readForm(request));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   return transitionThenRedirect(`/applications/${app.id}`, "withdrawListing.done", () =>
-    transition({ applicationId: app.id, actor: user, action: "withdraw_listing", expectedLockVersion: parsed.data.lockVersion, requestId: context.requestId }),
+    withdrawListing(user, app.id, { lockVersion: parsed.data.lockVersion }, context.requestId),
   );
 }
 

@@ -11,8 +11,7 @@ import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import { canTransition } from "~/lib/workflow.ts";
-import { transition } from "~/models/application.server.ts";
-import { notifyWithdrawn } from "~/models/notifications.server.ts";
+import { withdrawApplication } from "~/models/application.server.ts";
 
 // A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
 const withdrawSchema = () =>
@@ -30,14 +29,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = withdrawSchema().safeParse(await readForm(request));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   return transitionThenRedirect(`/applications/${app.id}`, "app.withdrawn", () =>
-    transition({
-      applicationId: app.id,
-      actor: user,
-      action: "withdraw",
-      expectedLockVersion: parsed.data.lockVersion,
-      requestId: context.requestId,
-      after: notifyWithdrawn,
-    }),
+    withdrawApplication(user, app.id, { lockVersion: parsed.data.lockVersion }, context.requestId),
   );
 }
 

@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ReviewPage } from "~/components/review-page.tsx";
 import { pageTitle } from "~/lib/meta.ts";
 import { loadReview, reviewAction } from "~/lib/review-route.server.ts";
+import { revalidateOnConflict } from "~/lib/revalidate.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return loadReview(request, "ministry", params.id);
@@ -15,6 +16,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function MinistryReview() {
   return <ReviewPage data={useLoaderData<typeof loader>()} state={useActionData<typeof action>()} />;
 }
+
+export const shouldRevalidate = revalidateOnConflict;
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
 

@@ -1,20 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { Button, ErrorSummary, TextArea } from "~/components/form.tsx";
+import { Button, ErrorSummary, TextArea, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { requireRole } from "~/lib/auth.server.ts";
 import { transitionThenRedirect } from "~/lib/flash.server.ts";
-import { invalid, readForm, textField, validate } from "~/lib/forms.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
+import { invalid, readForm, validate } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
+import { reviewSchemas } from "~/lib/review-forms.server.ts";
 import { useT } from "~/lib/use-t.ts";
 import { getApplicationForReviewer, revokeRecognition } from "~/models/review.server.ts";
-
-// A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
-const revokeSchema = (t: Translate) => z.object({ lockVersion: z.coerce.number().int().min(0), reason: textField(t, t("revoke.reason"), { max: 5000 }) });
 
 async function requireRecognised(request: Request, id: string | undefined) {
   const user = await requireRole(request, "ministry_reviewer");
@@ -34,10 +30,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, app } = await requireRecognised(request, params.id);
   const { t } = await getTranslator(request);
   const values = await readForm(request);
-  const r = validate(revokeSchema(t), values);
+  const r = validate(reviewSchemas.revoke(t), values);
   if (!r.ok) return invalid(r.errors, values);
+  const { lockVersion, decisionNumber, decisionDate, reason } = r.data;
   return transitionThenRedirect(`/ministry/${app.id}`, "revoke.done", () =>
-    revokeRecognition(user, app.id, { lockVersion: r.data.lockVersion, reason: r.data.reason }, context.requestId),
+    revokeRecognition(user, app.id, { lockVersion, decisionNumber: String(decisionNumber), decisionDate: String(decisionDate), reason: String(reason) }, context.requestId),
   );
 }
 
@@ -52,6 +49,8 @@ export default function RevokeRecognition() {
       <p className="warning-text">{t("revoke.lead")}</p>
       <Form method="post">
         <input type="hidden" name="lockVersion" value={lockVersion} />
+        <TextInput name="decisionNumber" label={t("revoke.decisionNumber")} width="half" state={state} />
+        <TextInput name="decisionDate" type="date" label={t("revoke.decisionDate")} width="short" state={state} />
         <TextArea name="reason" label={t("revoke.reason")} hint={t("revoke.reason.hint")} state={state} />
         <Button variant="warning">{t("revoke.confirm")}</Button>
       </Form>

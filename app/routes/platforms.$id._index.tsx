@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PublicTimeline, SummaryList } from "~/components/catalogue.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
-import { criteriaStatus, localName, makeLabels, requireListing } from "~/lib/catalogue.server.ts";
+import { criteriaStatus, localName, makeLabels, requireListing, revocationJson } from "~/lib/catalogue.server.ts";
 import { formatDate, formatIsoDate } from "~/lib/format.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decisionNumber: l.decision_number ?? "",
     decisionDate: l.decision_date ?? "",
     events: state.events.map((e) => ({ id: e.id, action: e.action, date: new Date(e.created_at).toISOString() })),
-    gone: state.endedBy ? { by: state.endedBy, since: state.endedAt! } : null,
+    gone: state.endedBy ? { by: state.endedBy, since: state.endedAt!, revocation: revocationJson(l) } : null,
     criteriaVersion: set ? (locale === "vi" ? set.title_vi : set.title_en) : "",
     criteria: criteria.map((c) => ({
       key: c.key,
@@ -73,6 +73,24 @@ export default function PlatformPage() {
         <div className="warning-text catalogue-gone" role="note">
           <p className="body">{t("listing.gone.title")}</p>
           <p className="body">{t(p.gone.by === "revoked" ? "listing.gone.revoked" : "listing.gone.withdrawn", { date: formatDate(p.gone.since, locale) })}</p>
+          {p.gone.revocation ? (
+            <dl className="summary-list">
+              {p.gone.revocation.number ? (
+                <div className="summary-list__row">
+                  <dt className="summary-list__key">{t("listing.revocation")}</dt>
+                  <dd className="summary-list__value">
+                    {t("listing.decisionValue", { number: p.gone.revocation.number, date: date(p.gone.revocation.date ?? "") })}
+                  </dd>
+                </div>
+              ) : null}
+              {p.gone.revocation.reason ? (
+                <div className="summary-list__row">
+                  <dt className="summary-list__key">{t("listing.revocationReason")}</dt>
+                  <dd className="summary-list__value">{p.gone.revocation.reason}</dd>
+                </div>
+              ) : null}
+            </dl>
+          ) : null}
         </div>
       ) : (
         <p className="body">

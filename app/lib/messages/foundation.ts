@@ -137,17 +137,6 @@ export const vi = {
   "error.forbidden.body": "Tài khoản của bạn không có quyền xem trang này.",
   "error.tooMany.title": "Quá nhiều yêu cầu",
   "error.backHome": "Về trang chủ",
-  "email.footer": "Thư này được gửi tự động từ Cổng đăng ký Nền tảng số quốc gia. Vui lòng không trả lời thư này.",
-  "email.verify.subject": "Xác nhận địa chỉ thư điện tử",
-  "email.verify.body": "Xin chào {name},\n\nĐể kích hoạt tài khoản trên Cổng đăng ký Nền tảng số quốc gia, hãy mở đường liên kết sau (có hiệu lực trong 24 giờ):",
-  "email.verify.ignore": "Nếu bạn không đăng ký, hãy bỏ qua thư này.",
-  "email.signupExisting.subject": "Có người vừa đăng ký bằng địa chỉ của bạn",
-  "email.signupExisting.body": "Xin chào {name},\n\nCó người vừa dùng địa chỉ này để tạo tài khoản mới. Địa chỉ này đã có tài khoản. Nếu đó là bạn, hãy đăng nhập hoặc đặt lại mật khẩu:",
-  "email.reset.subject": "Đặt lại mật khẩu",
-  "email.reset.body": "Xin chào {name},\n\nChúng tôi nhận được yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở đường liên kết sau trong vòng 1 giờ (chỉ dùng được một lần):",
-  "email.reset.ignore": "Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu của bạn không thay đổi.",
-  "email.invite.subject": "Lời mời tham gia Cổng đăng ký Nền tảng số quốc gia",
-  "email.invite.body": "Xin chào {name},\n\nBạn được mời tham gia Cổng đăng ký Nền tảng số quốc gia với vai trò {role}. Mở đường liên kết sau để đặt mật khẩu (có hiệu lực trong 7 ngày):",
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -289,15 +278,4 @@ export const en: Record<keyof typeof vi, string> = {
   "error.forbidden.body": "Your account does not have permission to see this page.",
   "error.tooMany.title": "Too many requests",
   "error.backHome": "Go to the home page",
-  "email.footer": "This email was sent automatically by the National Digital Platforms Registration Portal. Please do not reply.",
-  "email.verify.subject": "Confirm your email address",
-  "email.verify.body": "Hello {name},\n\nTo activate your account on the National Digital Platforms Registration Portal, open this link (it works for 24 hours):",
-  "email.verify.ignore": "If you did not sign up, ignore this email.",
-  "email.signupExisting.subject": "Someone tried to sign up with your address",
-  "email.signupExisting.body": "Hello {name},\n\nSomeone just used this address to create a new account. This address already has an account. If it was you, sign in or reset your password:",
-  "email.reset.subject": "Reset your password",
-  "email.reset.body": "Hello {name},\n\nWe received a request to reset the password of your account. Open this link within 1 hour (it works only once):",
-  "email.reset.ignore": "If you did not ask for this, ignore this email; your password has not changed.",
-  "email.invite.subject": "Invitation to the National Digital Platforms Registration Portal",
-  "email.invite.body": "Hello {name},\n\nYou have been invited to the National Digital Platforms Registration Portal as {role}. Open this link to set your password (it works for 7 days):",
 };

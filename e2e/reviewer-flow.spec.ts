@@ -1,0 +1,103 @@
+/**
+ * Issue 8, item 14 (with JavaScript, where the router keeps loader data after a refused post): a refused post never
+ * leaves the previous action's success banner next to its error, and a 409 shows the conflict over the current status
+ * and the actions possible now, not over the stale page.
+ */
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import {
+  BASE_URL,
+  DEMO_PASSWORD,
+  SAME_ORIGIN,
+  createConfirmedEnterprise,
+  createProfileInBrowser,
+  errorSummary,
+  fillApplicationOverHttp,
+  gotoHydrated,
+  profileFor,
+  signIn,
+  startApplication,
+  uniqueEmail,
+  vietnamIsoDate,
+} from "./helpers.ts";
+
+const HCM = "so.hcm@demo.nentangso.vn";
+
+async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  return context.newPage();
+}
+
+/** Waits until the router has settled after a post (redirect followed or data reloaded). */
+async function settled(page: Page) {
+  await page.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
+    return router?.state.navigation.state === "idle" && router.state.revalidation === "idle";
+  });
+}
+
+async function submittedApplication(browser: Browser, request: Parameters<typeof createConfirmedEnterprise>[0], label: string): Promise<string> {
+  const account = await createConfirmedEnterprise(request, label);
+  const ent = await newPage(browser);
+  await signIn(ent, account.email, account.password);
+  await createProfileInBrowser(ent, profileFor(label));
+  const id = await startApplication(ent);
+  await fillApplicationOverHttp(ent.request, id, { platformName: `Nền tảng ${label} ${Date.now().toString(36)}`, contact: { name: "Đỗ Thị Hạnh", email: uniqueEmail(label) } });
+  const res = await ent.request.post(`/applications/${id}/check`, { headers: SAME_ORIGIN, maxRedirects: 0 });
+  expect(res.status()).toBe(302);
+  await ent.context().close();
+  return id;
+}
+
+test("a refused post does not keep the previous action's success banner", async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const id = await submittedApplication(browser, request, "flash-banner");
+  const prov = await newPage(browser);
+  const main = prov.getByRole("main");
+  await signIn(prov, HCM, DEMO_PASSWORD);
+  await gotoHydrated(prov, `/review/${id}`);
+  await main.getByRole("button", { name: "Nhận thẩm định hồ sơ này" }).click();
+  await settled(prov);
+  await expect(prov.getByRole("status").filter({ hasText: "Đã cập nhật phân công." })).toBeVisible();
+
+  // Saving a verdict without choosing one is refused (400): the error shows, the old success banner does not.
+  const answered = prov.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.includes(`/review/${id}`));
+  await main.getByRole("button", { name: "Lưu kết quả" }).first().click();
+  expect((await answered).status()).toBe(400);
+  await settled(prov);
+  await expect(errorSummary(prov)).toBeVisible();
+  await expect(prov.getByText("Đã cập nhật phân công.")).toHaveCount(0);
+});
+
+test("a 409 shows the conflict over the current status and the actions possible now", async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const id = await submittedApplication(browser, request, "conflict-reload");
+  const prov = await newPage(browser);
+  const main = prov.getByRole("main");
+  await signIn(prov, HCM, DEMO_PASSWORD);
+  await gotoHydrated(prov, `/review/${id}`);
+  await main.getByRole("button", { name: "Nhận thẩm định hồ sơ này" }).click();
+  await settled(prov);
+  await expect(main).toContainText("Đang thẩm định tại Sở");
+  const lockVersion = await main.locator('input[name="lockVersion"]').first().inputValue();
+
+  // Meanwhile, in another window, the same application gets a change request.
+  const other = await newPage(browser);
+  await signIn(other, HCM, DEMO_PASSWORD);
+  const res = await other.request.post(`/review/${id}`, {
+    form: { intent: "request_changes", lockVersion, reopen: "section:contact", "note:section:contact": "Bổ sung số điện thoại", replyBy: vietnamIsoDate(14) },
+    headers: SAME_ORIGIN,
+    maxRedirects: 0,
+  });
+  expect(res.status()).toBe(302);
+
+  // The stale page posts a verdict: 409, and the page now shows the current state.
+  await main.getByRole("group", { name: /^Kết quả: / }).first().getByLabel("Đáp ứng", { exact: true }).check();
+  const answered = prov.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.includes(`/review/${id}`));
+  await main.getByRole("button", { name: "Lưu kết quả" }).first().click();
+  expect((await answered).status()).toBe(409);
+  await settled(prov);
+  await expect(prov.getByRole("alert").filter({ hasText: "vừa được người khác thay đổi" })).toContainText("Yêu cầu bổ sung");
+  await expect(main.locator(".panel .tag").first()).toHaveText("Yêu cầu bổ sung");
+  await expect(main.getByRole("button", { name: "Lưu kết quả" })).toHaveCount(0);
+  await expect(main.getByRole("button", { name: "Gửi yêu cầu bổ sung" })).toHaveCount(0);
+});
