@@ -87,9 +87,11 @@ function attachments(appId: string) {
     .execute();
 }
 
-/** Fills the quota cheaply: rows that claim a size without carrying the bytes. */
+/** Fills the quota cheaply: rows that claim a size while their blob holds one small chunk. */
 async function fakeFiles(app: Application, user: User, count: number, sizeEach: number) {
   for (let i = 0; i < count; i++) {
+    const blob = await t.db.insertInto("file_blobs").values({ staged: false }).returning("id").executeTakeFirstOrThrow();
+    await t.db.insertInto("file_chunks").values({ blob_id: blob.id, seq: 0, bytes: sample.pdf() }).execute();
     await t.db
       .insertInto("attachments")
       .values({
@@ -99,7 +101,7 @@ async function fakeFiles(app: Application, user: User, count: number, sizeEach: 
         content_type: "application/pdf",
         size_bytes: sizeEach,
         sha256: "0".repeat(64),
-        content: sample.pdf(),
+        blob_id: blob.id,
         uploaded_by: user.id,
       })
       .execute();
@@ -421,7 +423,7 @@ describe("downloads", () => {
 
   test("reviewers never see files uploaded after the submitted version", async () => {
     const { user, c, app } = await enterpriseWithDraft("01");
-    await fakeFiles(app, user, 1, 100);
+    await fakeFiles(app, user, 1, sample.pdf().length);
     const [row] = await attachments(app.id);
     await t.db
       .updateTable("applications")

@@ -18,6 +18,11 @@ export const vi = {
   "upload.error.quotaFiles": "Mỗi hồ sơ được tối đa {max} tệp. Hãy xóa bớt tệp không cần thiết hoặc gộp tệp lại",
   "upload.error.quotaBytes": "Tổng dung lượng tệp của hồ sơ không được vượt quá {max} MB. Hãy xóa bớt hoặc nén tệp",
   "upload.error.unreadable": "Không đọc được tệp gửi lên. Nếu tên tệp có dấu ; hoặc =, hãy đổi tên tệp rồi thử lại",
+  "upload.usageEnterprise": "Doanh nghiệp đang lưu {enterpriseBytes} trên hạn mức {enterpriseMaxBytes} cho tất cả hồ sơ, kể cả tệp của các phiên bản đã nộp.",
+  "upload.error.quotaEnterprise":
+    "Doanh nghiệp đã lưu {used} trên hạn mức {max} cho tất cả hồ sơ (kể cả tệp của các phiên bản đã nộp), nên không lưu thêm được tệp này. Hãy xóa tệp không cần thiết ở các bản nháp hoặc rút bản nháp không dùng nữa",
+  "apps.error.draftLimit":
+    "Doanh nghiệp đã có {max} hồ sơ nháp chưa nộp, là số tối đa được phép. Hãy hoàn thành và nộp một bản nháp, hoặc rút bản nháp không cần nữa, rồi tạo hồ sơ mới",
 
   "crit.backToList": "Quay lại danh sách tiêu chí",
   "crit.position": "Tiêu chí {n}/{total}",
@@ -75,6 +80,11 @@ export const en: Record<keyof typeof vi, string> = {
   "upload.error.quotaFiles": "An application can hold at most {max} files. Remove files you do not need or combine them",
   "upload.error.quotaBytes": "The files of an application must add up to {max} MB or less. Remove or compress some files",
   "upload.error.unreadable": "The upload could not be read. If the file name contains ; or =, rename the file and try again",
+  "upload.usageEnterprise": "Your enterprise stores {enterpriseBytes} of its {enterpriseMaxBytes} allowance for all its applications, files of submitted versions included.",
+  "upload.error.quotaEnterprise":
+    "Your enterprise already stores {used} of its {max} allowance for all its applications (files of submitted versions included), so this file cannot be saved. Remove files you do not need from your drafts, or withdraw drafts you no longer use",
+  "apps.error.draftLimit":
+    "Your enterprise already has {max} unsubmitted drafts, the most allowed. Finish and submit a draft, or withdraw one you no longer need, then start a new application",
 
   "crit.backToList": "Back to the criteria",
   "crit.position": "Criterion {n} of {total}",
