@@ -52,6 +52,9 @@ interface Memory {
   beforeMb: number;
   peakMb: number;
   afterMb: number;
+  /** Sampled every 20 ms (between queries: PGlite runs on this thread): the JS heap, and memory outside it (Buffers, PGlite's WASM memory). */
+  heapMb: number;
+  externalMb: number;
 }
 
 /** RSS after a GC, then the kernel's peak RSS during `fn` (VmHWM reset first), then RSS after a GC. */
@@ -64,14 +67,28 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; memory: Mem
   } catch {
     resettable = false; // not Linux, or not allowed: VmHWM is then the peak since the process started
   }
+  let heap = 0;
+  let external = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    heap = Math.max(heap, m.heapUsed);
+    external = Math.max(external, m.external);
+  };
+  const sampler = setInterval(sample, 20);
   const started = performance.now();
-  const value = await fn();
+  let value: T;
+  try {
+    value = await fn();
+  } finally {
+    clearInterval(sampler);
+  }
+  sample();
   const ms = performance.now() - started;
   const peakMb = procStatusKb("VmHWM") / 1024;
   collect();
   const afterMb = procStatusKb("VmRSS") / 1024;
   if (!resettable) log("(VmHWM could not be reset: the peak column is the peak since the process started)");
-  return { value, memory: { beforeMb, peakMb, afterMb }, ms };
+  return { value, memory: { beforeMb, peakMb, afterMb, heapMb: heap / MiB, externalMb: external / MiB }, ms };
 }
 
 // ---------------------------------------------------------------- HTTP client
@@ -301,7 +318,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const ups = await measure(async () => {
     for (let i = 0; i < UPLOADS; i++) await upload(s, draft, [{ field: "doc-other", fileName: `tep-${i}.pdf`, bytes: FILE_BYTES }]);
   });
-  rows.push([`${UPLOADS} uploads of 10 MiB (one request each)`, mb(ups.memory.beforeMb), mb(ups.memory.peakMb), mb(ups.memory.peakMb - ups.memory.beforeMb), mb(ups.memory.afterMb), (ups.ms / UPLOADS).toFixed(0)]);
+  rows.push([`${UPLOADS} uploads of 10 MiB (one request each)`, mb(ups.memory.beforeMb), mb(ups.memory.peakMb), mb(ups.memory.peakMb - ups.memory.beforeMb), mb(ups.memory.afterMb), mb(ups.memory.heapMb), mb(ups.memory.externalMb), (ups.ms / UPLOADS).toFixed(0)]);
   const { fileIds } = await documentsPage(s, draft);
   const downs = await measure(async () => {
     for (const id of fileIds) {
@@ -309,7 +326,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
       if (d.status !== 200 || d.bytes !== FILE_BYTES || d.sha256 !== expected) throw new Error(`Download of ${id}: HTTP ${d.status}, ${d.bytes} bytes, sha ${d.sha256.slice(0, 12)}`);
     }
   });
-  rows.push([`${fileIds.length} downloads of 10 MiB`, mb(downs.memory.beforeMb), mb(downs.memory.peakMb), mb(downs.memory.peakMb - downs.memory.beforeMb), mb(downs.memory.afterMb), (downs.ms / Math.max(1, fileIds.length)).toFixed(0)]);
+  rows.push([`${fileIds.length} downloads of 10 MiB`, mb(downs.memory.beforeMb), mb(downs.memory.peakMb), mb(downs.memory.peakMb - downs.memory.beforeMb), mb(downs.memory.afterMb), mb(downs.memory.heapMb), mb(downs.memory.externalMb), (downs.ms / Math.max(1, fileIds.length)).toFixed(0)]);
   for (const id of fileIds) await postForm(s, `/applications/${draft}/documents`, { intent: "remove", fileId: id });
 
   // 2. Upload-and-remove cycles: what the database keeps, and what the page says.
@@ -325,7 +342,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const sizeAfter = await schemaBytes(handle);
   const usageAfter = (await documentsPage(s, draft)).usage;
   if (CYCLES > 0) {
-    rows.push([`${CYCLES} upload-and-remove cycles of 10 MiB`, mb(cycles.memory.beforeMb), mb(cycles.memory.peakMb), mb(cycles.memory.peakMb - cycles.memory.beforeMb), mb(cycles.memory.afterMb), (cycles.ms / CYCLES).toFixed(0)]);
+    rows.push([`${CYCLES} upload-and-remove cycles of 10 MiB`, mb(cycles.memory.beforeMb), mb(cycles.memory.peakMb), mb(cycles.memory.peakMb - cycles.memory.beforeMb), mb(cycles.memory.afterMb), mb(cycles.memory.heapMb), mb(cycles.memory.externalMb), (cycles.ms / CYCLES).toFixed(0)]);
   }
 
   // 3. One request with a whole application's files.
@@ -333,11 +350,11 @@ async function main({ servers, useDb }: lib.BenchResources) {
     const second = await createDraft(s);
     const files = Array.from({ length: BIG_FILES }, (_, i) => ({ field: "doc-other", fileName: `ho-so-${i}.pdf`, bytes: FILE_BYTES }));
     const big = await measure(() => upload(s, second, files));
-    rows.push([`1 request with ${BIG_FILES} files of 10 MiB`, mb(big.memory.beforeMb), mb(big.memory.peakMb), mb(big.memory.peakMb - big.memory.beforeMb), mb(big.memory.afterMb), big.ms.toFixed(0)]);
+    rows.push([`1 request with ${BIG_FILES} files of 10 MiB`, mb(big.memory.beforeMb), mb(big.memory.peakMb), mb(big.memory.peakMb - big.memory.beforeMb), mb(big.memory.afterMb), mb(big.memory.heapMb), mb(big.memory.externalMb), big.ms.toFixed(0)]);
   }
 
   log("");
-  log(lib.formatTable(["phase", "RSS before MB", "peak RSS MB", "peak − before MB", "RSS after MB", "ms per request"], rows));
+  log(lib.formatTable(["phase", "RSS before MB", "peak RSS MB", "peak − before MB", "RSS after MB", "peak JS heap MB", "peak external MB", "ms per request"], rows));
   log("");
   if (CYCLES > 0) {
     log(`Database (tables + TOAST + indexes of the app's schema) before the cycles: ${(sizeBefore / MiB).toFixed(1)} MiB, after ${CYCLES} cycles: ${(sizeAfter / MiB).toFixed(1)} MiB (${((sizeAfter - sizeBefore) / MiB).toFixed(1)} MiB more).`);
