@@ -306,7 +306,7 @@ export async function createDraft(user: User, enterpriseId: string, requestId: s
     .transaction()
     .execute(async (trx) => {
       // Locked so that two requests at once cannot both create the last allowed draft.
-      await trx.selectFrom("enterprises").select("id").where("id", "=", enterpriseId).forUpdate().executeTakeFirst();
+      await trx.selectFrom("enterprises").select("id").where("id", "=", enterpriseId).forNoKeyUpdate().executeTakeFirst();
       const max = await settingNumber("drafts.enterprise_max_open", MAX_OPEN_DRAFTS_PER_ENTERPRISE, trx);
       const open = await trx
         .selectFrom("applications")
@@ -504,7 +504,8 @@ export async function addAttachmentsToSlots(user: User, applicationId: string, f
       .execute(async (trx) => {
         const app = await lockForEdit(trx, applicationId);
         if (staged.some((f) => !canEditSlot(app, f.slot))) throw new NotEditableError();
-        await trx.selectFrom("enterprises").select("id").where("id", "=", app.enterprise_id).forUpdate().executeTakeFirst();
+        // Serialises the quota checks of one enterprise; "no key" so that rows referencing it are not held up.
+        await trx.selectFrom("enterprises").select("id").where("id", "=", app.enterprise_id).forNoKeyUpdate().executeTakeFirst();
         const stored = await storedBlobSizes(trx, staged.map((f) => f.blobId));
         if (staged.some((f) => stored.get(f.blobId) !== f.sizeBytes)) throw new BlobGoneError();
         const adding = staged.reduce((n, f) => n + f.sizeBytes, 0);
