@@ -14,6 +14,9 @@ import { useLocale, useT } from "~/lib/use-t.ts";
 import { createDraft, DraftLimitError, listApplicationsForEnterprise } from "~/models/application.server.ts";
 import { getMembership } from "~/models/enterprise.server.ts";
 
+/** Where the start button sits: the error summary links to it when the enterprise may not open another draft. */
+const START = "start-application";
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "enterprise");
   const { t } = await getTranslator(request);
@@ -21,9 +24,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const applications = membership ? await listApplicationsForEnterprise(membership.enterprise.id) : [];
   return { title: t("apps.title"), enterprise: membership?.enterprise.legal_name ?? null, applications };
 }
-
-/** The start button's id: the error summary links to it when no further draft is allowed. */
-const START = "start-application";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, membership } = await requireMembership(request);
