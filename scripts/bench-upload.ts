@@ -276,6 +276,16 @@ async function schemaBytes(handle: lib.BenchDb): Promise<number> {
   return Number(row.rows[0]!.bytes);
 }
 
+/** Bytes of files in live rows (what a VACUUM would keep): chunks, or the old one-value-per-file column. */
+async function fileBytes(handle: lib.BenchDb): Promise<number> {
+  const { sql } = await import("kysely");
+  const chunked = await sql<{ t: string | null }>`select to_regclass('file_chunks')::text as t`.execute(handle.db);
+  const row = chunked.rows[0]?.t
+    ? await sql<{ bytes: number }>`select coalesce(sum(octet_length(bytes)), 0)::bigint as bytes from file_chunks`.execute(handle.db)
+    : await sql<{ bytes: number }>`select coalesce(sum(octet_length(content)), 0)::bigint as bytes from attachments`.execute(handle.db);
+  return Number(row.rows[0]!.bytes);
+}
+
 // ---------------------------------------------------------------- the run
 
 const mb = (n: number) => n.toFixed(0);
@@ -331,6 +341,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
 
   // 2. Upload-and-remove cycles: what the database keeps, and what the page says.
   const sizeBefore = await schemaBytes(handle);
+  const filesBefore = await fileBytes(handle);
   const usageBefore = (await documentsPage(s, draft)).usage;
   const cycles = await measure(async () => {
     for (let i = 0; i < CYCLES; i++) {
@@ -340,6 +351,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
     }
   });
   const sizeAfter = await schemaBytes(handle);
+  const filesAfter = await fileBytes(handle);
   const usageAfter = (await documentsPage(s, draft)).usage;
   if (CYCLES > 0) {
     rows.push([`${CYCLES} upload-and-remove cycles of 10 MiB`, mb(cycles.memory.beforeMb), mb(cycles.memory.peakMb), mb(cycles.memory.peakMb - cycles.memory.beforeMb), mb(cycles.memory.afterMb), mb(cycles.memory.heapMb), mb(cycles.memory.externalMb), (cycles.ms / CYCLES).toFixed(0)]);
@@ -358,6 +370,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   log("");
   if (CYCLES > 0) {
     log(`Database (tables + TOAST + indexes of the app's schema) before the cycles: ${(sizeBefore / MiB).toFixed(1)} MiB, after ${CYCLES} cycles: ${(sizeAfter / MiB).toFixed(1)} MiB (${((sizeAfter - sizeBefore) / MiB).toFixed(1)} MiB more).`);
+    log(`File bytes in live rows before the cycles: ${(filesBefore / MiB).toFixed(1)} MiB, after: ${(filesAfter / MiB).toFixed(1)} MiB.`);
     log(`Usage on the documents page before the cycles: "${usageBefore}"; after: "${usageAfter}".`);
   }
 }

@@ -23,6 +23,9 @@ const statements = [
   )`,
   // Uploads are mostly compressed already (PDF, JPEG, PNG, OOXML): out of line, without a compression attempt.
   `alter table file_chunks alter column bytes set storage external`,
+  // On a server, autovacuum makes deleted chunks' space reusable; by default it waits for 20 % of a table to be dead,
+  // which for a large file table is gigabytes. (PGlite has no autovacuum: the app vacuums after deleting.)
+  `alter table file_chunks set (autovacuum_vacuum_scale_factor = 0.01, toast.autovacuum_vacuum_scale_factor = 0.01)`,
   `alter table attachments add column blob_id uuid unique references file_blobs(id) on delete set null`,
 
   // Existing bytes move into chunks (the blob takes the attachment's id); those of removed draft files are dropped.
