@@ -1,12 +1,27 @@
 import assert from "node:assert/strict";
-import { createHash, randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
+import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import type { Application, User } from "~/lib/db-types.ts";
+import { formatBytes } from "~/lib/format.ts";
 import { createUserDirect } from "~/models/account.server.ts";
-import { createDraft, MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
-import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
+import {
+  addAttachments,
+  attachmentUsage,
+  createDraft,
+  DraftLimitError,
+  MAX_BYTES_PER_APPLICATION,
+  MAX_BYTES_PER_ENTERPRISE,
+  MAX_FILE_BYTES,
+  MAX_FILES_PER_APPLICATION,
+  MAX_OPEN_DRAFTS_PER_ENTERPRISE,
+  QuotaError,
+  transition,
+} from "~/models/application.server.ts";
+import { CHUNK_BYTES } from "~/models/file-store.server.ts";
+import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import * as sample from "./fixtures/upload-samples.ts";
 
 const PASSWORD = "correct horse battery";
@@ -81,15 +96,17 @@ const file = (name: string, content: Buffer, fileName: string): Part => ({ name,
 function attachments(appId: string) {
   return t.db
     .selectFrom("attachments")
-    .select(["id", "slot", "file_name", "content_type", "size_bytes", "sha256", "deleted_at", "frozen"])
+    .select(["id", "slot", "file_name", "content_type", "size_bytes", "sha256", "deleted_at", "frozen", "blob_id"])
     .where("application_id", "=", appId)
     .orderBy("created_at")
     .execute();
 }
 
-/** Fills the quota cheaply: rows that claim a size without carrying the bytes. */
+/** Fills the quota cheaply: rows that claim a size while their blob holds one small chunk. */
 async function fakeFiles(app: Application, user: User, count: number, sizeEach: number) {
   for (let i = 0; i < count; i++) {
+    const blob = await t.db.insertInto("file_blobs").values({ staged: false }).returning("id").executeTakeFirstOrThrow();
+    await t.db.insertInto("file_chunks").values({ blob_id: blob.id, seq: 0, bytes: sample.pdf() }).execute();
     await t.db
       .insertInto("attachments")
       .values({
@@ -99,12 +116,60 @@ async function fakeFiles(app: Application, user: User, count: number, sizeEach: 
         content_type: "application/pdf",
         size_bytes: sizeEach,
         sha256: "0".repeat(64),
-        content: sample.pdf(),
+        blob_id: blob.id,
         uploaded_by: user.id,
       })
       .execute();
   }
 }
+
+/** Chunk rows of one blob: how many, their total and largest size. */
+async function chunkStats(blobId: string) {
+  const row = await t.db
+    .selectFrom("file_chunks")
+    .select([
+      sql<number>`count(*)::int`.as("count"),
+      sql<number>`coalesce(sum(octet_length(bytes)), 0)::bigint`.as("bytes"),
+      sql<number>`coalesce(max(octet_length(bytes)), 0)::int`.as("largest"),
+    ])
+    .where("blob_id", "=", blobId)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), bytes: Number(row.bytes), largest: Number(row.largest) };
+}
+
+/** Every byte in the chunk table, whoever it belongs to (staged blobs included). */
+async function allStoredBytes() {
+  const row = await t.db.selectFrom("file_chunks").select(sql<number>`coalesce(sum(octet_length(bytes)), 0)::bigint`.as("bytes")).executeTakeFirstOrThrow();
+  return Number(row.bytes);
+}
+
+/** The bytes really in the database for an enterprise's attachments, counted from the chunks themselves. */
+async function enterpriseChunkBytes(enterpriseId: string) {
+  const row = await t.db
+    .selectFrom("file_chunks")
+    .innerJoin("attachments", "attachments.blob_id", "file_chunks.blob_id")
+    .innerJoin("applications", "applications.id", "attachments.application_id")
+    .select(sql<number>`coalesce(sum(octet_length(file_chunks.bytes)), 0)::bigint`.as("bytes"))
+    .where("applications.enterprise_id", "=", enterpriseId)
+    .executeTakeFirstOrThrow();
+  return Number(row.bytes);
+}
+
+async function stagedBlobs() {
+  const row = await t.db.selectFrom("file_blobs").select(sql<number>`count(*)::int`.as("n")).where("staged", "=", true).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Waits for a condition the server brings about on its own time (an aborted request's clean-up); no fixed sleeps. */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const pdfOf = (bytes: number) => Buffer.concat([sample.pdf(), randomBytes(bytes - sample.pdf().length)]);
 
 const CRITERION = "vn_legal_entity";
 const NEXT_CRITERION = "ownership";
@@ -422,7 +487,7 @@ describe("downloads", () => {
 
   test("reviewers never see files uploaded after the submitted version", async () => {
     const { user, c, app } = await enterpriseWithDraft("01");
-    await fakeFiles(app, user, 1, 100);
+    await fakeFiles(app, user, 1, sample.pdf().length);
     const [row] = await attachments(app.id);
     await t.db
       .updateTable("applications")
@@ -496,5 +561,184 @@ describe("editing rights", () => {
     const post = await postMultipart(other.c, `/applications/${app.id}/documents`, [file("doc-other", sample.pdf(), "a.pdf")]);
     assert.equal(post.status, 404);
     assert.equal((await attachments(app.id)).length, 0);
+  });
+});
+
+describe("storage: what is removed is deleted, what is stored is counted and capped", () => {
+  test("upload-and-remove of a draft file leaves no bytes in the database; the page's usage follows", async () => {
+    const { c, app } = await enterpriseWithDraft();
+    const before = await allStoredBytes();
+    const content = pdfOf(CHUNK_BYTES * 3 + 5000);
+    const res = await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-other", content, "bao-cao.pdf"), { name: "intent", value: "upload" }]);
+    assert.equal(res.status, 302, await res.text());
+    const [row] = await attachments(app.id);
+    assert.ok(row?.blob_id);
+    assert.deepEqual(await chunkStats(row.blob_id), { count: 4, bytes: content.length, largest: CHUNK_BYTES }, "stored in 256 KiB chunks");
+    assert.equal(row.size_bytes, content.length);
+    assert.equal(await allStoredBytes(), before + content.length);
+    const download = await c.get(`/applications/${app.id}/files/${row.id}`);
+    assert.equal(download.status, 200);
+    assert.ok(Buffer.from(await download.arrayBuffer()).equals(content), "the chunks stream back as the file");
+    assert.match(pageText(await (await c.get(`/applications/${app.id}/documents`)).text()), new RegExp(`đã dùng 1 tệp, ${formatBytes(content.length)}\\.`));
+
+    const removed = await c.post(`/applications/${app.id}/documents`, { intent: "remove", fileId: row.id });
+    assert.equal(removed.status, 302);
+    const [after] = await attachments(app.id);
+    assert.ok(after?.deleted_at, "the row stays, marked removed");
+    assert.equal(after.blob_id, null);
+    assert.equal((await chunkStats(row.blob_id)).count, 0, "its chunks are gone");
+    assert.equal(await t.db.selectFrom("file_blobs").select("id").where("id", "=", row.blob_id).executeTakeFirst(), undefined);
+    assert.equal(await allStoredBytes(), before, "the database holds what it held before the upload");
+    const page = pageText(await (await c.get(`/applications/${app.id}/documents`)).text());
+    assert.match(page, /đã dùng 0 tệp, 0 B\./);
+    assert.match(page, /Doanh nghiệp đang lưu 0 B trên hạn mức 1 GB/);
+  });
+
+  test("usage equals the bytes stored; a submitted file removed from a reopened draft keeps its bytes for version 1", async () => {
+    const { user, c, app } = await enterpriseWithDraft();
+    const kept = pdfOf(300 * 1024);
+    const replaced = pdfOf(200 * 1024);
+    await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-other", kept, "giu.pdf"), file("doc-technical_description", replaced, "cu.pdf")]);
+    // Submitted as version 1 (frozen), then reopened for the documents.
+    await t.db.updateTable("attachments").set({ frozen: true }).where("application_id", "=", app.id).execute();
+    await t.db
+      .updateTable("applications")
+      .set({ status: "changes_requested", current_version: 1, province_code: "01", reopened: JSON.stringify(["section:documents"]) })
+      .where("id", "=", app.id)
+      .execute();
+    const old = (await attachments(app.id)).find((r) => r.file_name === "cu.pdf")!;
+    assert.equal((await c.post(`/applications/${app.id}/documents`, { intent: "remove", fileId: old.id })).status, 302);
+    const removedFrozen = (await attachments(app.id)).find((r) => r.id === old.id)!;
+    assert.ok(removedFrozen.deleted_at);
+    assert.equal(removedFrozen.blob_id, old.blob_id, "version 1 still points at it");
+    assert.equal((await chunkStats(old.blob_id!)).bytes, replaced.length);
+    const download = await c.get(`/applications/${app.id}/files/${old.id}`);
+    assert.equal(download.status, 200);
+    assert.ok(Buffer.from(await download.arrayBuffer()).equals(replaced));
+
+    // A new file uploaded and removed while reopened was never submitted: its bytes go.
+    await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-technical_description", pdfOf(100 * 1024), "moi.pdf")]);
+    const fresh = (await attachments(app.id)).find((r) => r.file_name === "moi.pdf")!;
+    await c.post(`/applications/${app.id}/documents`, { intent: "remove", fileId: fresh.id });
+    assert.equal((await chunkStats(fresh.blob_id!)).count, 0);
+
+    const usage = await attachmentUsage(app.id);
+    assert.deepEqual([usage.files, usage.bytes], [1, kept.length], "the application counts its live files");
+    assert.equal(usage.enterpriseBytes, kept.length + replaced.length, "the enterprise counts every stored byte");
+    assert.equal(usage.enterpriseBytes, await enterpriseChunkBytes(app.enterprise_id), "and that is what the chunks hold");
+    const page = pageText(await (await c.get(`/applications/${app.id}/documents`)).text());
+    assert.match(page, new RegExp(`đã dùng 1 tệp, ${formatBytes(kept.length)}\\.`));
+    assert.match(page, new RegExp(`Doanh nghiệp đang lưu ${formatBytes(kept.length + replaced.length)} trên hạn mức 1 GB`));
+    void user;
+  });
+
+  test("the enterprise's byte quota counts all its applications: refused next to the field, typed text kept", async () => {
+    const { user, c, app } = await enterpriseWithDraft();
+    const other = await createDraft(user, app.enterprise_id, "test");
+    await fakeFiles(other, user, 1, MAX_BYTES_PER_ENTERPRISE - 1024 * 1024);
+    const res = await postMultipart(c, `/applications/${app.id}/criteria/${CRITERION}`, [
+      { name: "assessment", value: "meets" },
+      { name: "explanation", value: "Văn bản tôi đã gõ" },
+      file("evidence", pdfOf(2 * 1024 * 1024), "lon.pdf"),
+      { name: "intent", value: "later" },
+    ]);
+    assert.equal(res.status, 413);
+    const html = await res.text();
+    assert.match(html, /id="evidence-error"[^>]*>.*Doanh nghiệp đã lưu 1023\.0 MB trên hạn mức 1 GB/s);
+    assert.match(html, /href="#evidence"/);
+    assert.equal((await attachments(app.id)).length, 0);
+    assert.equal(await stagedBlobs(), 0, "what was stored of the refused file is gone");
+
+    const docs = await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-other", pdfOf(2 * 1024 * 1024), "lon.pdf")]);
+    assert.equal(docs.status, 413);
+    // Refused from Content-Length before any part is read: the message goes to the page's first file field.
+    assert.match(await docs.text(), /id="doc-business_registration-error"[^>]*>.*Doanh nghiệp đã lưu/s);
+
+    // The check that decides is the one under the enterprise's lock when the file is recorded.
+    await assert.rejects(
+      addAttachments(user, app.id, "doc:other", [{ fileName: "b.pdf", contentType: "application/pdf", content: pdfOf(2 * 1024 * 1024) }], "test"),
+      (e) => e instanceof QuotaError && e.kind === "enterprise",
+    );
+    assert.equal(await stagedBlobs(), 0);
+    const small = await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-other", sample.pdf(), "nho.pdf")]);
+    assert.equal(small.status, 302, "what still fits is accepted");
+  });
+
+  test(`at most ${MAX_OPEN_DRAFTS_PER_ENTERPRISE} open drafts: one more is refused on the page, not with a 5xx`, async () => {
+    const { user, c, app } = await enterpriseWithDraft();
+    for (let i = 1; i < MAX_OPEN_DRAFTS_PER_ENTERPRISE; i++) await createDraft(user, app.enterprise_id, "test");
+    const drafts = async () =>
+      Number(
+        (await t.db.selectFrom("applications").select(sql<number>`count(*)::int`.as("n")).where("enterprise_id", "=", app.enterprise_id).where("status", "=", "draft").executeTakeFirstOrThrow()).n,
+      );
+    const res = await c.post("/applications", {});
+    assert.equal(res.status, 400);
+    const html = await res.text();
+    assert.match(html, /href="#start-application"/);
+    assert.match(pageText(html), new RegExp(`Doanh nghiệp đã có ${MAX_OPEN_DRAFTS_PER_ENTERPRISE} hồ sơ nháp chưa nộp`));
+    assert.match(html, /id="start-application-error"/);
+    assert.equal(await drafts(), MAX_OPEN_DRAFTS_PER_ENTERPRISE);
+    await assert.rejects(createDraft(user, app.enterprise_id, "test"), DraftLimitError);
+
+    await transition({ applicationId: app.id, actor: user, action: "withdraw", requestId: "test" });
+    const again = await c.post("/applications", {});
+    assert.equal(again.status, 302, "withdrawing a draft makes room");
+    assert.equal(await drafts(), MAX_OPEN_DRAFTS_PER_ENTERPRISE);
+  });
+
+  test("withdrawing an application deletes the bytes of files no version holds", async () => {
+    const { user, c, app } = await enterpriseWithDraft();
+    await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-other", pdfOf(300 * 1024), "nhap.pdf")]);
+    const [row] = await attachments(app.id);
+    await transition({ applicationId: app.id, actor: user, action: "withdraw", requestId: "test" });
+    const [after] = await attachments(app.id);
+    assert.ok(after?.deleted_at);
+    assert.equal(after.blob_id, null);
+    assert.equal((await chunkStats(row!.blob_id!)).count, 0);
+    assert.equal(await enterpriseChunkBytes(app.enterprise_id), 0);
+  });
+
+  test("an upload the browser abandons halfway leaves no bytes behind", async () => {
+    const { c, app } = await enterpriseWithDraft();
+    const before = await allStoredBytes();
+    const boundary = "----abandoned";
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="doc-other"; filename="dang-do.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const req = http.request(`${server.url}/applications/${app.id}/documents`, {
+      method: "POST",
+      headers: {
+        Cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+        Origin: server.url,
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        "Content-Length": String(head.length + 5 * 1024 * 1024),
+      },
+    });
+    req.on("error", () => undefined);
+    req.write(head);
+    req.write(pdfOf(CHUNK_BYTES * 3));
+    await eventually("the server has stored part of the file", async () => (await allStoredBytes()) >= before + CHUNK_BYTES);
+    req.destroy();
+    await eventually("the staged bytes are discarded", async () => (await stagedBlobs()) === 0 && (await allStoredBytes()) === before);
+    assert.equal((await attachments(app.id)).length, 0);
+  });
+
+  test("staged bytes left by a request that never finished (a crash) are swept by a later upload", async () => {
+    const { c, app } = await enterpriseWithDraft();
+    const stale = await t.db.insertInto("file_blobs").values({ staged: true, created_at: sql<Date>`now() - interval '2 hours'` }).returning("id").executeTakeFirstOrThrow();
+    await t.db.insertInto("file_chunks").values({ blob_id: stale.id, seq: 0, bytes: randomBytes(1000) }).execute();
+    const recent = await t.db.insertInto("file_blobs").values({ staged: true }).returning("id").executeTakeFirstOrThrow();
+    assert.equal((await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-other", sample.pdf(), "a.pdf")])).status, 302);
+    assert.equal(await t.db.selectFrom("file_blobs").select("id").where("id", "=", stale.id).executeTakeFirst(), undefined, "swept");
+    assert.equal((await chunkStats(stale.id)).count, 0);
+    assert.ok(await t.db.selectFrom("file_blobs").select("id").where("id", "=", recent.id).executeTakeFirst(), "an upload that may still be running is left alone");
+    await t.db.deleteFrom("file_blobs").where("id", "=", recent.id).execute();
+  });
+
+  test("the database itself refuses to lose a live file's bytes or to keep a removed draft file's", async () => {
+    const { c, app } = await enterpriseWithDraft();
+    await postMultipart(c, `/applications/${app.id}/documents`, [file("doc-other", sample.pdf(), "a.pdf")]);
+    const [row] = await attachments(app.id);
+    await assert.rejects(t.db.deleteFrom("file_blobs").where("id", "=", row!.blob_id!).execute(), /attachments_bytes_kept/);
+    await assert.rejects(t.db.updateTable("attachments").set({ deleted_at: sql`now()` }).where("id", "=", row!.id).execute(), /attachments_removed_draft_files_hold_no_bytes/);
+    await assert.rejects(t.db.insertInto("file_chunks").values({ blob_id: row!.blob_id!, seq: 9, bytes: new Uint8Array(CHUNK_BYTES + 1) }).execute(), /check/);
   });
 });

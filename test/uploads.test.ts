@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { translator } from "~/lib/i18n.server.ts";
-import { contentDisposition, inspectFile, parseUpload, sanitizeFileName, toBytes } from "~/lib/uploads.server.ts";
+import { contentDisposition, inspectFile, MULTIPART_OVERHEAD_BYTES, parseUpload, sanitizeFileName, toBytes } from "~/lib/uploads.server.ts";
 import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES } from "~/models/application.server.ts";
+import { CHUNK_BYTES, type FileStore } from "~/models/file-store.server.ts";
 import * as sample from "./fixtures/upload-samples.ts";
 
 const t = translator("en");
@@ -145,6 +146,57 @@ describe("toBytes", () => {
   });
 });
 
+/** A file store in memory that records every chunk written, and how much of the request body had been read then. */
+function memoryStore(bodyRead: () => number = () => 0) {
+  const blobs = new Map<string, Uint8Array[]>();
+  const writes: { blobId: string; seq: number; size: number; bodyRead: number }[] = [];
+  let next = 0;
+  const store: FileStore = {
+    async create() {
+      const id = `blob-${next++}`;
+      blobs.set(id, []);
+      return id;
+    },
+    async writeChunk(blobId, seq, bytes) {
+      writes.push({ blobId, seq, size: bytes.byteLength, bodyRead: bodyRead() });
+      blobs.get(blobId)![seq] = bytes.slice();
+    },
+    async *chunks(blobId) {
+      yield* blobs.get(blobId) ?? [];
+    },
+    async discard(ids) {
+      for (const id of ids) blobs.delete(id);
+    },
+    async sweep() {},
+  };
+  return Object.assign(store, { blobs, writes, bytesOf: (id: string) => Buffer.concat(blobs.get(id) ?? []) });
+}
+
+/** A multipart body with one file, served 64 KiB at a time on demand, counting what was read. */
+async function streamedUpload(field: string, fileName: string, fileHead: Buffer, fileBytes: number) {
+  const probe = new Request("http://localhost/", { method: "POST", body: (() => { const f = new FormData(); f.append(field, blob(Buffer.from("@")), fileName); return f; })() });
+  const contentType = probe.headers.get("Content-Type")!;
+  const text = Buffer.from(await probe.arrayBuffer()).toString("latin1");
+  const at = text.indexOf("@");
+  const prefix = Buffer.from(text.slice(0, at), "latin1");
+  const suffix = Buffer.from(text.slice(at + 1), "latin1");
+  const piece = 64 * 1024;
+  const content = Buffer.alloc(fileBytes, 0x41);
+  fileHead.copy(content);
+  const body = Buffer.concat([prefix, content, suffix]);
+  let served = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (served >= body.length) return controller.close();
+      const end = Math.min(body.length, served + piece);
+      controller.enqueue(new Uint8Array(body.subarray(served, end)));
+      served = end;
+    },
+  });
+  const request = new Request("http://localhost/", { method: "POST", body: stream, headers: { "Content-Type": contentType }, duplex: "half" } as RequestInit);
+  return { request, content, total: body.length, prefix: prefix.length, served: () => served };
+}
+
 function multipartRequest(form: FormData, headers: Record<string, string> = {}): Request {
   return new Request("http://localhost/upload", { method: "POST", body: form, headers });
 }
@@ -169,7 +221,7 @@ describe("parseUpload", () => {
     form.append("evidence", blob(sample.png()), "b\u0007.png");
     form.append("stranger", blob(sample.pdf()), "c.pdf");
     form.append("intent", "continue");
-    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence", "other"], usage });
+    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence", "other"], usage, store: memoryStore() });
     assert.equal(r.status, 200);
     assert.equal(r.complete, true);
     assert.deepEqual(r.values, { explanation: "Nền tảng đáp ứng", intent: "continue" });
@@ -189,20 +241,22 @@ describe("parseUpload", () => {
       '--XYZ\r\nContent-Disposition: form-data; name="evidence"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n' +
       "--XYZ--\r\n";
     const req = new Request("http://localhost/", { method: "POST", body, headers: { "Content-Type": "multipart/form-data; boundary=XYZ" } });
-    const r = await parseUpload(req, { t, fileFields: ["evidence"], usage });
+    const r = await parseUpload(req, { t, fileFields: ["evidence"], usage, store: memoryStore() });
     assert.equal(r.status, 200);
     assert.deepEqual(r.values, { explanation: "text" });
     assert.deepEqual(r.files, []);
     assert.deepEqual(r.problems, []);
   });
 
-  test("a refused file is reported against its field with its name", async () => {
+  test("a refused file is reported against its field with its name; nothing of the request is kept", async () => {
     const form = new FormData();
     form.append("evidence", blob(sample.exe()), "setup.pdf");
     form.append("evidence", blob(sample.pdf()), "ok.pdf");
-    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage });
+    const store = memoryStore();
+    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage, store });
     assert.equal(r.status, 400);
-    assert.equal(r.files.length, 1);
+    assert.equal(r.files.length, 0, "the valid file is not kept either: the user sends the set again");
+    assert.equal(store.blobs.size, 0, "both staged files were discarded");
     assert.deepEqual(r.problems, [{ field: "evidence", code: "mismatch", fileName: "setup.pdf" }]);
     assert.match(r.errors.evidence!, /setup\.pdf is not a PDF file/);
   });
@@ -212,7 +266,7 @@ describe("parseUpload", () => {
     form.append("explanation", "typed text");
     form.append("evidence", blob(sample.pdf(), Buffer.alloc(MAX_FILE_BYTES)), "lon.pdf");
     form.append("after", "never read");
-    const r = await parseUpload(await multipartWithLength(form), { t, fileFields: ["evidence"], usage });
+    const r = await parseUpload(await multipartWithLength(form), { t, fileFields: ["evidence"], usage, store: memoryStore() });
     assert.equal(r.status, 413);
     assert.equal(r.complete, false);
     assert.equal(r.files.length, 0);
@@ -254,6 +308,7 @@ describe("parseUpload", () => {
       },
       fileFields: ["evidence"],
       usage,
+      store: memoryStore(),
     });
     assert.equal(r.problems[0]?.code, "tooLarge");
     assert.ok(stoppedAt > MAX_FILE_BYTES && stoppedAt < MAX_FILE_BYTES + 1024 * 1024, `refused after ${stoppedAt} bytes`);
@@ -262,7 +317,7 @@ describe("parseUpload", () => {
   test("more files than the application may still hold", async () => {
     const form = new FormData();
     for (let i = 0; i < 3; i++) form.append("evidence", blob(sample.pdf()), `f${i}.pdf`);
-    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage: { files: 28, bytes: 0 } });
+    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage: { files: 28, bytes: 0 }, store: memoryStore() });
     assert.equal(r.status, 413);
     assert.equal(r.problems[0]?.code, "quotaFiles");
     assert.match(r.errors.evidence!, /at most 30 files/);
@@ -272,7 +327,7 @@ describe("parseUpload", () => {
     const form = new FormData();
     form.append("evidence", blob(sample.pdf(), Buffer.alloc(2 * 1024 * 1024)), "f.pdf");
     const req = await multipartWithLength(form);
-    const r = await parseUpload(req, { t, fileFields: ["evidence"], usage: { files: 1, bytes: MAX_BYTES_PER_APPLICATION - 1024 * 1024 } });
+    const r = await parseUpload(req, { t, fileFields: ["evidence"], usage: { files: 1, bytes: MAX_BYTES_PER_APPLICATION - 1024 * 1024 }, store: memoryStore() });
     assert.equal(r.status, 413);
     assert.equal(r.problems[0]?.code, "quotaBytes");
     assert.match(r.errors.evidence!, /150 MB or less/);
@@ -285,6 +340,7 @@ describe("parseUpload", () => {
       t,
       fileFields: ["evidence"],
       usage: { files: 1, bytes: MAX_BYTES_PER_APPLICATION - 1024 * 1024 },
+      store: memoryStore(),
     });
     assert.equal(r.problems[0]?.code, "quotaBytes");
   });
@@ -295,7 +351,7 @@ describe("parseUpload", () => {
       body: "a=1",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     });
-    const r1 = await parseUpload(plain, { t, fileFields: ["evidence"], usage });
+    const r1 = await parseUpload(plain, { t, fileFields: ["evidence"], usage, store: memoryStore() });
     assert.equal(r1.status, 400);
     assert.equal(r1.problems[0]?.code, "unreadable");
     const broken = new Request("http://localhost/", {
@@ -303,7 +359,7 @@ describe("parseUpload", () => {
       body: '--XYZ\r\nContent-Disposition: form-data; name="evidence"; filename="a;b=c.pdf"\r\n\r\n%PDF\r\n--XYZ--\r\n',
       headers: { "Content-Type": "multipart/form-data; boundary=XYZ" },
     });
-    const r2 = await parseUpload(broken, { t, fileFields: ["evidence"], usage });
+    const r2 = await parseUpload(broken, { t, fileFields: ["evidence"], usage, store: memoryStore() });
     assert.equal(r2.status, 400);
     assert.match(r2.errors.evidence!, /could not be read/);
   });
@@ -311,8 +367,90 @@ describe("parseUpload", () => {
   test("an oversized text field is refused, not buffered", async () => {
     const form = new FormData();
     form.append("explanation", "x".repeat(200 * 1024));
-    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage });
+    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage, store: memoryStore() });
     assert.equal(r.status, 400);
     assert.equal(r.complete, false);
+  });
+
+  test("the enterprise's byte quota: 413 with a message naming what it stores", async () => {
+    const form = new FormData();
+    form.append("evidence", blob(sample.pdf(), Buffer.alloc(2 * 1024 * 1024)), "f.pdf");
+    const gib = 1024 ** 3;
+    const store = memoryStore();
+    const r = await parseUpload(multipartRequest(form), {
+      t,
+      fileFields: ["evidence"],
+      usage: { files: 0, bytes: 0, enterpriseBytes: gib - 1024 * 1024, enterpriseMaxBytes: gib },
+      store,
+    });
+    assert.equal(r.status, 413);
+    assert.equal(r.problems[0]?.code, "quotaEnterprise");
+    assert.match(r.errors.evidence!, /already stores 1023\.0 MB of its 1 GB allowance/);
+    assert.equal(store.blobs.size, 0, "the part written before the limit was discarded");
+  });
+});
+
+describe("streaming into the store", () => {
+  const usage = { files: 0, bytes: 0 };
+  test("a 10 MB file is written in 256 KiB chunks while the body arrives, never more than a chunk ahead", async () => {
+    const upload = await streamedUpload("evidence", "lon.pdf", sample.pdf(), MAX_FILE_BYTES);
+    const store = memoryStore(upload.served);
+    const r = await parseUpload(upload.request, { t, fileFields: ["evidence"], usage, store });
+    assert.equal(r.status, 200, JSON.stringify(r.errors));
+    const [file] = r.files;
+    assert.equal(file?.sizeBytes, MAX_FILE_BYTES);
+    assert.equal(file?.sha256, createHash("sha256").update(upload.content).digest("hex"), "hashed on the way");
+    assert.ok(store.bytesOf(file!.blobId).equals(upload.content), "stored intact");
+
+    const sizes = store.writes.map((w) => w.size);
+    assert.equal(sizes.length, Math.ceil(MAX_FILE_BYTES / CHUNK_BYTES));
+    assert.ok(sizes.every((n) => n === CHUNK_BYTES), `chunk sizes: ${sizes.join(", ")}`);
+    assert.deepEqual(store.writes.map((w) => w.seq), sizes.map((_, i) => i));
+    // When chunk k is written, the parser has read at most about one more chunk of the body than it has stored:
+    // the file is never held whole (the old parser read all 10 MB before anything was kept).
+    for (const [k, w] of store.writes.entries()) {
+      const ahead = w.bodyRead - upload.prefix - (k + 1) * CHUNK_BYTES;
+      assert.ok(ahead <= CHUNK_BYTES, `chunk ${k} written with ${ahead} bytes of body read beyond it`);
+    }
+    assert.ok(store.writes[0]!.bodyRead < upload.total / 10, "the first chunk is stored long before the body ends");
+  });
+
+  test("the last chunk holds the rest; a file with a refused extension is read through and never stored", async () => {
+    const upload = await streamedUpload("evidence", "bao-cao.pdf", sample.pdf(), CHUNK_BYTES * 2 + 1000);
+    const store = memoryStore(upload.served);
+    const r = await parseUpload(upload.request, { t, fileFields: ["evidence"], usage, store });
+    assert.equal(r.status, 200);
+    assert.deepEqual(store.writes.map((w) => w.size), [CHUNK_BYTES, CHUNK_BYTES, 1000]);
+
+    const exe = await streamedUpload("evidence", "setup.exe", sample.exe(), CHUNK_BYTES * 3);
+    const none = memoryStore(exe.served);
+    const refused = await parseUpload(exe.request, { t, fileFields: ["evidence"], usage, store: none });
+    assert.deepEqual(refused.problems, [{ field: "evidence", code: "type", fileName: "setup.exe" }]);
+    assert.equal(none.writes.length, 0);
+    assert.equal(exe.served(), exe.total, "the body was still read to its end");
+  });
+
+  test("a file over the limit stops the upload: what was stored of it is discarded", async () => {
+    const upload = await streamedUpload("evidence", "lon.pdf", sample.pdf(), MAX_FILE_BYTES + MULTIPART_OVERHEAD_BYTES);
+    const store = memoryStore(upload.served);
+    const r = await parseUpload(upload.request, { t, fileFields: ["evidence"], usage, store });
+    assert.equal(r.problems[0]?.code, "tooLarge");
+    assert.ok(store.writes.length >= MAX_FILE_BYTES / CHUNK_BYTES - 1, "it was being stored while it arrived");
+    assert.equal(store.blobs.size, 0);
+  });
+
+  test("content sniffing reads what file-type needs from the store, across chunks", async () => {
+    // An office file whose [Content_Types].xml entry comes after 600 KiB of other entries.
+    const padding = Buffer.alloc(600 * 1024, 0x20);
+    const docx = sample.zip([
+      ["word/media/padding.bin", padding],
+      ["[Content_Types].xml", sample.docxContentTypes()],
+      ["word/document.xml", `<?xml version="1.0"?><root/>`],
+    ]);
+    const form = new FormData();
+    form.append("evidence", blob(docx), "thuyet-minh.docx");
+    const r = await parseUpload(multipartRequest(form), { t, fileFields: ["evidence"], usage, store: memoryStore() });
+    assert.equal(r.status, 200, JSON.stringify(r.errors));
+    assert.equal(r.files[0]?.contentType, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
   });
 });

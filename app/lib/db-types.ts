@@ -351,11 +351,26 @@ export interface AttachmentTable {
   content_type: string;
   size_bytes: number;
   sha256: string;
-  content: Uint8Array;
+  /** Null once the bytes are gone: only for a removed file that no submitted version holds. */
+  blob_id: string | null;
   uploaded_by: string;
   created_at: Generated<Date>;
   frozen: Generated<boolean>;
   deleted_at: Date | null;
+}
+
+/** The bytes of one stored file, in chunks; staged until an attachment claims it. */
+export interface FileBlobTable {
+  id: Generated<string>;
+  staged: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface FileChunkTable {
+  blob_id: string;
+  seq: number;
+  /** At most 256 KiB. PGlite returns a Uint8Array, pg a Buffer. */
+  bytes: Uint8Array;
 }
 
 export interface ReferenceCounterTable {
@@ -411,6 +426,8 @@ export interface Database {
   settings: SettingTable;
   audit_chain: AuditChainTable;
   audit_chain_head: AuditChainHeadTable;
+  file_blobs: FileBlobTable;
+  file_chunks: FileChunkTable;
 }
 
 export type User = Selectable<UserTable>;

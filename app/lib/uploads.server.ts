@@ -1,13 +1,18 @@
 import { createHash } from "node:crypto";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
-import { fileTypeFromBuffer } from "file-type";
-import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
+import { fileTypeFromStream } from "file-type";
+import { MAX_BYTES_PER_APPLICATION, MAX_BYTES_PER_ENTERPRISE, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
+import { BlobWriter, type FileStore } from "~/models/file-store.server.ts";
+import { formatBytes } from "./format.ts";
 import type { FieldErrors, FormValues } from "./forms.server.ts";
 import type { Translate } from "./i18n.ts";
 
+export { toBytes } from "~/models/file-store.server.ts";
+
 /**
- * Multipart uploads: limits are enforced while the body streams in (nothing over a limit is buffered), every file is
- * checked by extension and by content, and file names are cleaned before they reach the database or a header.
+ * Multipart uploads: files stream into the file store in chunks while the body arrives, limits are enforced on the
+ * way (nothing over a limit is buffered or kept), every file is checked by extension and by content, and file names
+ * are cleaned before they reach the database or a header.
  */
 
 interface AllowedType {
@@ -92,13 +97,45 @@ export function contentDisposition(fileName: string): string {
 
 // ---------- content checks ----------
 
-export type FileProblemCode = "empty" | "type" | "mismatch" | "tooLarge" | "quotaFiles" | "quotaBytes";
+export type FileProblemCode = "empty" | "type" | "mismatch" | "tooLarge" | "quotaFiles" | "quotaBytes" | "quotaEnterprise";
 
 export interface CheckedFile {
   fileName: string;
   contentType: string;
   content: Uint8Array;
   sha256: string;
+}
+
+/**
+ * What file-type sees in a file, reading only as far as it needs (the first bytes; further into a zip only when the
+ * entry that names an office format is not at its start). Undefined when it cannot tell or the bytes are malformed.
+ */
+async function sniff(chunks: AsyncIterable<Uint8Array>): Promise<string | undefined> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  try {
+    return (await fileTypeFromStream(stream))?.ext;
+  } catch {
+    return undefined;
+  } finally {
+    await stream.cancel().catch(() => undefined);
+  }
+}
+
+async function* once(content: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield content;
 }
 
 /** Checks one complete file: allowed extension, content of that type, not empty, not over the size limit. */
@@ -111,12 +148,7 @@ export async function inspectFile(
   if (content.byteLength > MAX_FILE_BYTES) return { ok: false, code: "tooLarge", fileName };
   const allowed = ALLOWED[fileExtension(fileName)];
   if (!allowed) return { ok: false, code: "type", fileName };
-  let detected: string | undefined;
-  try {
-    detected = (await fileTypeFromBuffer(content))?.ext;
-  } catch {
-    detected = undefined;
-  }
+  const detected = await sniff(once(content));
   if (!detected || !allowed.detected.includes(detected)) return { ok: false, code: "mismatch", fileName };
   const sha256 = createHash("sha256").update(content).digest("hex");
   return { ok: true, file: { fileName, contentType: allowed.mime, content, sha256 } };
@@ -124,8 +156,14 @@ export async function inspectFile(
 
 // ---------- multipart parsing ----------
 
-export interface UploadedFile extends CheckedFile {
+/** A file that passed every check. Its bytes are staged in the file store: addAttachments records it, else it is swept. */
+export interface UploadedFile {
   field: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  blobId: string;
 }
 
 export interface FileProblem {
@@ -137,7 +175,7 @@ export interface FileProblem {
 export interface UploadResult {
   /** Text fields, first value of each name, as `readForm` gives them. */
   values: FormValues;
-  /** Files that passed every check, in the order they were sent. */
+  /** Files that passed every check, in the order they were sent; empty when any file was refused. */
   files: UploadedFile[];
   problems: FileProblem[];
   /** One message per file field, ready for the error summary; empty when nothing was refused. */
@@ -150,19 +188,29 @@ export interface UploadResult {
   closeConnection: boolean;
 }
 
+/** What is already stored (StorageUsage); without the enterprise's figures only the application's limits apply. */
+export interface UploadUsage {
+  files: number;
+  bytes: number;
+  enterpriseBytes?: number;
+  enterpriseMaxBytes?: number;
+}
+
 export interface UploadOptions {
   t: Translate;
   /** Names of the file inputs; file parts under other names are read and ignored. */
   fileFields: readonly string[];
-  /** What the application already holds (live files). */
-  usage: { files: number; bytes: number };
+  /** What the application (and its enterprise) already holds. */
+  usage: UploadUsage;
+  /** Where the bytes go while they arrive: `databaseFileStore` in the app. */
+  store: FileStore;
   /** Field to blame when the request as a whole is refused (too big, unreadable). */
   defaultField?: string;
 }
 
 class LimitError extends Error {
   constructor(
-    public code: "tooLarge" | "quotaFiles" | "quotaBytes" | "unreadable",
+    public code: "tooLarge" | "quotaFiles" | "quotaBytes" | "quotaEnterprise" | "unreadable",
     public field: string,
     public fileName?: string,
   ) {
@@ -170,7 +218,49 @@ class LimitError extends Error {
   }
 }
 
-function problemMessage(t: Translate, p: FileProblem): string {
+/** The store failed (not the upload): answered as the server error it is, after the staged bytes are dropped. */
+class StoreError extends Error {
+  constructor(public cause: unknown) {
+    super("File store failed");
+  }
+}
+
+const mebibytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** A size for the quota texts: "1 GB" rather than "1024.0 MB". */
+function quotaSize(bytes: number): string {
+  const gib = bytes / 1024 ** 3;
+  return gib >= 1 ? `${Number(gib.toFixed(1))} GB` : formatBytes(bytes);
+}
+
+/** The parameters of the "upload.usage" text: the application's files and limits, and what the enterprise stores. */
+export function usageParams(usage: Required<UploadUsage>) {
+  return {
+    files: usage.files,
+    maxFiles: MAX_FILES_PER_APPLICATION,
+    bytes: formatBytes(usage.bytes),
+    maxBytes: formatBytes(MAX_BYTES_PER_APPLICATION),
+    enterpriseBytes: formatBytes(usage.enterpriseBytes),
+    enterpriseMaxBytes: quotaSize(usage.enterpriseMaxBytes),
+  };
+}
+
+/** The message for an upload over a quota, for parse-time refusals and for QuotaError from addAttachments alike. */
+export function quotaMessage(t: Translate, kind: "files" | "bytes" | "enterprise", usage?: UploadUsage): string {
+  switch (kind) {
+    case "files":
+      return t("upload.error.quotaFiles", { max: MAX_FILES_PER_APPLICATION });
+    case "bytes":
+      return t("upload.error.quotaBytes", { max: mebibytes(MAX_BYTES_PER_APPLICATION) });
+    case "enterprise":
+      return t("upload.error.quotaEnterprise", {
+        used: formatBytes(usage?.enterpriseBytes ?? 0),
+        max: quotaSize(usage?.enterpriseMaxBytes ?? MAX_BYTES_PER_ENTERPRISE),
+      });
+  }
+}
+
+function problemMessage(t: Translate, p: FileProblem, usage?: UploadUsage): string {
   const name = p.fileName ?? "";
   switch (p.code) {
     case "empty":
@@ -182,18 +272,20 @@ function problemMessage(t: Translate, p: FileProblem): string {
     case "tooLarge":
       return name ? t("upload.error.tooLarge", { name }) : t("upload.error.tooLargeUnnamed");
     case "quotaFiles":
-      return t("upload.error.quotaFiles", { max: MAX_FILES_PER_APPLICATION });
+      return quotaMessage(t, "files");
     case "quotaBytes":
-      return t("upload.error.quotaBytes", { max: Math.round(MAX_BYTES_PER_APPLICATION / 1024 / 1024) });
+      return quotaMessage(t, "bytes");
+    case "quotaEnterprise":
+      return quotaMessage(t, "enterprise", usage);
     case "unreadable":
       return t("upload.error.unreadable");
   }
 }
 
-export function problemErrors(t: Translate, problems: FileProblem[]): FieldErrors {
+export function problemErrors(t: Translate, problems: FileProblem[], usage?: UploadUsage): FieldErrors {
   const errors: FieldErrors = {};
   for (const p of problems) {
-    const message = problemMessage(t, p);
+    const message = problemMessage(t, p, usage);
     errors[p.field] = errors[p.field] ? `${errors[p.field]} ${message}` : message;
   }
   return errors;
@@ -230,34 +322,48 @@ export function isMultipart(request: Request): boolean {
   return /^multipart\/form-data\b/i.test(request.headers.get("Content-Type") ?? "");
 }
 
+/** A file part as it arrived: refused on sight (empty, wrong extension) or staged for the content check. */
+type Received = { field: string; fileName: string } & ({ problem: FileProblemCode } | { staged: { blobId: string; sizeBytes: number; sha256: string; allowed: AllowedType } });
+
 /**
- * Parses a multipart form with Remix's streaming parser. Limits stop the parse as soon as they are crossed:
- * a file over MAX_FILE_BYTES, more files or bytes than the application's remaining quota, a body larger than that
- * quota plus MULTIPART_OVERHEAD_BYTES (refused from Content-Length before any part is parsed), too many parts.
- * Nothing past a limit is kept in memory; the rest of a refused body is read and dropped so the browser gets the
- * answer (a connection closed mid-upload shows as a network error), up to a cap beyond which the connection closes.
- * A refused request still returns the text fields read so far, so the form can show what was typed.
+ * Parses a multipart form with Remix's streaming parser and streams each file into the store as it arrives, in
+ * chunks of CHUNK_BYTES, hashing on the way: no file (and no request) is ever held whole. Limits stop the parse as
+ * soon as they are crossed: a file over MAX_FILE_BYTES, more files or bytes than the application's or the
+ * enterprise's remaining quota, a body larger than that plus MULTIPART_OVERHEAD_BYTES (refused from Content-Length
+ * before any part is parsed), too many parts. A file with an extension that is not accepted is read and dropped,
+ * never stored; the others are sniffed from their first stored bytes once the body is in. When anything is refused
+ * nothing is kept: every staged byte of the request is discarded. The rest of a refused body is read and dropped so
+ * the browser gets the answer (a connection closed mid-upload shows as a network error), up to a cap beyond which
+ * the connection closes. A refused request still returns the text fields read so far, so the form can show what
+ * was typed.
  */
 export async function parseUpload(request: Request, opts: UploadOptions): Promise<UploadResult> {
-  const { t } = opts;
+  const { t, store, usage } = opts;
   const defaultField = opts.defaultField ?? opts.fileFields[0] ?? "form";
-  const remainingBytes = Math.max(0, MAX_BYTES_PER_APPLICATION - opts.usage.bytes);
-  const remainingFiles = Math.max(0, MAX_FILES_PER_APPLICATION - opts.usage.files);
+  const applicationRoom = Math.max(0, MAX_BYTES_PER_APPLICATION - usage.bytes);
+  const enterpriseRoom = usage.enterpriseMaxBytes === undefined ? Infinity : Math.max(0, usage.enterpriseMaxBytes - (usage.enterpriseBytes ?? 0));
+  const remainingBytes = Math.min(applicationRoom, enterpriseRoom);
+  const quotaCode = enterpriseRoom < applicationRoom ? "quotaEnterprise" : "quotaBytes";
+  const remainingFiles = Math.max(0, MAX_FILES_PER_APPLICATION - usage.files);
   const bodyLimit = remainingBytes + MULTIPART_OVERHEAD_BYTES;
 
   // The read the parser may still have in flight when it stops. Draining must wait for it: two reads pending at
   // once on Remix's Node stream pump can leave the request paused for good.
   let inFlight: Promise<unknown> = Promise.resolve();
   const values: FormValues = {};
-  const received: { field: string; name: string; content: Uint8Array }[] = [];
+  const received: Received[] = [];
+  /** Every blob this request created, so that a refusal can drop them all, the half-written one included. */
+  const opened: string[] = [];
+  const discardAll = () => store.discard(opened.splice(0));
 
   const refuse = async (
     error: LimitError,
     reader: ReadableStreamDefaultReader<Uint8Array> | null,
     alreadyRead: number,
   ): Promise<UploadResult> => {
+    await discardAll();
     const problems: FileProblem[] = [{ field: error.field, code: error.code, fileName: error.fileName }];
-    const errors = problemErrors(t, problems);
+    const errors = problemErrors(t, problems, usage);
     const status = error.code === "unreadable" ? 400 : 413;
     // What is left is read and dropped, not parsed or kept, so the browser gets the answer instead of a reset.
     const length = Number(request.headers.get("Content-Length") ?? "0");
@@ -274,7 +380,8 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
 
   if (!request.body || !isMultipart(request)) return refuse(new LimitError("unreadable", defaultField), null, 0);
   const declared = Number(request.headers.get("Content-Length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > bodyLimit) return refuse(new LimitError("quotaBytes", defaultField), null, 0);
+  if (Number.isFinite(declared) && declared > bodyLimit) return refuse(new LimitError(quotaCode, defaultField), null, 0);
+  await store.sweep();
 
   // Count what actually arrives too: a chunked body has no Content-Length to check up front.
   const reader = request.body.getReader();
@@ -288,38 +395,47 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
       const { done, value } = await read;
       if (done) return controller.close();
       bytesRead += value.byteLength;
-      if (bytesRead > bodyLimit) return controller.error(new LimitError("quotaBytes", defaultField));
+      if (bytesRead > bodyLimit) return controller.error(new LimitError(quotaCode, defaultField));
       controller.enqueue(value);
     },
   });
 
+  const stored = <T>(op: Promise<T>) => op.catch((e: unknown) => Promise.reject(new StoreError(e)));
   let parts = 0;
   let fileBytes = 0;
   const handler: UploadHandler = async ({ name, filename, data }) => {
     if (++parts > MAX_PARTS) throw new LimitError("unreadable", defaultField);
-    const isFile = typeof filename === "string";
-    const limit = isFile ? MAX_FILE_BYTES : MAX_TEXT_FIELD_BYTES;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of data) {
-      size += chunk.byteLength;
-      if (size > limit) {
-        if (isFile) throw new LimitError("tooLarge", opts.fileFields.includes(name) ? name : defaultField, sanitizeFileName(decodeMultipartName(filename)));
-        throw new LimitError("unreadable", defaultField);
+    if (typeof filename !== "string") {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of data) {
+        size += chunk.byteLength;
+        if (size > MAX_TEXT_FIELD_BYTES) throw new LimitError("unreadable", defaultField);
+        chunks.push(chunk);
       }
-      if (isFile && fileBytes + size > remainingBytes) throw new LimitError("quotaBytes", name);
-      chunks.push(chunk);
-    }
-    if (!isFile) {
       if (!(name in values)) values[name] = new TextDecoder().decode(concat(chunks, size));
       return undefined;
     }
+    const field = opts.fileFields.includes(name) ? name : undefined;
+    const fileName = sanitizeFileName(decodeMultipartName(filename));
+    if (field && filename && received.length + 1 > remainingFiles) throw new LimitError("quotaFiles", field);
+    // Only a file that may be kept is stored; the others are read through and dropped.
+    const allowed = field && filename ? ALLOWED[fileExtension(fileName)] : undefined;
+    const writer = allowed ? await stored(BlobWriter.open(store)) : undefined;
+    if (writer) opened.push(writer.id);
+    let size = 0;
+    for await (const chunk of data) {
+      size += chunk.byteLength;
+      if (size > MAX_FILE_BYTES) throw new LimitError("tooLarge", field ?? defaultField, fileName);
+      if (fileBytes + size > remainingBytes) throw new LimitError(quotaCode, field ?? defaultField);
+      if (writer) await stored(writer.write(chunk));
+    }
     // A file input left empty sends a part with no name and no bytes.
-    if (!filename && size === 0) return undefined;
-    if (!opts.fileFields.includes(name)) return undefined;
-    if (received.length + 1 > remainingFiles) throw new LimitError("quotaFiles", name);
+    if (!field || (!filename && size === 0)) return undefined;
     fileBytes += size;
-    received.push({ field: name, name: decodeMultipartName(filename), content: concat(chunks, size) });
+    if (size === 0) received.push({ field, fileName, problem: "empty" });
+    else if (!writer || !allowed) received.push({ field, fileName, problem: "type" });
+    else received.push({ field, fileName, staged: { blobId: writer.id, ...(await stored(writer.close())), allowed } });
     return undefined;
   };
 
@@ -328,8 +444,12 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
     await unstable_parseMultipartFormData(body, handler);
   } catch (e) {
     stopped = true;
+    if (e instanceof StoreError) {
+      await discardAll().catch(() => undefined);
+      throw e.cause;
+    }
     if (e instanceof LimitError) return refuse(e, reader, bytesRead);
-    // Malformed multipart (Remix's parser also trips on ";" or "=" inside a file name).
+    // Malformed multipart (Remix's parser also trips on ";" or "=" inside a file name), or the client went away.
     return refuse(new LimitError("unreadable", defaultField), reader, bytesRead);
   }
   stopped = true;
@@ -337,14 +457,31 @@ export async function parseUpload(request: Request, opts: UploadOptions): Promis
   // Anything after the closing boundary (an epilogue) is read so the connection can be reused.
   const closeConnection = !(await drain(reader, MULTIPART_OVERHEAD_BYTES));
 
-  const files: UploadedFile[] = [];
+  let files: UploadedFile[] = [];
   const problems: FileProblem[] = [];
-  for (const r of received) {
-    const checked = await inspectFile(r.name, r.content);
-    if (checked.ok) files.push({ ...checked.file, field: r.field });
-    else problems.push({ field: r.field, code: checked.code, fileName: checked.fileName });
+  try {
+    for (const r of received) {
+      if ("problem" in r) {
+        problems.push({ field: r.field, code: r.problem, fileName: r.fileName });
+        continue;
+      }
+      const detected = await sniff(store.chunks(r.staged.blobId));
+      if (!detected || !r.staged.allowed.detected.includes(detected)) problems.push({ field: r.field, code: "mismatch", fileName: r.fileName });
+      else {
+        const { blobId, sizeBytes, sha256, allowed } = r.staged;
+        files.push({ field: r.field, fileName: r.fileName, contentType: allowed.mime, sizeBytes, sha256, blobId });
+      }
+    }
+  } catch (e) {
+    await discardAll().catch(() => undefined);
+    throw e;
   }
-  return { values, files, problems, errors: problemErrors(t, problems), status: problems.length ? 400 : 200, complete: true, closeConnection };
+  // No file is kept when any is refused: the user fixes the one and sends the set again.
+  if (problems.length > 0) {
+    await discardAll();
+    files = [];
+  }
+  return { values, files, problems, errors: problemErrors(t, problems, usage), status: problems.length ? 400 : 200, complete: true, closeConnection };
 }
 
 /** Browsers escape exactly three characters in multipart file names (HTML standard): undo that before cleaning. */
@@ -361,11 +498,4 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
     offset += c.byteLength;
   }
   return out;
-}
-
-/** Bytes from the database as one Uint8Array view: PGlite gives Uint8Array, pg gives Buffer. */
-export function toBytes(value: Uint8Array | Buffer | ArrayBuffer): Uint8Array<ArrayBuffer> {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  // Neither driver hands out shared memory, so the view is over a plain ArrayBuffer.
-  return new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength);
 }

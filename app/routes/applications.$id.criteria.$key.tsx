@@ -13,7 +13,7 @@ import { criterionSchema, MAX_LINKS } from "~/lib/criterion-form.server.ts";
 import { readForm, validate, type FieldErrors, type FormValues } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
-import { ACCEPT, discardBody, isMultipart, parseUpload } from "~/lib/uploads.server.ts";
+import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/lib/uploads.server.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import {
   addAttachments,
@@ -22,8 +22,6 @@ import {
   criteriaItems,
   getCriteria,
   listAttachments,
-  MAX_BYTES_PER_APPLICATION,
-  MAX_FILES_PER_APPLICATION,
   NotEditableError,
   NotFoundError,
   openChangeRequest,
@@ -33,6 +31,7 @@ import {
   type CriteriaItem,
 } from "~/models/application.server.ts";
 import { findLiveAttachment } from "~/models/attachment.server.ts";
+import { databaseFileStore } from "~/models/file-store.server.ts";
 
 const FILE_FIELD = "evidence";
 
@@ -92,12 +91,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     next: nextHref(app, items, index),
     accept: ACCEPT,
     maxLinks: MAX_LINKS,
-    usage: {
-      files: usage.files,
-      maxFiles: MAX_FILES_PER_APPLICATION,
-      bytes: formatBytes(usage.bytes),
-      maxBytes: formatBytes(MAX_BYTES_PER_APPLICATION),
-    },
+    usage: usageParams(usage),
   };
 }
 
@@ -131,7 +125,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(here, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.removed" }) } });
   }
 
-  const upload = await parseUpload(request, { t, fileFields: [FILE_FIELD], usage: await attachmentUsage(app.id) });
+  const upload = await parseUpload(request, { t, fileFields: [FILE_FIELD], usage: await attachmentUsage(app.id), store: databaseFileStore });
   const values = upload.values;
   // The parse stopped part-way: the text after the refused file never arrived, so only the upload error is shown.
   if (!upload.complete) return failure({ errors: upload.errors, values }, upload.status, upload.closeConnection);
@@ -151,11 +145,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     try {
       await addAttachments(user, app.id, slot, upload.files, context.requestId);
     } catch (e) {
-      if (e instanceof QuotaError) {
-        const key = e.kind === "files" ? "upload.error.quotaFiles" : "upload.error.quotaBytes";
-        const max = e.kind === "files" ? MAX_FILES_PER_APPLICATION : Math.round(MAX_BYTES_PER_APPLICATION / 1024 / 1024);
-        return failure({ errors: { ...errors, [FILE_FIELD]: t(key, { max }) }, values }, 413);
-      }
+      if (e instanceof QuotaError) return failure({ errors: { ...errors, [FILE_FIELD]: quotaMessage(t, e.kind, e.usage) }, values }, 413);
       if (e instanceof NotEditableError) return notEditable();
       throw e;
     }
@@ -232,6 +222,7 @@ export default function CriterionPage() {
               </label>
               <div className="hint" id={`${FILE_FIELD}-hint`}>
                 {t("upload.hint")} {t("upload.usage", d.usage)}
+                {` ${t("upload.usageEnterprise", d.usage)}`}
               </div>
               {fileError ? (
                 <p className="error-message" id={`${FILE_FIELD}-error`}>

@@ -10,24 +10,22 @@ import { formatBytes } from "~/lib/format.ts";
 import { readForm, type FieldErrors, type FormValues } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
-import { ACCEPT, discardBody, isMultipart, parseUpload, type UploadedFile } from "~/lib/uploads.server.ts";
+import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/lib/uploads.server.ts";
 import { useT } from "~/lib/use-t.ts";
 import {
-  addAttachments,
+  addAttachmentsToSlots,
   attachmentUsage,
   canEditSection,
-  canEditSlot,
   DOCUMENT_SLOTS,
   isUuid,
   listAttachments,
-  MAX_BYTES_PER_APPLICATION,
-  MAX_FILES_PER_APPLICATION,
   NotEditableError,
   NotFoundError,
   QuotaError,
   removeAttachment,
 } from "~/models/application.server.ts";
 import { findLiveAttachment } from "~/models/attachment.server.ts";
+import { databaseFileStore } from "~/models/file-store.server.ts";
 
 /** Form field (and element id) of a slot: "doc:business_registration" → "doc-business_registration". */
 const fieldOf = (slot: string) => slot.replace(":", "-");
@@ -53,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: app.id,
     editable: canEditSection(app, "documents"),
     accept: ACCEPT,
-    usage: { files: usage.files, maxFiles: MAX_FILES_PER_APPLICATION, bytes: formatBytes(usage.bytes), maxBytes: formatBytes(MAX_BYTES_PER_APPLICATION) },
+    usage: usageParams(usage),
     slots: DOCUMENT_SLOTS.map((d) => ({
       slot: d.slot,
       field: fieldOf(d.slot),
@@ -91,39 +89,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     t,
     fileFields: [...SLOT_BY_FIELD.keys()],
     usage: await attachmentUsage(app.id),
+    store: databaseFileStore,
     defaultField: fieldOf(DOCUMENT_SLOTS[0].slot),
   });
   // No file is saved when any is refused: the user fixes the one and sends the set again.
   if (upload.problems.length > 0) return failure({ errors: upload.errors, values: upload.values }, upload.status, upload.closeConnection);
 
-  const bySlot = new Map<string, UploadedFile[]>();
-  for (const f of upload.files) {
-    const slot = SLOT_BY_FIELD.get(f.field)!;
-    bySlot.set(slot, [...(bySlot.get(slot) ?? []), f]);
+  const files = upload.files.map((f) => ({ ...f, slot: SLOT_BY_FIELD.get(f.field)! }));
+  try {
+    await addAttachmentsToSlots(user, app.id, files, context.requestId);
+  } catch (e) {
+    if (!(e instanceof QuotaError) && !(e instanceof NotEditableError)) throw e;
+    const field = upload.files[0]!.field;
+    const message = e instanceof NotEditableError ? t("docs.notEditable") : quotaMessage(t, e.kind, e.usage);
+    return failure({ errors: { [field]: message }, values: upload.values }, e instanceof QuotaError ? 413 : 409);
   }
-  const saved: string[] = [];
-  for (const [slot, files] of bySlot) {
-    const field = fieldOf(slot);
-    try {
-      if (!canEditSlot(app, slot)) throw new NotEditableError();
-      await addAttachments(user, app.id, slot, files, context.requestId);
-      saved.push(slot);
-    } catch (e) {
-      if (!(e instanceof QuotaError) && !(e instanceof NotEditableError)) throw e;
-      const message =
-        e instanceof NotEditableError
-          ? t("docs.notEditable")
-          : e.kind === "files"
-            ? t("upload.error.quotaFiles", { max: MAX_FILES_PER_APPLICATION })
-            : t("upload.error.quotaBytes", { max: Math.round(MAX_BYTES_PER_APPLICATION / 1024 / 1024) });
-      const notice = saved.length > 0 ? t("docs.partlySaved", { count: saved.reduce((n, s) => n + (bySlot.get(s)?.length ?? 0), 0) }) : undefined;
-      return failure({ errors: { [field]: message }, values: upload.values, notice }, e instanceof QuotaError ? 413 : 409);
-    }
-  }
+  const saved = files.length > 0;
   if (upload.values.intent === "upload") {
-    return redirect(here, { headers: saved.length ? { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.added" }) } : undefined });
+    return redirect(here, { headers: saved ? { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.added" }) } : undefined });
   }
-  return redirect(`/applications/${app.id}`, saved.length ? { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.added" }) } } : undefined);
+  return redirect(`/applications/${app.id}`, saved ? { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.added" }) } } : undefined);
 }
 
 export default function DocumentsSection() {
@@ -141,6 +126,7 @@ export default function DocumentsSection() {
       <p className="body">{t("docs.lead")}</p>
       <p className="hint">
         {t("upload.hint")} {t("upload.usage", d.usage)}
+        {` ${t("upload.usageEnterprise", d.usage)}`}
       </p>
       {d.editable ? (
         <>

@@ -1,14 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server.ts";
-import { contentDisposition, SERVABLE_TYPES, toBytes } from "~/lib/uploads.server.ts";
+import { contentDisposition, SERVABLE_TYPES } from "~/lib/uploads.server.ts";
 import { canViewApplication, getApplication } from "~/models/application.server.ts";
 import { getAttachmentForDownload } from "~/models/attachment.server.ts";
+import { blobStream } from "~/models/file-store.server.ts";
 
 /**
  * Downloads an attachment. Who may: members of the owning enterprise (live files, and removed ones that a
  * submitted version still holds) and staff who may see the application (only files of submitted versions, never
  * the enterprise's unsent drafts). Everyone else gets the same 404 as for an id that does not exist. Someone not
  * signed in is sent to sign in first; that happens before any lookup, so it reveals nothing either.
+ * The bytes stream out one stored chunk at a time.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -18,14 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const file = await getAttachmentForDownload(app.id, params.fileId ?? "");
   if (!file) throw notFound();
   const visible = user.role === "enterprise" ? file.deleted_at === null || file.frozen : file.frozen;
-  if (!visible) throw notFound();
-  const body = toBytes(file.content);
-  return new Response(body, {
+  if (!visible || !file.blob_id) throw notFound();
+  return new Response(blobStream(file.blob_id, file.size_bytes), {
     status: 200,
     headers: {
       "Content-Type": SERVABLE_TYPES.has(file.content_type) ? file.content_type : "application/octet-stream",
       "Content-Disposition": contentDisposition(file.file_name),
-      "Content-Length": String(body.byteLength),
+      "Content-Length": String(file.size_bytes),
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
       "Content-Security-Policy": "default-src 'none'; sandbox",

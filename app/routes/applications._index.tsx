@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ApplicationStatusTag } from "~/components/application-ui.tsx";
-import { Button } from "~/components/form.tsx";
+import { Button, ErrorSummary } from "~/components/form.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
 import { requireMembership } from "~/lib/application-guards.server.ts";
 import { requireRole } from "~/lib/auth.server.ts";
@@ -11,8 +11,11 @@ import { formatDateTime } from "~/lib/format.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
-import { createDraft, listApplicationsForEnterprise } from "~/models/application.server.ts";
+import { createDraft, DraftLimitError, listApplicationsForEnterprise } from "~/models/application.server.ts";
 import { getMembership } from "~/models/enterprise.server.ts";
+
+/** Where the start button sits: the error summary links to it when the enterprise may not open another draft. */
+const START = "start-application";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "enterprise");
@@ -24,7 +27,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, membership } = await requireMembership(request);
-  const app = await createDraft(user, membership.enterprise.id, context.requestId);
+  let app;
+  try {
+    app = await createDraft(user, membership.enterprise.id, context.requestId);
+  } catch (e) {
+    if (!(e instanceof DraftLimitError)) throw e;
+    const { t } = await getTranslator(request);
+    return data({ errors: { [START]: t("apps.error.draftLimit", { max: e.max }) } }, { status: 400 });
+  }
   return redirect(`/applications/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "apps.created" }) } });
 }
 
@@ -32,6 +42,7 @@ export default function MyApplications() {
   const t = useT();
   const locale = useLocale();
   const { enterprise, applications } = useLoaderData<typeof loader>();
+  const refused = useActionData<typeof action>()?.errors?.[START];
   if (!enterprise) {
     return (
       <>
@@ -45,9 +56,18 @@ export default function MyApplications() {
   }
   return (
     <>
+      <ErrorSummary errors={refused ? { [START]: refused } : undefined} />
       <PageTitle caption={enterprise}>{t("apps.title")}</PageTitle>
       <Form method="post">
-        <Button>{t("apps.start")}</Button>
+        <div className={refused ? "form-group form-group--error" : undefined} id={START} tabIndex={-1}>
+          {refused ? (
+            <p className="error-message" id={`${START}-error`}>
+              <span className="visually-hidden">Lỗi / Error: </span>
+              {refused}
+            </p>
+          ) : null}
+          <Button>{t("apps.start")}</Button>
+        </div>
       </Form>
       {applications.length === 0 ? (
         <p className="body">{t("apps.empty")}</p>

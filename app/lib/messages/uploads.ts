@@ -18,6 +18,11 @@ export const vi = {
   "upload.error.quotaFiles": "Mỗi hồ sơ được tối đa {max} tệp. Hãy xóa bớt tệp không cần thiết hoặc gộp tệp lại",
   "upload.error.quotaBytes": "Tổng dung lượng tệp của hồ sơ không được vượt quá {max} MB. Hãy xóa bớt hoặc nén tệp",
   "upload.error.unreadable": "Không đọc được tệp gửi lên. Nếu tên tệp có dấu ; hoặc =, hãy đổi tên tệp rồi thử lại",
+  "upload.usageEnterprise": "Doanh nghiệp đang lưu {enterpriseBytes} trên hạn mức {enterpriseMaxBytes} cho tất cả hồ sơ, kể cả tệp của các phiên bản đã nộp.",
+  "upload.error.quotaEnterprise":
+    "Doanh nghiệp đã lưu {used} trên hạn mức {max} cho tất cả hồ sơ (kể cả tệp của các phiên bản đã nộp), nên không lưu thêm được tệp này. Hãy xóa tệp không cần thiết ở các bản nháp hoặc rút bản nháp không dùng nữa",
+  "apps.error.draftLimit":
+    "Doanh nghiệp đã có {max} hồ sơ nháp chưa nộp, là số tối đa được phép. Hãy hoàn thành và nộp một bản nháp, hoặc rút bản nháp không cần nữa, rồi tạo hồ sơ mới",
 
   "crit.backToList": "Quay lại danh sách tiêu chí",
   "crit.position": "Tiêu chí {n}/{total}",
@@ -46,7 +51,6 @@ export const vi = {
   "docs.uploadAndStay": "Tải lên và ở lại trang này",
   "docs.readOnly": "Phần tài liệu không thể sửa ở giai đoạn hiện tại của hồ sơ.",
   "docs.notEditable": "Phần tài liệu không còn sửa được: hồ sơ đã được nộp hoặc phần này không nằm trong yêu cầu bổ sung. Không có thay đổi nào được lưu.",
-  "docs.partlySaved": "Đã lưu {count} tệp; các tệp còn lại chưa được lưu.",
   "docs.noFiles": "Không có tệp.",
   "docs.noFilesYet": "Chưa có tệp nào.",
   "docs.hint.business_registration": "Bản chụp hoặc bản scan Giấy chứng nhận đăng ký doanh nghiệp còn hiệu lực.",
@@ -75,6 +79,11 @@ export const en: Record<keyof typeof vi, string> = {
   "upload.error.quotaFiles": "An application can hold at most {max} files. Remove files you do not need or combine them",
   "upload.error.quotaBytes": "The files of an application must add up to {max} MB or less. Remove or compress some files",
   "upload.error.unreadable": "The upload could not be read. If the file name contains ; or =, rename the file and try again",
+  "upload.usageEnterprise": "Your enterprise stores {enterpriseBytes} of its {enterpriseMaxBytes} allowance for all its applications, files of submitted versions included.",
+  "upload.error.quotaEnterprise":
+    "Your enterprise already stores {used} of its {max} allowance for all its applications (files of submitted versions included), so this file cannot be saved. Remove files you do not need from your drafts, or withdraw drafts you no longer use",
+  "apps.error.draftLimit":
+    "Your enterprise already has {max} unsubmitted drafts, the most allowed. Finish and submit a draft, or withdraw one you no longer need, then start a new application",
 
   "crit.backToList": "Back to the criteria",
   "crit.position": "Criterion {n} of {total}",
@@ -103,7 +112,6 @@ export const en: Record<keyof typeof vi, string> = {
   "docs.uploadAndStay": "Upload and stay on this page",
   "docs.readOnly": "The documents cannot be changed at the application's current stage.",
   "docs.notEditable": "The documents can no longer be changed: the application has been submitted, or they are not part of the requested changes. Nothing was saved.",
-  "docs.partlySaved": "{count} files were saved; the others were not.",
   "docs.noFiles": "No files.",
   "docs.noFilesYet": "No files yet.",
   "docs.hint.business_registration": "A photo or scan of the valid business registration certificate.",
