@@ -1,11 +1,11 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import type { ApplicationStatus } from "~/lib/db-types.ts";
 import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { formatPhone } from "~/lib/vn-formats.ts";
 import { ApplicationAnswers, type AnswersView } from "./application-answers.tsx";
 import { ApplicationEmails, ApplicationStatusTag } from "./application-ui.tsx";
-import { Button, ErrorSummary, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
+import { Button, ErrorSummary, fieldId, Form, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
 import { PageTitle } from "./ui.tsx";
 import { VersionChanges } from "./version-changes.tsx";
 
@@ -59,6 +59,12 @@ export interface ReviewData {
 
 type ActionState = (FormState & { conflict?: { status: ApplicationStatus } }) | undefined;
 
+/** The scope of each review form's field ids (see Form): its intent, and the criterion for a verdict form. */
+function formScope(values: Record<string, string> | undefined): string | undefined {
+  if (!values?.intent) return undefined;
+  return values.intent === "verdict" ? `verdict-${values.criterionKey ?? ""}` : values.intent;
+}
+
 function Hidden({ lockVersion, intent }: { lockVersion: number; intent: string }) {
   return (
     <>
@@ -89,7 +95,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           <p className="banner__text">{t("review.conflict", { status: t(`app.status.${state.conflict.status}`) })}</p>
         </div>
       ) : null}
-      <ErrorSummary errors={state?.errors} />
+      <ErrorSummary errors={state?.errors} scope={formScope(state?.values)} />
       <PageTitle caption={app.platformName}>{t("review.title", { reference: app.reference })}</PageTitle>
       <div className="panel">
         <p className="body">
@@ -130,14 +136,14 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                 <Button variant="secondary">{t("review.release")}</Button>
               </Form>
             ) : null}
-            <Form method="post" className="inline-form" preventScrollReset>
+            <Form method="post" className="inline-form" preventScrollReset scope="assign">
               <Hidden lockVersion={app.lockVersion} intent="assign" />
               <div className={`form-group${stateFor("assign")?.errors?.assigneeId ? " form-group--error" : ""}`}>
-                <label className="label" htmlFor="assigneeId">
+                <label className="label" htmlFor={fieldId("assign", "assigneeId")}>
                   {t("review.assignTo")}
                 </label>
                 {stateFor("assign")?.errors?.assigneeId ? <p className="error-message">{stateFor("assign")?.errors?.assigneeId}</p> : null}
-                <select className="select" id="assigneeId" name="assigneeId" defaultValue="">
+                <select className="select" id={fieldId("assign", "assigneeId")} name="assigneeId" defaultValue="">
                   <option value="">{t("field.choose")}</option>
                   {data.colleagues
                     .filter((c) => c.id !== app.assignedTo)
@@ -180,7 +186,6 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               const province = verdictOf("province", item.key);
               const self = data.answers.criteria?.[item.key];
               const fieldState = stateFor("verdict")?.values?.criterionKey === item.key ? stateFor("verdict") : undefined;
-              const suffix = `-${item.key}`;
               return (
                 <div className="verdict-card" key={item.key} id={`criterion-${item.key}`}>
                   <h4 className="heading-s">{name(item)}</h4>
@@ -196,26 +201,18 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                     </p>
                   ) : null}
                   {data.canAct ? (
-                    <Form method="post" preventScrollReset>
+                    <Form method="post" preventScrollReset scope={formScope({ intent: "verdict", criterionKey: item.key })}>
                       <Hidden lockVersion={app.lockVersion} intent="verdict" />
                       <input type="hidden" name="criterionKey" value={item.key} />
                       <Radios
-                        name={`verdict${suffix}`}
+                        name="verdict"
                         legend={`${data.stage === "ministry" ? t("review.ministryVerdict") : t("review.verdict")}: ${name(item)}`}
                         inline
-                        state={fieldState ? { errors: fieldState.errors, values: { [`verdict${suffix}`]: fieldState.values?.verdict ?? "" } } : undefined}
+                        state={fieldState}
                         defaultValue={own?.verdict}
                         options={(["met", "not_met", "needs_information"] as const).map((v) => ({ value: v, label: t(`review.verdict.${v}`) }))}
-                        submitName="verdict"
                       />
-                      <TextArea
-                        name={`note${suffix}`}
-                        submitName="note"
-                        label={`${t("review.verdictNote")} – ${name(item)}`}
-                        rows={2}
-                        defaultValue={own?.note}
-                        state={fieldState ? { errors: fieldState.errors, values: { [`note${suffix}`]: fieldState.values?.note ?? "" } } : undefined}
-                      />
+                      <TextArea name="note" label={`${t("review.verdictNote")} – ${name(item)}`} rows={2} defaultValue={own?.note} state={fieldState} />
                       <Button variant="secondary">
                         {t("review.saveVerdict")}
                         <span className="visually-hidden">: {name(item)}</span>
@@ -258,7 +255,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             ))}
           </ul>
         )}
-        <Form method="post" preventScrollReset>
+        <Form method="post" preventScrollReset scope="note">
           <input type="hidden" name="intent" value="note" />
           <TextArea name="body" label={t("review.note")} rows={3} state={stateFor("note")} />
           <Button variant="secondary">{t("review.addNote")}</Button>
@@ -274,18 +271,18 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             <>
               <details className="details" open={Boolean(stateFor("request_changes"))}>
                 <summary>{t("review.requestChanges")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="request_changes">
                   <Hidden lockVersion={app.lockVersion} intent="request_changes" />
                   <p className="body">{t("review.requestChangesLead")}</p>
                   <div className={`form-group${stateFor("request_changes")?.errors?.reopen ? " form-group--error" : ""}`}>
                     <fieldset className="fieldset">
-                      <legend id="reopen">{t("review.requestChanges")}</legend>
+                      <legend id={fieldId("request_changes", "reopen")}>{t("review.requestChanges")}</legend>
                       {stateFor("request_changes")?.errors?.reopen ? <p className="error-message">{stateFor("request_changes")?.errors?.reopen}</p> : null}
                       {targets.map((x) => (
                         <div key={x.target} className="form-group">
                           <div className="checkbox">
-                            <input className="checkbox__input" type="checkbox" id={`reopen:${x.target}`} name="reopen" value={x.target} />
-                            <label className="checkbox__label" htmlFor={`reopen:${x.target}`}>
+                            <input className="checkbox__input" type="checkbox" id={fieldId("request_changes", `reopen:${x.target}`)} name="reopen" value={x.target} />
+                            <label className="checkbox__label" htmlFor={fieldId("request_changes", `reopen:${x.target}`)}>
                               {t("review.reopen", { label: x.label })}
                             </label>
                           </div>
@@ -301,7 +298,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               </details>
               <details className="details" open={Boolean(stateFor("forward"))}>
                 <summary>{t("review.forward")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="forward">
                   <Hidden lockVersion={app.lockVersion} intent="forward" />
                   <Radios
                     name="recommendation"
@@ -318,7 +315,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             <>
               <details className="details" open={Boolean(stateFor("recognise"))}>
                 <summary>{t("review.recognise")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="recognise">
                   <Hidden lockVersion={app.lockVersion} intent="recognise" />
                   <TextInput name="decisionNumber" label={t("review.decisionNumber")} width="half" state={stateFor("recognise")} />
                   <TextInput name="decisionDate" type="date" label={t("review.decisionDate")} width="short" state={stateFor("recognise")} />
@@ -327,7 +324,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               </details>
               <details className="details" open={Boolean(stateFor("return"))}>
                 <summary>{t("review.returnToProvince")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="return">
                   <Hidden lockVersion={app.lockVersion} intent="return" />
                   <TextArea name="note" label={t("review.returnNote")} rows={3} state={stateFor("return")} />
                   <Button variant="secondary">{t("review.confirmReturn")}</Button>
@@ -337,7 +334,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           )}
           <details className="details" open={Boolean(stateFor("reject"))}>
             <summary>{t("review.reject")}</summary>
-            <Form method="post" preventScrollReset>
+            <Form method="post" preventScrollReset scope="reject">
               <Hidden lockVersion={app.lockVersion} intent="reject" />
               <div className={`form-group${stateFor("reject")?.errors?.reasons ? " form-group--error" : ""}`}>
                 <fieldset className="fieldset">
@@ -345,8 +342,8 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                   {stateFor("reject")?.errors?.reasons ? <p className="error-message">{stateFor("reject")?.errors?.reasons}</p> : null}
                   {data.reasons.map((r, i) => (
                     <div className="checkbox" key={r}>
-                      <input className="checkbox__input" type="checkbox" id={i === 0 ? "reasons" : `reasons-${r}`} name="reasons" value={r} />
-                      <label className="checkbox__label" htmlFor={i === 0 ? "reasons" : `reasons-${r}`}>
+                      <input className="checkbox__input" type="checkbox" id={fieldId("reject", i === 0 ? "reasons" : `reasons-${r}`)} name="reasons" value={r} />
+                      <label className="checkbox__label" htmlFor={fieldId("reject", i === 0 ? "reasons" : `reasons-${r}`)}>
                         {t(`reason.${r}`)}
                       </label>
                     </div>

@@ -158,7 +158,7 @@ export async function reviewAction(request: Request, context: AppLoadContext, ba
       }
       case "verdict": {
         const r = validate(reviewSchemas.verdict(t, items.map((i) => i.key)), values);
-        if (!r.ok) return fail(Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [`${k}-${values.criterionKey}`, v])));
+        if (!r.ok) return fail(r.errors);
         await saveVerdict(user, app.id, { ...r.data, note: String(r.data.note) }, context.requestId);
         return done();
       }
