@@ -3,7 +3,7 @@ import type { ApplicationStatus } from "~/lib/db-types.ts";
 import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { formatPhone } from "~/lib/vn-formats.ts";
-import { ApplicationAnswers, type AnswersView } from "./application-answers.tsx";
+import { ApplicationAnswers, CriterionEvidence, type AnswersView } from "./application-answers.tsx";
 import { ApplicationEmails, ApplicationStatusTag } from "./application-ui.tsx";
 import { Button, ErrorSummary, fieldId, Form, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
 import { PageTitle } from "./ui.tsx";
@@ -187,45 +187,56 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               const self = data.answers.criteria?.[item.key];
               const fieldState = stateFor("verdict")?.values?.criterionKey === item.key ? stateFor("verdict") : undefined;
               return (
-                <div className="verdict-card" key={item.key} id={`criterion-${item.key}`}>
-                  <h4 className="heading-s">{name(item)}</h4>
-                  <p className="hint">{locale === "vi" ? item.evidence_vi : item.evidence_en}</p>
-                  <p className="body">
-                    <strong>{t("review.enterpriseSays")}:</strong> {self?.assessment ? t(`assessment.${self.assessment}`) : t("common.notProvided")}
-                    {self?.explanation ? <span className="block summary-list__value">{self.explanation}</span> : null}
-                  </p>
-                  {data.stage === "ministry" ? (
-                    <p className="body">
-                      <strong>{t("review.provinceVerdict")}:</strong> {province ? t(`review.verdict.${province.verdict}`) : t("review.noVerdict")}
-                      {province?.note ? <span className="block">{province.note}</span> : null}
-                    </p>
-                  ) : null}
-                  {data.canAct ? (
-                    <Form method="post" preventScrollReset scope={formScope({ intent: "verdict", criterionKey: item.key })}>
-                      <Hidden lockVersion={app.lockVersion} intent="verdict" />
-                      <input type="hidden" name="criterionKey" value={item.key} />
-                      <Radios
-                        name="verdict"
-                        legend={`${data.stage === "ministry" ? t("review.ministryVerdict") : t("review.verdict")}: ${name(item)}`}
-                        inline
-                        state={fieldState}
-                        defaultValue={own?.verdict}
-                        options={(["met", "not_met", "needs_information"] as const).map((v) => ({ value: v, label: t(`review.verdict.${v}`) }))}
-                      />
-                      <TextArea name="note" label={`${t("review.verdictNote")} – ${name(item)}`} rows={2} defaultValue={own?.note} state={fieldState} />
-                      <Button variant="secondary">
-                        {t("review.saveVerdict")}
-                        <span className="visually-hidden">: {name(item)}</span>
-                      </Button>
-                    </Form>
-                  ) : (
-                    <p className="body">
-                      <strong>{data.stage === "ministry" ? t("review.ministryVerdict") : t("review.provinceVerdict")}:</strong>{" "}
-                      {own ? t(`review.verdict.${own.verdict}`) : t("review.noVerdict")}
-                      {own?.note ? <span className="block">{own.note}</span> : null}
-                    </p>
-                  )}
-                </div>
+                // The evidence sits beside the verdict it supports (side by side on wide screens, above it on phones).
+                <section className="verdict-card" key={item.key} id={`criterion-${item.key}`} aria-labelledby={`criterion-${item.key}-title`}>
+                  <h4 className="heading-s" id={`criterion-${item.key}-title`}>
+                    {name(item)}
+                  </h4>
+                  <div className="verdict-card__grid">
+                    <div className="verdict-card__evidence">
+                      <p className="hint">{locale === "vi" ? item.evidence_vi : item.evidence_en}</p>
+                      <p className="body">
+                        <strong>{t("review.enterpriseSays")}:</strong> {self?.assessment ? t(`assessment.${self.assessment}`) : t("common.notProvided")}
+                      </p>
+                      <div className="body">
+                        <CriterionEvidence answer={self} files={data.files.filter((f) => f.slot === `criterion:${item.key}`)} applicationId={app.id} labelled />
+                      </div>
+                      {data.stage === "ministry" ? (
+                        <p className="body">
+                          <strong>{t("review.provinceVerdict")}:</strong> {province ? t(`review.verdict.${province.verdict}`) : t("review.noVerdict")}
+                          {province?.note ? <span className="block">{province.note}</span> : null}
+                        </p>
+                      ) : null}
+                    </div>
+                    <div className="verdict-card__verdict">
+                      {data.canAct ? (
+                        <Form method="post" preventScrollReset scope={formScope({ intent: "verdict", criterionKey: item.key })}>
+                          <Hidden lockVersion={app.lockVersion} intent="verdict" />
+                          <input type="hidden" name="criterionKey" value={item.key} />
+                          <Radios
+                            name="verdict"
+                            legend={`${data.stage === "ministry" ? t("review.ministryVerdict") : t("review.verdict")}: ${name(item)}`}
+                            inline
+                            state={fieldState}
+                            defaultValue={own?.verdict}
+                            options={(["met", "not_met", "needs_information"] as const).map((v) => ({ value: v, label: t(`review.verdict.${v}`) }))}
+                          />
+                          <TextArea name="note" label={`${t("review.verdictNote")} – ${name(item)}`} rows={2} defaultValue={own?.note} state={fieldState} />
+                          <Button variant="secondary">
+                            {t("review.saveVerdict")}
+                            <span className="visually-hidden">: {name(item)}</span>
+                          </Button>
+                        </Form>
+                      ) : (
+                        <p className="body">
+                          <strong>{data.stage === "ministry" ? t("review.ministryVerdict") : t("review.provinceVerdict")}:</strong>{" "}
+                          {own ? t(`review.verdict.${own.verdict}`) : t("review.noVerdict")}
+                          {own?.note ? <span className="block">{own.note}</span> : null}
+                        </p>
+                      )}
+                    </div>
+                  </div>
+                </section>
               );
             })}
           </div>
