@@ -11,8 +11,7 @@ export const vi = {
   "error.tooLarge.title": "Dữ liệu gửi lên quá lớn",
   "error.tooLarge.body": "Dữ liệu gửi lên vượt quá giới hạn cho phép. Hãy gửi tệp nhỏ hơn hoặc ít tệp hơn.",
   "error.tooMany.body": "Có quá nhiều yêu cầu trong thời gian ngắn. Vui lòng đợi vài phút rồi thử lại.",
-  "nav.menu": "Danh mục",
-  "nav.menuLabel": "Mở danh mục trang",
+  "nav.menu": "Menu",
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -28,5 +27,4 @@ export const en: Record<keyof typeof vi, string> = {
   "error.tooLarge.body": "What you sent is over the size limit. Send a smaller file or fewer files.",
   "error.tooMany.body": "There were too many requests in a short time. Wait a few minutes and try again.",
   "nav.menu": "Menu",
-  "nav.menuLabel": "Open the site menu",
 };
