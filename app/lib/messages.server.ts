@@ -1,4 +1,5 @@
 import * as application from "./messages/application.ts";
+import type { EnglishOf } from "./messages/plural.ts";
 import * as catalogue from "./messages/catalogue.ts";
 import * as enterprise from "./messages/enterprise.ts";
 import * as foundation from "./messages/foundation.ts";
@@ -8,7 +9,7 @@ import * as uploads from "./messages/uploads.ts";
 
 // Each area keeps its texts in its own file; every Vietnamese key must have its English twin (the types check it).
 const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...ui.vi };
-const en: Record<keyof typeof vi, string> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...ui.en };
+const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...ui.en };
 
 export type MessageKey = keyof typeof vi;
 export type Messages = Record<MessageKey, string>;

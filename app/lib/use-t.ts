@@ -19,7 +19,7 @@ export function useRootData(): RootData | undefined {
 
 export function useT(): Translate {
   const locale = useLocale();
-  return useMemo(() => makeTranslate(messagesOf(locale)), [locale]);
+  return useMemo(() => makeTranslate(messagesOf(locale), locale), [locale]);
 }
 
 /** The page's language: the root loader's, or the language cookie's when the root loader failed. */

@@ -1,3 +1,5 @@
+import type { EnglishOf } from "./plural.ts";
+
 export const vi = {
   "email.changes_requested.subject": "Hồ sơ {reference} cần bổ sung",
   "email.changes_requested.body": "Sở Khoa học và Công nghệ đề nghị doanh nghiệp bổ sung hồ sơ {reference} (nền tảng {platform}).\n\nNội dung cần bổ sung:\n{notes}\n\nHạn gửi lại: {replyBy}\n\nMở hồ sơ để bổ sung:",
@@ -47,8 +49,8 @@ export const vi = {
   "queue.filter.province": "Tỉnh, thành phố",
   "queue.filter.apply": "Lọc",
   "queue.filter.clear": "Xóa bộ lọc",
-  "queue.count": "{count} hồ sơ",
-  "queue.countCapped": "Hơn {count} hồ sơ",
+  "queue.count#other": "{count} hồ sơ",
+  "queue.countCapped#other": "Hơn {count} hồ sơ",
   "queue.next": "Trang sau",
   "queue.first": "Về trang đầu",
   "queue.col.reference": "Mã hồ sơ",
@@ -124,7 +126,7 @@ export const vi = {
   "error.noteFor": "Nhập yêu cầu cho nội dung đã chọn",
   "error.replyByPast": "Hạn gửi lại phải sau ngày hôm nay",
   "error.reasons": "Chọn ít nhất một lý do",
-  "error.missingVerdicts": "Còn {n} tiêu chí chưa có kết quả đánh giá",
+  "error.missingVerdicts#other": "Còn {count} tiêu chí chưa có kết quả đánh giá",
   "flash.verdictSaved": "Đã lưu kết quả đánh giá.",
   "flash.noteAdded": "Đã thêm ghi chú nội bộ.",
   "flash.assigned": "Đã cập nhật phân công.",
@@ -136,7 +138,7 @@ export const vi = {
   "flash.conflict": "Hồ sơ vừa được người khác thay đổi. Trang đã được tải lại với thông tin mới nhất.",
 };
 
-export const en: Record<keyof typeof vi, string> = {
+export const en: EnglishOf<typeof vi> = {
   "email.changes_requested.subject": "Changes needed for application {reference}",
   "email.changes_requested.body": "The Department of Science and Technology asks you to update application {reference} ({platform}).\n\nWhat to change:\n{notes}\n\nResubmit by: {replyBy}\n\nOpen the application:",
   "email.forwarded.subject": "Application {reference} forwarded to the ministry",
@@ -185,8 +187,10 @@ export const en: Record<keyof typeof vi, string> = {
   "queue.filter.province": "Province or city",
   "queue.filter.apply": "Filter",
   "queue.filter.clear": "Clear filters",
-  "queue.count": "{count} applications",
-  "queue.countCapped": "More than {count} applications",
+  "queue.count#one": "{count} application",
+  "queue.count#other": "{count} applications",
+  "queue.countCapped#one": "More than {count} application",
+  "queue.countCapped#other": "More than {count} applications",
   "queue.next": "Next page",
   "queue.first": "First page",
   "queue.col.reference": "Reference",
@@ -262,7 +266,8 @@ export const en: Record<keyof typeof vi, string> = {
   "error.noteFor": "Say what is needed for the chosen item",
   "error.replyByPast": "The reply deadline must be after today",
   "error.reasons": "Choose at least one reason",
-  "error.missingVerdicts": "{n} criteria still have no verdict",
+  "error.missingVerdicts#one": "{count} criterion still has no verdict",
+  "error.missingVerdicts#other": "{count} criteria still have no verdict",
   "flash.verdictSaved": "Verdict saved.",
   "flash.noteAdded": "Internal note added.",
   "flash.assigned": "Assignment updated.",

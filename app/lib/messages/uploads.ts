@@ -1,3 +1,5 @@
+import type { EnglishOf } from "./plural.ts";
+
 // Texts of file uploads, the criteria self-assessment pages and the supporting-documents page.
 export const vi = {
   "upload.hint": "Định dạng được chấp nhận: PDF, PNG, JPEG, DOCX, XLSX, ODT, ODS. Mỗi tệp tối đa 10 MB. Có thể chọn nhiều tệp cùng lúc.",
@@ -7,7 +9,7 @@ export const vi = {
   "upload.progress.percent": "Đã tải lên {percent}%",
   "upload.progress.unknown": "Đang tải lên…",
   "upload.progress.processing": "Đã tải lên 100%. Đang kiểm tra tệp…",
-  "upload.savedWithErrors": "Đã lưu {count} tệp vừa chọn. Câu trả lời chưa được lưu: hãy sửa các lỗi dưới đây.",
+  "upload.savedWithErrors#other": "Đã lưu {count} tệp vừa chọn. Câu trả lời chưa được lưu: hãy sửa các lỗi dưới đây.",
   "upload.flash.removed": "Đã xóa tệp.",
   "upload.flash.added": "Đã tải tệp lên.",
   "upload.error.empty": "Tệp {name} không có nội dung",
@@ -46,7 +48,7 @@ export const vi = {
   "docs.uploadAndStay": "Tải lên và ở lại trang này",
   "docs.readOnly": "Phần tài liệu không thể sửa ở giai đoạn hiện tại của hồ sơ.",
   "docs.notEditable": "Phần tài liệu không còn sửa được: hồ sơ đã được nộp hoặc phần này không nằm trong yêu cầu bổ sung. Không có thay đổi nào được lưu.",
-  "docs.partlySaved": "Đã lưu {count} tệp; các tệp còn lại chưa được lưu.",
+  "docs.partlySaved#other": "Đã lưu {count} tệp; các tệp còn lại chưa được lưu.",
   "docs.noFiles": "Không có tệp.",
   "docs.noFilesYet": "Chưa có tệp nào.",
   "docs.hint.business_registration": "Bản chụp hoặc bản scan Giấy chứng nhận đăng ký doanh nghiệp còn hiệu lực.",
@@ -56,15 +58,16 @@ export const vi = {
   "docs.hint.other": "Tài liệu khác bạn muốn gửi kèm, nếu có.",
 };
 
-export const en: Record<keyof typeof vi, string> = {
+export const en: EnglishOf<typeof vi> = {
   "upload.hint": "Accepted formats: PDF, PNG, JPEG, DOCX, XLSX, ODT, ODS. Each file must be 10 MB or smaller. You can choose several files at once.",
-  "upload.usage": "An application can hold up to {maxFiles} files and {maxBytes}; {files} files, {bytes} used so far.",
+  "upload.usage": "An application can hold up to {maxFiles} files and {maxBytes}; used so far: {files} of {maxFiles} files, {bytes}.",
   "upload.remove": "Remove",
   "upload.progress.label": "Upload progress",
   "upload.progress.percent": "{percent}% uploaded",
   "upload.progress.unknown": "Uploading…",
   "upload.progress.processing": "100% uploaded. Checking the files…",
-  "upload.savedWithErrors": "The {count} files you chose have been saved. Your answer has not been saved yet: correct the errors below.",
+  "upload.savedWithErrors#one": "The file you chose has been saved. Your answer has not been saved yet: correct the errors below.",
+  "upload.savedWithErrors#other": "The {count} files you chose have been saved. Your answer has not been saved yet: correct the errors below.",
   "upload.flash.removed": "The file has been removed.",
   "upload.flash.added": "The files have been uploaded.",
   "upload.error.empty": "The file {name} is empty",
@@ -103,7 +106,8 @@ export const en: Record<keyof typeof vi, string> = {
   "docs.uploadAndStay": "Upload and stay on this page",
   "docs.readOnly": "The documents cannot be changed at the application's current stage.",
   "docs.notEditable": "The documents can no longer be changed: the application has been submitted, or they are not part of the requested changes. Nothing was saved.",
-  "docs.partlySaved": "{count} files were saved; the others were not.",
+  "docs.partlySaved#one": "{count} file was saved; the others were not.",
+  "docs.partlySaved#other": "{count} files were saved; the others were not.",
   "docs.noFiles": "No files.",
   "docs.noFilesYet": "No files yet.",
   "docs.hint.business_registration": "A photo or scan of the valid business registration certificate.",
