@@ -1,15 +1,17 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
+import { isLocale } from "./lib/i18n.ts";
 import { RequestInfoContext } from "./lib/request-info.tsx";
 
 const requestId = document.querySelector<HTMLMetaElement>('meta[name="request-id"]')?.content ?? "";
+const lang = document.documentElement.lang;
 
 startTransition(() => {
   hydrateRoot(
     document,
     <StrictMode>
-      <RequestInfoContext.Provider value={{ nonce: "", requestId, messagesScript: "" }}>
+      <RequestInfoContext.Provider value={{ nonce: "", requestId, messagesScript: "", locale: isLocale(lang) ? lang : "vi" }}>
         <RemixBrowser />
       </RequestInfoContext.Provider>
     </StrictMode>,

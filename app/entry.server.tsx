@@ -2,7 +2,7 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { isLocale } from "./lib/i18n.ts";
-import { messagesScript } from "./lib/i18n.server.ts";
+import { getLocale, messagesScript } from "./lib/i18n.server.ts";
 import { logger } from "./lib/logger.server.ts";
 import { renderHtml } from "./lib/render-html.server.ts";
 import { RequestInfoContext } from "./lib/request-info.tsx";
@@ -18,12 +18,13 @@ export default async function handleRequest(
 ) {
   const { nonce, requestId } = loadContext;
   const rootLocale = (remixContext.staticHandlerContext.loaderData?.root as { locale?: unknown } | undefined)?.locale;
-  const script = messagesScript(isLocale(rootLocale) ? rootLocale : "vi");
+  const locale = isLocale(rootLocale) ? rootLocale : await getLocale(request);
+  const script = messagesScript(locale);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), streamTimeout + 1000);
   let shellRendered = false;
   const body = await renderHtml(
-    <RequestInfoContext.Provider value={{ nonce, requestId, messagesScript: script }}>
+    <RequestInfoContext.Provider value={{ nonce, requestId, messagesScript: script, locale }}>
       <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
     </RequestInfoContext.Provider>,
     {

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { data } from "@remix-run/node";
 import {
@@ -11,6 +11,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesHref from "./styles/app.css";
@@ -18,11 +19,16 @@ import { FlashBanner } from "./components/ui.tsx";
 import { getUser } from "./lib/auth.server.ts";
 import { readFlash } from "./lib/flash.server.ts";
 import { getLocale } from "./lib/i18n.server.ts";
+import { errorStatus, errorTexts } from "./lib/error-status.ts";
+import type { Translate } from "./lib/i18n.ts";
+import { pageTitle } from "./lib/meta.ts";
+import { usePageFocus, usePageKey } from "./lib/page-navigation.ts";
 import { useRequestInfo } from "./lib/request-info.tsx";
-import { useRootData, useT, type RootData } from "./lib/use-t.ts";
+import { useLocale, useRootData, useT, type RootData } from "./lib/use-t.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
@@ -47,12 +53,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
   defaultShouldRevalidate || (actionStatus ?? 0) >= 400;
 
-function Header() {
-  const root = useRootData();
-  const t = useT();
-  const location = useLocation();
+interface NavItem {
+  to: string;
+  label: string;
+}
+
+function navItems(root: RootData | undefined, t: Translate): NavItem[] {
   const user = root?.user;
-  const nav: { to: string; label: string }[] = [];
+  const nav: NavItem[] = [];
   if (user?.role === "enterprise") {
     nav.push({ to: "/applications", label: t("nav.myApplications") });
     nav.push({ to: "/enterprise", label: t("nav.enterprise") });
@@ -62,6 +70,58 @@ function Header() {
   if (user?.role === "admin") nav.push({ to: "/admin/users", label: t("nav.users") });
   nav.push({ to: "/platforms", label: t("nav.catalogue") }, { to: "/statistics", label: t("nav.statistics") });
   if (root?.devMailbox) nav.push({ to: "/dev/mailbox", label: t("nav.mailbox") });
+  return nav;
+}
+
+/** Language switch and the account links; shown in the header on wide screens and inside the menu on small ones. */
+function HeaderTools({ root, t }: { root: RootData | undefined; t: Translate }) {
+  const location = useLocation();
+  const locale = useLocale();
+  const user = root?.user;
+  return (
+    <>
+      <Form method="post" action="/lang" className="inline-form" reloadDocument>
+        <input type="hidden" name="lang" value={locale === "en" ? "vi" : "en"} />
+        <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+        <button type="submit" className="link-button" lang={locale === "en" ? "vi" : "en"} aria-label={t("lang.switchLabel")}>
+          {t("lang.switchTo")}
+        </button>
+      </Form>
+      {user ? (
+        <>
+          <span className="header__user">{t("nav.signedInAs", { email: user.email })}</span>
+          <Form method="post" action="/logout" className="inline-form">
+            <button type="submit" className="link-button">
+              {t("nav.signOut")}
+            </button>
+          </Form>
+        </>
+      ) : (
+        <>
+          <Link to="/login">{t("nav.signIn")}</Link>
+          <Link to="/signup">{t("nav.signUp")}</Link>
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * The header. Wide screens show the tools and a navigation bar; small screens show one "Menu" disclosure
+ * (<details>, so it works without JavaScript) holding the same links. CSS shows one of the two, never both.
+ */
+function Header() {
+  const root = useRootData();
+  const t = useT();
+  const location = useLocation();
+  const nav = navItems(root, t);
+  const links = nav.map((item) => (
+    <li key={item.to}>
+      <NavLink to={item.to} className="nav__link">
+        {item.label}
+      </NavLink>
+    </li>
+  ));
   return (
     <header className="header">
       <div className="header__top width-container">
@@ -75,43 +135,24 @@ function Header() {
           </span>
         </Link>
         <div className="header__tools">
-          <Form method="post" action="/lang" className="inline-form" reloadDocument>
-            <input type="hidden" name="lang" value={root?.locale === "en" ? "vi" : "en"} />
-            <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-            <button type="submit" className="link-button" lang={root?.locale === "en" ? "vi" : "en"} aria-label={t("lang.switchLabel")}>
-              {t("lang.switchTo")}
-            </button>
-          </Form>
-          {user ? (
-            <>
-              <span className="header__user">{t("nav.signedInAs", { email: user.email })}</span>
-              <Form method="post" action="/logout" className="inline-form">
-                <button type="submit" className="link-button">
-                  {t("nav.signOut")}
-                </button>
-              </Form>
-            </>
-          ) : (
-            <>
-              <Link to="/login">{t("nav.signIn")}</Link>
-              <Link to="/signup">{t("nav.signUp")}</Link>
-            </>
-          )}
+          <HeaderTools root={root} t={t} />
         </div>
+        {/* Keyed by the location: a navigation closes it. */}
+        <details className="header__menu" key={location.key}>
+          <summary className="header__menu-button">{t("nav.menu")}</summary>
+          <div className="header__menu-panel">
+            <nav aria-label={t("nav.label")}>
+              <ul className="header__menu-list">{links}</ul>
+            </nav>
+            <div className="header__menu-tools">
+              <HeaderTools root={root} t={t} />
+            </div>
+          </div>
+        </details>
       </div>
-      {nav.length > 0 ? (
-        <nav className="nav" aria-label={t("nav.label")}>
-          <ul className="nav__list width-container">
-            {nav.map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} className="nav__link">
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      ) : null}
+      <nav className="nav" aria-label={t("nav.label")}>
+        <ul className="nav__list width-container">{links}</ul>
+      </nav>
     </header>
   );
 }
@@ -132,33 +173,42 @@ function Footer() {
   );
 }
 
+/**
+ * The header, navigation and footer frame every page, error pages included. When the root loader itself failed
+ * there is no root data: the language comes from the cookie (RequestInfo), the header shows the public links, and
+ * the title is written here because no route's meta ran.
+ */
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData();
   const { nonce, requestId, messagesScript } = useRequestInfo();
+  const locale = useLocale();
   const t = useT();
+  const error = useRouteError();
+  usePageFocus();
   return (
-    <html lang={root?.locale ?? "vi"}>
+    <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="request-id" content={requestId} />
         {/* Empty after hydration on purpose: the browser already ran it, and React never rewrites it. */}
         <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: messagesScript }} />
+        {root ? null : <title>{`${t(errorTexts(errorStatus(error)).title)} – ${t("app.short")}`}</title>}
         <Meta />
         <Links />
       </head>
       <body>
         <a href="#main" className="skip-link">
-          {root ? t("app.skip") : "Bỏ qua, đến nội dung chính"}
+          {t("app.skip")}
         </a>
-        {root ? <Header /> : null}
+        <Header />
         <div className="width-container">
           <main id="main" className="main" tabIndex={-1}>
             {root?.flash ? <FlashBanner kind={root.flash.kind} text={t(root.flash.key)} /> : null}
             {children}
           </main>
         </div>
-        {root ? <Footer /> : null}
+        <Footer />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -166,8 +216,11 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+/** Each navigation renders the page afresh (see usePageKey), as a page load without JavaScript would. */
 export default function App() {
-  return <Outlet />;
+  return <Outlet key={usePageKey()} />;
 }
+
+export const meta: MetaFunction<typeof loader> = (args) => (args.data ? pageTitle(args) : []);
 
 export { RouteErrorBoundary as ErrorBoundary } from "./components/route-error.tsx";

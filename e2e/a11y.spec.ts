@@ -1,5 +1,66 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { DEMO, DEMO_PASSWORD, VI, errorSummary, expectNoAxeViolations, gotoHydrated, signIn, type DemoRole } from "./helpers.ts";
+import { pageKinds, type PageRole } from "./page-kinds.ts";
+
+/** The one place this file signs in (staff sign-in may gain a second step). */
+async function login(page: Page, role: DemoRole) {
+  await signIn(page, DEMO[role].email, DEMO_PASSWORD);
+}
+
+/**
+ * Every id on the page once; every label, aria-labelledby and aria-describedby pointing at exactly one element; every
+ * form control (hidden ones too: closed disclosures, the other screen size's menu) with an accessible name.
+ */
+async function idsAndNames(page: Page) {
+  return page.evaluate(() => {
+    const count = (id: string) => document.querySelectorAll(`[id="${CSS.escape(id)}"]`).length;
+    const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+    const duplicateIds = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : ""}`;
+    const brokenReferences: string[] = [];
+    for (const label of document.querySelectorAll("label[for]")) {
+      const target = (label as HTMLLabelElement).htmlFor;
+      if (count(target) !== 1) brokenReferences.push(`label for="${target}" matches ${count(target)} elements`);
+    }
+    for (const attr of ["aria-labelledby", "aria-describedby", "aria-controls"]) {
+      for (const el of document.querySelectorAll(`[${attr}]`)) {
+        for (const ref of (el.getAttribute(attr) ?? "").split(/\s+/).filter(Boolean)) {
+          if (count(ref) !== 1) brokenReferences.push(`${describe(el)} ${attr}="${ref}" matches ${count(ref)} elements`);
+        }
+      }
+    }
+    const text = (el: Element | null) => (el?.textContent ?? "").replace(/\s+/g, " ").trim();
+    const unnamed: string[] = [];
+    for (const el of document.querySelectorAll("input, select, textarea, button, summary")) {
+      if (el instanceof HTMLInputElement && el.type === "hidden") continue;
+      const labelledBy = (el.getAttribute("aria-labelledby") ?? "").split(/\s+/).filter(Boolean).map((id) => text(document.getElementById(id))).join(" ");
+      const labels = "labels" in el ? [...((el as HTMLInputElement).labels ?? [])].map(text).join(" ") : "";
+      const own = el instanceof HTMLButtonElement || el.tagName === "SUMMARY" ? text(el) : "";
+      const name = [el.getAttribute("aria-label") ?? "", labelledBy, labels, own, el.getAttribute("title") ?? ""].join(" ").trim();
+      if (!name) unnamed.push(describe(el));
+    }
+    return { duplicateIds, brokenReferences, unnamed };
+  });
+}
+
+/** Opens every disclosure, so that the forms inside are checked too. */
+async function openAllDetails(page: Page) {
+  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+}
+
+async function checkPageKinds(page: Page, role: PageRole) {
+  const kinds = await pageKinds(page.request, role);
+  for (const kind of kinds) {
+    await test.step(`${kind.name} (${kind.path})`, async () => {
+      const response = await page.goto(kind.path);
+      expect(response?.status(), kind.path).toBe(kind.name === "not found" ? 404 : 200);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await openAllDetails(page);
+      expect(await idsAndNames(page), `ids and names on ${kind.path}`).toEqual({ duplicateIds: [], brokenReferences: [], unnamed: [] });
+      await expectNoAxeViolations(page);
+    });
+  }
+}
 
 test.describe("WCAG 2.2 AA (axe-core)", () => {
   test("home page in Vietnamese and in English", async ({ page }) => {
@@ -64,4 +125,56 @@ test.describe("WCAG 2.2 AA (axe-core)", () => {
       }
     });
   }
+
+  test.describe("every page kind, with every disclosure open: unique ids, named controls, no axe violations", () => {
+    test("public pages", async ({ page }) => {
+      test.setTimeout(120_000);
+      await checkPageKinds(page, "public");
+    });
+    for (const role of Object.keys(DEMO) as DemoRole[]) {
+      test(`${role} pages`, async ({ page }) => {
+        test.setTimeout(120_000);
+        await login(page, role);
+        await checkPageKinds(page, role);
+      });
+    }
+  });
+
+  test("review and ministry pages: each error-summary link lands on the field of the form that failed", async ({ page }) => {
+    for (const [role, forms] of [
+      ["province_reviewer", [{ summary: "Từ chối hồ sơ", button: "Từ chối hồ sơ", intent: "reject" }]],
+      [
+        "ministry_reviewer",
+        [
+          { summary: "Trả hồ sơ về Sở", button: "Trả về Sở", intent: "return" },
+          { summary: "Từ chối hồ sơ", button: "Từ chối hồ sơ", intent: "reject" },
+        ],
+      ],
+    ] as const) {
+      await page.context().clearCookies();
+      await login(page, role);
+      const working = (await pageKinds(page.request, role)).find((k) => k.name.endsWith("with every form"))!;
+      for (const form of forms) {
+        await test.step(`${role}: empty "${form.summary}" form`, async () => {
+          await gotoHydrated(page, working.path);
+          const main = page.getByRole("main");
+          await main.locator("summary").filter({ hasText: new RegExp(`^${form.summary}$`) }).click();
+          await main.getByRole("button", { name: form.button, exact: true }).last().click();
+          await expect(errorSummary(page)).toBeVisible();
+          const targets = await errorSummary(page)
+            .getByRole("link")
+            .evaluateAll((links) =>
+              links.map((a) => {
+                const id = decodeURIComponent((a as HTMLAnchorElement).hash.slice(1));
+                const target = document.getElementById(id);
+                return { id, count: document.querySelectorAll(`[id="${CSS.escape(id)}"]`).length, intent: target?.closest("form")?.querySelector<HTMLInputElement>("input[name=intent]")?.value ?? null };
+              }),
+            );
+          expect(targets.length, "errors listed").toBeGreaterThan(0);
+          for (const target of targets) expect(target, `link #${target.id}`).toEqual({ id: target.id, count: 1, intent: form.intent });
+          await expectNoAxeViolations(page);
+        });
+      }
+    }
+  });
 });

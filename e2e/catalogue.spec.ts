@@ -75,7 +75,7 @@ test.describe("catalogue with JavaScript", () => {
 
     await page.getByRole("link", { name: SEN_VANG }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText(SEN_VANG);
-    await expect(page.getByText("Đang được công nhận")).toBeVisible();
+    await expect(page.getByText("Đã được công nhận")).toBeVisible();
     await expect(page.getByRole("table").first()).toBeVisible();
     await expect(page.getByText(/Bộ xác minh ngày/).first()).toBeVisible();
     await expectNoAxeViolations(page);

@@ -255,7 +255,7 @@ async function enterpriseJourney(page: Page, request: APIRequestContext, js: boo
     await main.getByRole("link", { name: "Theo dõi hồ sơ" }).click();
     await expect(page).toHaveURL(new RegExp(`/applications/${id}$`));
     await expect(main).toContainText(`Mã hồ sơ: ${reference}`);
-    await expect(main).toContainText("Đã tiếp nhận");
+    await expect(main).toContainText("Đã nộp – chờ tiếp nhận");
     await expect(main).toContainText("Nộp hồ sơ");
     await expect(main.getByRole("link", { name: SECTION.platform })).toHaveCount(0);
     await expect(main.getByRole("link", { name: /^Phiên bản 1, nộp ngày/ })).toBeVisible();
@@ -293,7 +293,7 @@ async function enterpriseJourney(page: Page, request: APIRequestContext, js: boo
 
     // The list: the first application received, the second withdrawn.
     await goto(page, "/applications", js);
-    await expect(main.getByRole("row").filter({ hasText: reference })).toContainText("Đã tiếp nhận");
+    await expect(main.getByRole("row").filter({ hasText: reference })).toContainText("Đã nộp – chờ tiếp nhận");
     await expect(main.getByRole("row").filter({ hasText: secondRef })).toContainText("Đã rút");
     // Withdrawing again is not offered: the withdraw page sends back to the application.
     await goto(page, `/applications/${second}/withdraw`, js);

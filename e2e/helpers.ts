@@ -12,7 +12,7 @@ export { BASE_URL };
 export const DEMO_PASSWORD = "demo-nentangso-2026";
 export const DEMO = {
   enterprise: { email: "doanhnghiep@demo.nentangso.vn", home: "/applications", heading: "Hồ sơ của tôi" },
-  province_reviewer: { email: "so.hanoi@demo.nentangso.vn", home: "/review", heading: "Hồ sơ của Thành phố Hà Nội" },
+  province_reviewer: { email: "so.hanoi@demo.nentangso.vn", home: "/review", heading: "Hồ sơ của thành phố Hà Nội" },
   ministry_reviewer: { email: "bo@demo.nentangso.vn", home: "/ministry", heading: "Hồ sơ toàn quốc" },
   admin: { email: "admin@demo.nentangso.vn", home: "/admin/users", heading: "Người dùng" },
 } as const;

@@ -127,7 +127,7 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     await waitForHydration(prov);
     await test.step("axe: province queue", () => expectNoAxeViolations(prov));
     await openFromQueue(prov, "/review", reference, id);
-    await expect(provMain).toContainText("Đã tiếp nhận");
+    await expect(provMain).toContainText("Đã nộp – chờ tiếp nhận");
     await expect(provMain).toContainText(platformName);
     await test.step("axe: province review page", () => expectNoAxeViolations(prov));
     await take(prov, id);

@@ -119,7 +119,7 @@ test("an admin invites a province reviewer, who sets a password from the email a
 
   await signIn(invitee, email, password);
   await expect(invitee).toHaveURL(/\/review$/);
-  await expect(invitee.getByRole("heading", { level: 1 })).toContainText("Hồ sơ của Thành phố Hà Nội");
+  await expect(invitee.getByRole("heading", { level: 1 })).toContainText("Hồ sơ của thành phố Hà Nội");
   expect((await invitee.goto("/ministry"))?.status()).toBe(403);
 
   // The invitation link works once.

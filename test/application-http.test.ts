@@ -90,7 +90,7 @@ describe("the application journey", () => {
     const confirmation = pageText(await (await c.get(`${base}/submitted`)).text());
     assert.ok(confirmation.includes(submitted!.reference!));
     const overview = pageText(await (await c.get(base)).text());
-    assert.match(overview, /Đã tiếp nhận/);
+    assert.match(overview, /Đã nộp – chờ tiếp nhận/);
     assert.match(overview, /Nộp hồ sơ/);
     assert.ok(!overview.includes(reviewer.email), "staff addresses are not shown to the enterprise");
     assert.equal((await c.get(`${base}/versions/1`)).status, 200);

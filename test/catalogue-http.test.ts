@@ -319,7 +319,7 @@ describe("platform pages", () => {
     const page = pageText(await res.text());
     for (const text of [
       "Sàn Thương mại điện tử Sen Vàng",
-      "Đang được công nhận",
+      "Đã được công nhận",
       "Công ty Cổ phần Sen Vàng Số",
       "Thành phố Hồ Chí Minh",
       "Kinh tế số",
@@ -585,7 +585,7 @@ describe("statistics", () => {
     const html = await res.text();
     const page = pageText(html);
     const all = await allApiItems();
-    assert.ok(page.includes(`Nền tảng đang được công nhận: ${all.length}`));
+    assert.ok(page.includes(`Nền tảng đã được công nhận: ${all.length}`));
     // Charts are server-rendered SVG images with a title and a description, no inline style.
     const svgs = html.match(/<svg class="chart"[\s\S]*?<\/svg>/g) ?? [];
     assert.ok(svgs.length >= 5, `${svgs.length} charts`);

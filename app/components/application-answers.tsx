@@ -20,6 +20,65 @@ interface Named {
 
 const DOCS = ["doc:business_registration", "doc:technical_description", "doc:security_approval", "doc:data_protection_plan", "doc:other"];
 
+type FileView = AnswersView["files"][number];
+
+/** One criterion's evidence: the enterprise's explanation, its links and its files (download links). */
+export function CriterionEvidence({
+  answer,
+  files,
+  applicationId,
+  labelled,
+}: {
+  answer: NonNullable<Answers["criteria"]>[string] | undefined;
+  files: FileView[];
+  applicationId: string;
+  /** With a label before the links and the files (the reviewer's card); the summary list needs none. */
+  labelled?: boolean;
+}) {
+  const t = useT();
+  const links = answer?.links ?? [];
+  return (
+    <>
+      {answer?.explanation ? <span className="block summary-list__value">{answer.explanation}</span> : null}
+      {links.length ? (
+        <>
+          {labelled ? <span className="block evidence__label">{t("crit.links")}</span> : null}
+          <ul className="file-list">
+            {links.map((l) => (
+              <li key={l}>
+                <a href={l} rel="noopener noreferrer nofollow">
+                  {l}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {files.length ? (
+        <>
+          {labelled ? <span className="block evidence__label">{t("crit.files")}</span> : null}
+          <FileLinks files={files} applicationId={applicationId} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function FileLinks({ files, applicationId }: { files: FileView[]; applicationId: string }) {
+  return (
+    <ul className="file-list">
+      {files.map((f) => (
+        <li key={f.id}>
+          <a href={`/applications/${applicationId}/files/${f.id}`} download>
+            {f.file_name}
+          </a>{" "}
+          ({formatBytes(f.size_bytes)})
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Every answer of an application, as a GOV.UK summary list; used by check-answers, versions and reviewers. */
 export function ApplicationAnswers({ answers, groups, files, categories, applicationId, editable }: AnswersView) {
   const t = useT();
@@ -34,19 +93,7 @@ export function ApplicationAnswers({ answers, groups, files, categories, applica
   const change = (section: string, target?: string) => (editable?.(section, target) ? `${base}/${section}${target ? `/${target}` : ""}` : undefined);
   const fileList = (slot: string) => {
     const list = files.filter((f) => f.slot === slot);
-    if (list.length === 0) return "";
-    return (
-      <ul className="file-list">
-        {list.map((f) => (
-          <li key={f.id}>
-            <a href={`${base}/files/${f.id}`} download>
-              {f.file_name}
-            </a>{" "}
-            ({formatBytes(f.size_bytes)})
-          </li>
-        ))}
-      </ul>
-    );
+    return list.length === 0 ? "" : <FileLinks files={list} applicationId={applicationId} />;
   };
   const platformRows: [string, string][] = [
     ["platform.name", p.name ?? ""],
@@ -90,19 +137,7 @@ export function ApplicationAnswers({ answers, groups, files, categories, applica
                     a?.assessment ? (
                       <>
                         <strong>{t(`assessment.${a.assessment}`)}</strong>
-                        {a.explanation ? <span className="block">{a.explanation}</span> : null}
-                        {a.links?.length ? (
-                          <ul className="file-list">
-                            {a.links.map((l) => (
-                              <li key={l}>
-                                <a href={l} rel="noopener noreferrer nofollow">
-                                  {l}
-                                </a>
-                              </li>
-                            ))}
-                          </ul>
-                        ) : null}
-                        {fileList(`criterion:${item.key}`)}
+                        <CriterionEvidence answer={a} files={files.filter((f) => f.slot === `criterion:${item.key}`)} applicationId={applicationId} />
                       </>
                     ) : (
                       ""

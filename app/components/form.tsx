@@ -1,13 +1,43 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { Form as RemixForm, type FormProps as RemixFormProps } from "@remix-run/react";
+import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
 import { useT } from "~/lib/use-t.ts";
+
+/**
+ * Field ids come from the field's name inside the nearest form scope: "note" alone, "reject-note" inside the
+ * "reject" form. A page with several forms gives each a scope, so two forms that post the same field name never
+ * share an id (a label would then name, and focus, the other form's field).
+ */
+const FieldScope = createContext("");
+
+/** The id of field `name` in the form scoped `scope`, for links to it (error summary) from outside the form. */
+export function fieldId(scope: string | undefined, name: string): string {
+  return scope ? `${scope}-${name}` : name;
+}
+
+export function useFieldId(name: string): string {
+  return fieldId(useContext(FieldScope), name);
+}
+
+export function FormScope({ scope, children }: { scope: string; children: ReactNode }) {
+  return <FieldScope.Provider value={scope}>{children}</FieldScope.Provider>;
+}
+
+/** Remix's Form; with `scope`, the fields inside get ids of their own (one of several forms on a page). */
+export function Form({ scope, ...props }: RemixFormProps & { scope?: string }) {
+  const form = <RemixForm {...props} />;
+  return scope ? <FormScope scope={scope}>{form}</FormScope> : form;
+}
 
 export interface FormState {
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }
 
-/** GOV.UK error summary: lists every error with a link to its field and takes focus so screen readers announce it. */
-export function ErrorSummary({ errors }: { errors?: Record<string, string> }) {
+/**
+ * GOV.UK error summary: lists every error with a link to its field and takes focus so screen readers announce it.
+ * `scope` is the scope of the form the errors belong to (see Form).
+ */
+export function ErrorSummary({ errors, scope }: { errors?: Record<string, string>; scope?: string }) {
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   const entries = Object.entries(errors ?? {});
@@ -23,7 +53,7 @@ export function ErrorSummary({ errors }: { errors?: Record<string, string> }) {
       <ul className="error-summary__list">
         {entries.map(([field, message]) => (
           <li key={field}>
-            <a href={`#${field}`}>{message}</a>
+            <a href={`#${fieldId(scope, field)}`}>{message}</a>
           </li>
         ))}
       </ul>
@@ -36,28 +66,29 @@ interface FieldProps {
   label: string;
   hint?: string;
   error?: string;
-  children: (describedBy: string | undefined) => ReactNode;
+  children: (describedBy: string | undefined, id: string) => ReactNode;
 }
 
 export function Field({ name, label, hint, error, children }: FieldProps) {
-  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+  const id = useFieldId(name);
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`form-group${error ? " form-group--error" : ""}`}>
-      <label className="label" htmlFor={name}>
+      <label className="label" htmlFor={id}>
         {label}
       </label>
       {hint ? (
-        <div className="hint" id={`${name}-hint`}>
+        <div className="hint" id={`${id}-hint`}>
           {hint}
         </div>
       ) : null}
       {error ? (
-        <p className="error-message" id={`${name}-error`}>
+        <p className="error-message" id={`${id}-error`}>
           <span className="visually-hidden">Lỗi / Error: </span>
           {error}
         </p>
       ) : null}
-      {children(describedBy)}
+      {children(describedBy, id)}
     </div>
   );
 }
@@ -81,10 +112,10 @@ export function TextInput({ name, label, hint, state, type = "text", autoComplet
   const value = state?.values?.[name] ?? defaultValue ?? "";
   return (
     <Field name={name} label={label} hint={hint} error={error}>
-      {(describedBy) => (
+      {(describedBy, id) => (
         <input
           className={`input input--${width}${error ? " input--error" : ""}`}
-          id={name}
+          id={id}
           name={name}
           type={type}
           autoComplete={autoComplete}
@@ -102,8 +133,6 @@ export function TextInput({ name, label, hint, state, type = "text", autoComplet
 
 interface TextAreaProps {
   name: string;
-  /** The posted name when it differs from the id (several small forms on one page). */
-  submitName?: string;
   label: string;
   hint?: string;
   state?: FormState;
@@ -111,15 +140,15 @@ interface TextAreaProps {
   rows?: number;
 }
 
-export function TextArea({ name, submitName, label, hint, state, defaultValue, rows = 5 }: TextAreaProps) {
+export function TextArea({ name, label, hint, state, defaultValue, rows = 5 }: TextAreaProps) {
   const error = state?.errors?.[name];
   return (
     <Field name={name} label={label} hint={hint} error={error}>
-      {(describedBy) => (
+      {(describedBy, id) => (
         <textarea
           className={`textarea${error ? " input--error" : ""}`}
-          id={name}
-          name={submitName ?? name}
+          id={id}
+          name={name}
           rows={rows}
           defaultValue={state?.values?.[name] ?? defaultValue ?? ""}
           aria-describedby={describedBy}
@@ -144,10 +173,10 @@ export function Select({ name, label, hint, state, options, defaultValue, placeh
   const error = state?.errors?.[name];
   return (
     <Field name={name} label={label} hint={hint} error={error}>
-      {(describedBy) => (
+      {(describedBy, id) => (
         <select
           className={`select${error ? " input--error" : ""}`}
-          id={name}
+          id={id}
           name={name}
           defaultValue={state?.values?.[name] ?? defaultValue ?? ""}
           aria-describedby={describedBy}
@@ -187,8 +216,6 @@ export function Button({
 
 interface RadiosProps {
   name: string;
-  /** The posted name when it differs from the id (several small forms on one page). */
-  submitName?: string;
   legend: string;
   hint?: string;
   state?: FormState;
@@ -198,21 +225,22 @@ interface RadiosProps {
 }
 
 /** A group of radios in a fieldset; the first radio carries the field id so error-summary links land on it. */
-export function Radios({ name, submitName, legend, hint, state, options, defaultValue, inline }: RadiosProps) {
+export function Radios({ name, legend, hint, state, options, defaultValue, inline }: RadiosProps) {
   const error = state?.errors?.[name];
   const value = state?.values?.[name] ?? defaultValue ?? "";
-  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+  const id = useFieldId(name);
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`form-group${error ? " form-group--error" : ""}`}>
       <fieldset className="fieldset" aria-describedby={describedBy}>
         <legend>{legend}</legend>
         {hint ? (
-          <div className="hint" id={`${name}-hint`}>
+          <div className="hint" id={`${id}-hint`}>
             {hint}
           </div>
         ) : null}
         {error ? (
-          <p className="error-message" id={`${name}-error`}>
+          <p className="error-message" id={`${id}-error`}>
             <span className="visually-hidden">Lỗi / Error: </span>
             {error}
           </p>
@@ -223,12 +251,12 @@ export function Radios({ name, submitName, legend, hint, state, options, default
               <input
                 className="radios__input"
                 type="radio"
-                id={i === 0 ? name : `${name}-${o.value}`}
-                name={submitName ?? name}
+                id={i === 0 ? id : `${id}-${o.value}`}
+                name={name}
                 value={o.value}
                 defaultChecked={value === o.value}
               />
-              <label className="radios__label" htmlFor={i === 0 ? name : `${name}-${o.value}`}>
+              <label className="radios__label" htmlFor={i === 0 ? id : `${id}-${o.value}`}>
                 {o.label}
               </label>
             </div>
@@ -242,17 +270,18 @@ export function Radios({ name, submitName, legend, hint, state, options, default
 export function Checkbox({ name, label, state, defaultChecked }: { name: string; label: string; state?: FormState; defaultChecked?: boolean }) {
   const error = state?.errors?.[name];
   const checked = state?.values ? state.values[name] === "yes" : Boolean(defaultChecked);
+  const id = useFieldId(name);
   return (
     <div className={`form-group${error ? " form-group--error" : ""}`}>
       {error ? (
-        <p className="error-message" id={`${name}-error`}>
+        <p className="error-message" id={`${id}-error`}>
           <span className="visually-hidden">Lỗi / Error: </span>
           {error}
         </p>
       ) : null}
       <div className="checkbox">
-        <input type="checkbox" className="checkbox__input" id={name} name={name} value="yes" defaultChecked={checked} aria-describedby={error ? `${name}-error` : undefined} />
-        <label className="checkbox__label" htmlFor={name}>
+        <input type="checkbox" className="checkbox__input" id={id} name={name} value="yes" defaultChecked={checked} aria-describedby={error ? `${id}-error` : undefined} />
+        <label className="checkbox__label" htmlFor={id}>
           {label}
         </label>
       </div>

@@ -32,7 +32,7 @@ export interface QueueData {
   isFirstPage: boolean;
   count: { count: number; capped: boolean };
   sectors: (Named & { name_en: string })[];
-  provinces: Named[];
+  provinces: (Named & { name_en: string })[];
   colleagues: { id: string; name: string }[];
 }
 
@@ -105,7 +105,7 @@ export function QueuePage({ data, basePath }: { data: QueueData; basePath: strin
                 <option value="">{t("queue.filter.all")}</option>
                 {data.provinces.map((p) => (
                   <option key={p.code} value={p.code}>
-                    {p.name_vi}
+                    {locale === "vi" ? p.name_vi : p.name_en}
                   </option>
                 ))}
               </select>

@@ -1,11 +1,11 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import type { ApplicationStatus } from "~/lib/db-types.ts";
 import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { formatPhone } from "~/lib/vn-formats.ts";
-import { ApplicationAnswers, type AnswersView } from "./application-answers.tsx";
+import { ApplicationAnswers, CriterionEvidence, type AnswersView } from "./application-answers.tsx";
 import { ApplicationEmails, ApplicationStatusTag } from "./application-ui.tsx";
-import { Button, ErrorSummary, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
+import { Button, ErrorSummary, fieldId, Form, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
 import { RevokeRecognitionLink } from "./revoke-recognition.tsx";
 import { PageTitle } from "./ui.tsx";
 import { VersionChanges } from "./version-changes.tsx";
@@ -66,6 +66,12 @@ export interface ReviewData {
 
 type ActionState = (FormState & { conflict?: { status: ApplicationStatus } }) | undefined;
 
+/** The scope of each review form's field ids (see Form): its intent, and the criterion for a verdict form. */
+function formScope(values: Record<string, string> | undefined): string | undefined {
+  if (!values?.intent) return undefined;
+  return values.intent === "verdict" ? `verdict-${values.criterionKey ?? ""}` : values.intent;
+}
+
 function Hidden({ lockVersion, intent }: { lockVersion: number; intent: string }) {
   return (
     <>
@@ -96,7 +102,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           <p className="banner__text">{t("review.conflict", { status: t(`app.status.${state.conflict.status}`) })}</p>
         </div>
       ) : null}
-      <ErrorSummary errors={state?.errors} />
+      <ErrorSummary errors={state?.errors} scope={formScope(state?.values)} />
       <PageTitle caption={app.platformName}>{t("review.title", { reference: app.reference })}</PageTitle>
       <div className="panel">
         <p className="body">
@@ -137,14 +143,14 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                 <Button variant="secondary">{t("review.release")}</Button>
               </Form>
             ) : null}
-            <Form method="post" className="inline-form" preventScrollReset>
+            <Form method="post" className="inline-form" preventScrollReset scope="assign">
               <Hidden lockVersion={app.lockVersion} intent="assign" />
               <div className={`form-group${stateFor("assign")?.errors?.assigneeId ? " form-group--error" : ""}`}>
-                <label className="label" htmlFor="assigneeId">
+                <label className="label" htmlFor={fieldId("assign", "assigneeId")}>
                   {t("review.assignTo")}
                 </label>
                 {stateFor("assign")?.errors?.assigneeId ? <p className="error-message">{stateFor("assign")?.errors?.assigneeId}</p> : null}
-                <select className="select" id="assigneeId" name="assigneeId" defaultValue="">
+                <select className="select" id={fieldId("assign", "assigneeId")} name="assigneeId" defaultValue="">
                   <option value="">{t("field.choose")}</option>
                   {data.colleagues
                     .filter((c) => c.id !== app.assignedTo)
@@ -188,55 +194,57 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               const province = verdictOf("province", item.key);
               const self = data.answers.criteria?.[item.key];
               const fieldState = stateFor("verdict")?.values?.criterionKey === item.key ? stateFor("verdict") : undefined;
-              const suffix = `-${item.key}`;
               return (
-                <div className="verdict-card" key={item.key} id={`criterion-${item.key}`}>
-                  <h4 className="heading-s">{name(item)}</h4>
-                  <p className="hint">{locale === "vi" ? item.evidence_vi : item.evidence_en}</p>
-                  <p className="body">
-                    <strong>{t("review.enterpriseSays")}:</strong> {self?.assessment ? t(`assessment.${self.assessment}`) : t("common.notProvided")}
-                    {self?.explanation ? <span className="block summary-list__value">{self.explanation}</span> : null}
-                  </p>
-                  {data.stage === "ministry" ? (
-                    <p className="body">
-                      <strong>{t("review.provinceVerdict")}:</strong> {province ? t(`review.verdict.${province.verdict}`) : t("review.noVerdict")}
-                      {province?.note ? <span className="block">{province.note}</span> : null}
-                    </p>
-                  ) : null}
-                  {data.canAct ? (
-                    <Form method="post" preventScrollReset>
-                      <Hidden lockVersion={app.lockVersion} intent="verdict" />
-                      <input type="hidden" name="criterionKey" value={item.key} />
-                      <Radios
-                        name={`verdict${suffix}`}
-                        legend={`${data.stage === "ministry" ? t("review.ministryVerdict") : t("review.verdict")}: ${name(item)}`}
-                        inline
-                        state={fieldState ? { errors: fieldState.errors, values: { [`verdict${suffix}`]: fieldState.values?.verdict ?? "" } } : undefined}
-                        defaultValue={own?.verdict}
-                        options={(["met", "not_met", "needs_information"] as const).map((v) => ({ value: v, label: t(`review.verdict.${v}`) }))}
-                        submitName="verdict"
-                      />
-                      <TextArea
-                        name={`note${suffix}`}
-                        submitName="note"
-                        label={`${t("review.verdictNote")} – ${name(item)}`}
-                        rows={2}
-                        defaultValue={own?.note}
-                        state={fieldState ? { errors: fieldState.errors, values: { [`note${suffix}`]: fieldState.values?.note ?? "" } } : undefined}
-                      />
-                      <Button variant="secondary">
-                        {t("review.saveVerdict")}
-                        <span className="visually-hidden">: {name(item)}</span>
-                      </Button>
-                    </Form>
-                  ) : (
-                    <p className="body">
-                      <strong>{data.stage === "ministry" ? t("review.ministryVerdict") : t("review.provinceVerdict")}:</strong>{" "}
-                      {own ? t(`review.verdict.${own.verdict}`) : t("review.noVerdict")}
-                      {own?.note ? <span className="block">{own.note}</span> : null}
-                    </p>
-                  )}
-                </div>
+                // The evidence sits beside the verdict it supports (side by side on wide screens, above it on phones).
+                <section className="verdict-card" key={item.key} id={`criterion-${item.key}`} aria-labelledby={`criterion-${item.key}-title`}>
+                  <h4 className="heading-s" id={`criterion-${item.key}-title`}>
+                    {name(item)}
+                  </h4>
+                  <div className="verdict-card__grid">
+                    <div className="verdict-card__evidence">
+                      <p className="hint">{locale === "vi" ? item.evidence_vi : item.evidence_en}</p>
+                      <p className="body">
+                        <strong>{t("review.enterpriseSays")}:</strong> {self?.assessment ? t(`assessment.${self.assessment}`) : t("common.notProvided")}
+                      </p>
+                      <div className="body">
+                        <CriterionEvidence answer={self} files={data.files.filter((f) => f.slot === `criterion:${item.key}`)} applicationId={app.id} labelled />
+                      </div>
+                      {data.stage === "ministry" ? (
+                        <p className="body">
+                          <strong>{t("review.provinceVerdict")}:</strong> {province ? t(`review.verdict.${province.verdict}`) : t("review.noVerdict")}
+                          {province?.note ? <span className="block">{province.note}</span> : null}
+                        </p>
+                      ) : null}
+                    </div>
+                    <div className="verdict-card__verdict">
+                      {data.canAct ? (
+                        <Form method="post" preventScrollReset scope={formScope({ intent: "verdict", criterionKey: item.key })}>
+                          <Hidden lockVersion={app.lockVersion} intent="verdict" />
+                          <input type="hidden" name="criterionKey" value={item.key} />
+                          <Radios
+                            name="verdict"
+                            legend={`${data.stage === "ministry" ? t("review.ministryVerdict") : t("review.verdict")}: ${name(item)}`}
+                            inline
+                            state={fieldState}
+                            defaultValue={own?.verdict}
+                            options={(["met", "not_met", "needs_information"] as const).map((v) => ({ value: v, label: t(`review.verdict.${v}`) }))}
+                          />
+                          <TextArea name="note" label={`${t("review.verdictNote")} – ${name(item)}`} rows={2} defaultValue={own?.note} state={fieldState} />
+                          <Button variant="secondary">
+                            {t("review.saveVerdict")}
+                            <span className="visually-hidden">: {name(item)}</span>
+                          </Button>
+                        </Form>
+                      ) : (
+                        <p className="body">
+                          <strong>{data.stage === "ministry" ? t("review.ministryVerdict") : t("review.provinceVerdict")}:</strong>{" "}
+                          {own ? t(`review.verdict.${own.verdict}`) : t("review.noVerdict")}
+                          {own?.note ? <span className="block">{own.note}</span> : null}
+                        </p>
+                      )}
+                    </div>
+                  </div>
+                </section>
               );
             })}
           </div>
@@ -266,7 +274,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             ))}
           </ul>
         )}
-        <Form method="post" preventScrollReset>
+        <Form method="post" preventScrollReset scope="note">
           <input type="hidden" name="intent" value="note" />
           <TextArea name="body" label={t("review.note")} rows={3} state={stateFor("note")} />
           <Button variant="secondary">{t("review.addNote")}</Button>
@@ -282,18 +290,18 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             <>
               <details className="details" open={Boolean(stateFor("request_changes"))}>
                 <summary>{t("review.requestChanges")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="request_changes">
                   <Hidden lockVersion={app.lockVersion} intent="request_changes" />
                   <p className="body">{t("review.requestChangesLead")}</p>
                   <div className={`form-group${stateFor("request_changes")?.errors?.reopen ? " form-group--error" : ""}`}>
                     <fieldset className="fieldset">
-                      <legend id="reopen">{t("review.requestChanges")}</legend>
+                      <legend id={fieldId("request_changes", "reopen")}>{t("review.requestChanges")}</legend>
                       {stateFor("request_changes")?.errors?.reopen ? <p className="error-message">{stateFor("request_changes")?.errors?.reopen}</p> : null}
                       {targets.map((x) => (
                         <div key={x.target} className="form-group">
                           <div className="checkbox">
-                            <input className="checkbox__input" type="checkbox" id={`reopen:${x.target}`} name="reopen" value={x.target} />
-                            <label className="checkbox__label" htmlFor={`reopen:${x.target}`}>
+                            <input className="checkbox__input" type="checkbox" id={fieldId("request_changes", `reopen:${x.target}`)} name="reopen" value={x.target} />
+                            <label className="checkbox__label" htmlFor={fieldId("request_changes", `reopen:${x.target}`)}>
                               {t("review.reopen", { label: x.label })}
                             </label>
                           </div>
@@ -317,7 +325,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               </details>
               <details className="details" open={Boolean(stateFor("forward"))}>
                 <summary>{t("review.forward")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="forward">
                   <Hidden lockVersion={app.lockVersion} intent="forward" />
                   <Radios
                     name="recommendation"
@@ -334,7 +342,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
             <>
               <details className="details" open={Boolean(stateFor("recognise"))}>
                 <summary>{t("review.recognise")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="recognise">
                   <Hidden lockVersion={app.lockVersion} intent="recognise" />
                   <TextInput name="decisionNumber" label={t("review.decisionNumber")} width="half" state={stateFor("recognise")} />
                   <TextInput name="decisionDate" type="date" label={t("review.decisionDate")} width="short" state={stateFor("recognise")} />
@@ -343,7 +351,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
               </details>
               <details className="details" open={Boolean(stateFor("return"))}>
                 <summary>{t("review.returnToProvince")}</summary>
-                <Form method="post" preventScrollReset>
+                <Form method="post" preventScrollReset scope="return">
                   <Hidden lockVersion={app.lockVersion} intent="return" />
                   <TextArea name="note" label={t("review.returnNote")} rows={3} state={stateFor("return")} />
                   <Button variant="secondary">{t("review.confirmReturn")}</Button>
@@ -353,7 +361,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           )}
           <details className="details" open={Boolean(stateFor("reject"))}>
             <summary>{t("review.reject")}</summary>
-            <Form method="post" preventScrollReset>
+            <Form method="post" preventScrollReset scope="reject">
               <Hidden lockVersion={app.lockVersion} intent="reject" />
               <div className={`form-group${stateFor("reject")?.errors?.reasons ? " form-group--error" : ""}`}>
                 <fieldset className="fieldset">
@@ -361,8 +369,8 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                   {stateFor("reject")?.errors?.reasons ? <p className="error-message">{stateFor("reject")?.errors?.reasons}</p> : null}
                   {data.reasons.map((r, i) => (
                     <div className="checkbox" key={r}>
-                      <input className="checkbox__input" type="checkbox" id={i === 0 ? "reasons" : `reasons-${r}`} name="reasons" value={r} />
-                      <label className="checkbox__label" htmlFor={i === 0 ? "reasons" : `reasons-${r}`}>
+                      <input className="checkbox__input" type="checkbox" id={fieldId("reject", i === 0 ? "reasons" : `reasons-${r}`)} name="reasons" value={r} />
+                      <label className="checkbox__label" htmlFor={fieldId("reject", i === 0 ? "reasons" : `reasons-${r}`)}>
                         {t(`reason.${r}`)}
                       </label>
                     </div>

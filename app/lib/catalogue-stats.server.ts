@@ -134,7 +134,7 @@ export async function loadStatistics(): Promise<Statistics> {
     const unknown = rows.filter((r) => !list.some((x) => x.code === r.code)).map((r) => ({ code: r.code, name_vi: r.code || "—", name_en: r.code || "—", n: r.n }));
     return [...known, ...unknown].filter((r) => keepZero || r.n > 0);
   };
-  const provinceList = options.provinces.map((p) => ({ code: p.code, name_vi: p.name_vi, name_en: p.name_ascii }));
+  const provinceList = options.provinces.map((p) => ({ code: p.code, name_vi: p.name_vi, name_en: p.name_en }));
   const receivedBy = new Map(received.map((r) => [r.month, r.n]));
   const decidedBy = new Map(decided.map((r) => [r.month, r.n]));
   const outcomes = provinceOutcomes(events, sla);

@@ -116,7 +116,7 @@ export function makeLabels(options: FilterOptions) {
     province: (code: string | null | undefined): Named | null => {
       if (!code) return null;
       const p = provinces.get(code);
-      return p ? { code, name_vi: p.name_vi, name_en: p.name_ascii } : { code, name_vi: code, name_en: code };
+      return p ? { code, name_vi: p.name_vi, name_en: p.name_en } : { code, name_vi: code, name_en: code };
     },
   };
 }

@@ -33,7 +33,7 @@ export function messagesScript(locale: Locale): string {
 }
 
 export function translator(locale: Locale): Translate {
-  return makeTranslate(MESSAGES[locale]);
+  return makeTranslate(MESSAGES[locale], locale);
 }
 
 export async function getTranslator(request: Request): Promise<{ locale: Locale; t: Translate }> {

@@ -9,12 +9,39 @@ export function isLocale(value: unknown): value is Locale {
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
-export function makeTranslate(messages: Record<string, string>): Translate {
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+function pluralRule(locale: Locale): Intl.PluralRules {
+  let rule = pluralRules.get(locale);
+  if (!rule) pluralRules.set(locale, (rule = new Intl.PluralRules(locale)));
+  return rule;
+}
+
+function numberFormat(locale: Locale): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale === "vi" ? "vi-VN" : "en-GB")));
+  return format;
+}
+
+/**
+ * `t(key, params)`: the message with its `{name}` placeholders filled in.
+ *
+ * Plurals: a message that counts things is a family of keys, one per plural category of the language
+ * (`"queue.count#one": "{count} application"`, `"queue.count#other": "{count} applications"`); `t("queue.count",
+ * { count })` picks the form with Intl.PluralRules and writes the count in the language's digits (1,234 / 1.234).
+ * Vietnamese has one form ("#other"); the types make English give "#one" for every family (messages/plural.ts).
+ */
+export function makeTranslate(messages: Record<string, string>, locale: Locale): Translate {
   return (key, params) => {
-    const template = messages[key] ?? key;
+    const count = params?.count;
+    const plural = messages[key] === undefined && typeof count === "number";
+    const template = plural ? (messages[`${key}#${pluralRule(locale).select(count)}`] ?? messages[`${key}#other`] ?? key) : (messages[key] ?? key);
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      params[name] === undefined ? whole : String(params[name]),
-    );
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      if (value === undefined) return whole;
+      return plural && name === "count" ? numberFormat(locale).format(value as number) : String(value);
+    });
   };
 }

@@ -1,4 +1,4 @@
-import { isRouteErrorResponse } from "@remix-run/react";
+import { errorStatus, errorTexts } from "./error-status.ts";
 import { messagesOf } from "./messages-store.ts";
 import type { RootData } from "./use-t.ts";
 
@@ -14,10 +14,6 @@ export function pageTitle({ data, error, matches }: MetaArgsLike) {
   const messages = messagesOf(root?.locale ?? "vi");
   const site = messages["app.short"] ?? "Nền tảng số quốc gia";
   let title = (data as { title?: string } | undefined)?.title;
-  if (error) {
-    const status = isRouteErrorResponse(error) ? error.status : 500;
-    const key = status === 404 || status === 410 ? "error.notFound.title" : status === 403 ? "error.forbidden.title" : "error.title";
-    title = messages[key] ?? "Lỗi / Error";
-  }
+  if (error) title = messages[errorTexts(errorStatus(error)).title] ?? "Lỗi / Error";
   return [{ title: title ? `${title} – ${site}` : site }];
 }

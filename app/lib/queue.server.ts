@@ -1,5 +1,6 @@
 import type { User } from "./db-types.ts";
 import { getTranslator } from "./i18n.server.ts";
+import { provinceInPhrase } from "./province-names.ts";
 import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, PROVINCE_VIEWS, type QueueQuery } from "~/models/review.server.ts";
 import { listCategories, listProvinces } from "~/models/reference.server.ts";
 
@@ -32,11 +33,12 @@ export async function loadQueue(request: Request, user: User) {
     after: p.get("after") ?? undefined,
   };
   const [page, count] = await Promise.all([listQueue(query), countQueue(query)]);
-  const { t } = await getTranslator(request);
+  const { t, locale } = await getTranslator(request);
   const filters = { view, q: search, sector: sector ?? "", overdue: query.overdue ? "1" : "", assignee: assignee ?? "", province: province ?? "" };
   const nextParams = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   if (page.next) nextParams.set("after", page.next);
-  const provinceName = provinces.find((x) => x.code === user.province_code)?.name_vi ?? "";
+  const own = provinces.find((x) => x.code === user.province_code);
+  const provinceName = own ? provinceInPhrase(own, locale) : "";
   return {
     title: ministry ? t("queue.national.title") : t("queue.province.title", { province: provinceName }),
     ministry,

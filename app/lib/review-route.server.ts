@@ -167,7 +167,7 @@ export async function reviewAction(request: Request, context: AppLoadContext, ba
       }
       case "verdict": {
         const r = validate(reviewSchemas.verdict(t, items.map((i) => i.key)), values);
-        if (!r.ok) return fail(Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [`${k}-${values.criterionKey}`, v])));
+        if (!r.ok) return fail(r.errors);
         await saveVerdict(user, app.id, { ...r.data, note: String(r.data.note) }, context.requestId);
         return done();
       }
@@ -222,7 +222,7 @@ export async function reviewAction(request: Request, context: AppLoadContext, ba
     }
   } catch (e) {
     if (e instanceof ConflictError) return data({ conflict: { status: e.current.status }, errors: {} as FieldErrors, values: {} }, { status: 409 });
-    if (e instanceof MissingVerdictsError) return fail({ summary: t("error.missingVerdicts", { n: e.missing.length }) });
+    if (e instanceof MissingVerdictsError) return fail({ summary: t("error.missingVerdicts", { count: e.missing.length }) });
     if (e instanceof ForbiddenTransitionError) throw new Response("Forbidden", { status: 403 });
     if (e instanceof NotFoundError) throw new Response("Not Found", { status: 404 });
     throw e;

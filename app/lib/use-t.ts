@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import type { Locale, Role } from "./db-types.ts";
 import { makeTranslate, type Translate } from "./i18n.ts";
 import { messagesOf } from "./messages-store.ts";
+import { useRequestInfo } from "./request-info.tsx";
 
 export interface RootData {
   locale: Locale;
@@ -18,9 +19,11 @@ export function useRootData(): RootData | undefined {
 
 export function useT(): Translate {
   const locale = useLocale();
-  return useMemo(() => makeTranslate(messagesOf(locale)), [locale]);
+  return useMemo(() => makeTranslate(messagesOf(locale), locale), [locale]);
 }
 
+/** The page's language: the root loader's, or the language cookie's when the root loader failed. */
 export function useLocale(): Locale {
-  return useRootData()?.locale ?? "vi";
+  const fallback = useRequestInfo().locale;
+  return useRootData()?.locale ?? fallback;
 }

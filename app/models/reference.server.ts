@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "~/lib/db.server.ts";
 import { db } from "~/lib/db.server.ts";
+import { englishProvinceName } from "~/lib/province-names.ts";
 import provincesFile from "../../db/reference/provinces-2025.json";
 import categoriesFile from "../../db/reference/categories.json";
 import criteriaSetsFile from "../../db/reference/criteria-sets.json";
@@ -106,8 +107,10 @@ export async function seedReferenceData(database: DB): Promise<void> {
   });
 }
 
-export function listProvinces() {
-  return db().selectFrom("provinces").select(["code", "name_vi", "short_name_vi", "name_ascii"]).orderBy("code").execute();
+/** The provinces with their English name (the one rule of app/lib/province-names.ts). */
+export async function listProvinces() {
+  const rows = await db().selectFrom("provinces").select(["code", "name_vi", "short_name_vi", "name_ascii", "kind"]).orderBy("code").execute();
+  return rows.map((p) => ({ ...p, name_en: englishProvinceName(p) }));
 }
 
 export function getProvince(code: string) {

@@ -10,7 +10,8 @@ import { emailField, invalid, readForm, textField, validate } from "~/lib/forms.
 import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
-import { useRootData, useT } from "~/lib/use-t.ts";
+import { provinceName, provinceShortName } from "~/lib/province-names.ts";
+import { useLocale, useRootData, useT } from "~/lib/use-t.ts";
 import { changeUserStatus, EmailTakenError, inviteStaff } from "~/models/account.server.ts";
 import { listProvinces } from "~/models/reference.server.ts";
 import { AWAITING_PROVINCE } from "~/lib/workflow.ts";
@@ -82,9 +83,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function AdminUsers() {
   const t = useT();
+  const locale = useLocale();
   const me = useRootData()?.user;
   const { users, provinces, unstaffed } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
+  const shortName = (code: string | null) => {
+    const p = provinces.find((x) => x.code === code);
+    return p ? provinceShortName(p, locale) : "";
+  };
   return (
     <>
       <ErrorSummary errors={state?.errors} />
@@ -105,7 +111,7 @@ export default function AdminUsers() {
             <td>{u.email}</td>
             <td>{u.name}</td>
             <td>{t(`role.${u.role}`)}</td>
-            <td>{u.province_name ?? ""}</td>
+            <td>{shortName(u.province_code)}</td>
             <td>
               <StatusTag status={u.status} />
             </td>
@@ -171,7 +177,7 @@ export default function AdminUsers() {
           hint={t("field.province.hint")}
           state={state}
           placeholder={t("field.choose")}
-          options={provinces.map((p) => ({ value: p.code, label: `${p.name_vi} (${p.code})` }))}
+          options={provinces.map((p) => ({ value: p.code, label: `${provinceName(p, locale)} (${p.code})` }))}
         />
         <Button>{t("admin.users.submit")}</Button>
       </Form>

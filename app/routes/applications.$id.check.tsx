@@ -10,6 +10,7 @@ import type { Application } from "~/lib/db-types.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
+import { provinceInPhrase } from "~/lib/province-names.ts";
 import { useT } from "~/lib/use-t.ts";
 import {
   ConflictError,
@@ -56,7 +57,7 @@ async function checkData(request: Request, app: Application) {
   const provinceCode = app.province_code ?? membership?.enterprise.province_code ?? "";
   const province = await getProvince(provinceCode);
   const missing = missingForSubmission(app, groups, files).map((m) => describeMissing(t, locale, groups, app.id, m));
-  return { t, groups, files, categories, similar, province: province?.name_vi ?? "", missing };
+  return { t, groups, files, categories, similar, province: province ? provinceInPhrase(province, locale) : "", missing };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

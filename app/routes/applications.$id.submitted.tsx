@@ -5,20 +5,21 @@ import { requireMemberApplication } from "~/lib/application-guards.server.ts";
 import { formatDate } from "~/lib/format.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
+import { provinceInPhrase } from "~/lib/province-names.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { getProvince } from "~/models/reference.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);
   if (!app.reference) throw redirect(`/applications/${app.id}`);
-  const { t } = await getTranslator(request);
+  const { t, locale } = await getTranslator(request);
   const province = await getProvince(app.province_code ?? "");
   return {
     title: t("submitted.title"),
     id: app.id,
     reference: app.reference,
     dueAt: app.due_at,
-    province: province?.name_vi ?? "",
+    province: province ? provinceInPhrase(province, locale) : "",
     email: app.answers.contact?.email ?? user.email,
   };
 }

@@ -3,9 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
 import { requireDevMailbox } from "~/lib/dev-mailbox.server.ts";
 import { db } from "~/lib/db.server.ts";
+import { formatDateTime } from "~/lib/format.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
 import { listRecentEmails } from "~/models/outbox.server.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -17,6 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function Mailbox() {
   const t = useT();
+  const locale = useLocale();
   const { emails } = useLoaderData<typeof loader>();
   return (
     <>
@@ -28,7 +30,7 @@ export default function Mailbox() {
         <Table caption={t("mailbox.title")} head={[t("mailbox.col.created"), t("mailbox.col.to"), t("mailbox.col.subject"), t("mailbox.col.status")]}>
           {emails.map((e) => (
             <tr key={e.id}>
-              <td>{new Date(e.created_at).toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh" })}</td>
+              <td>{formatDateTime(e.created_at, locale)}</td>
               <td>{e.to_address}</td>
               <td>
                 <Link to={`/dev/mailbox/${e.id}`}>{e.subject}</Link>

@@ -9,7 +9,9 @@ import { setFlash } from "~/lib/flash.server.ts";
 import { invalid, readForm, textField, validate } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
+import type { Locale } from "~/lib/db-types.ts";
 import { pageTitle } from "~/lib/meta.ts";
+import { provinceName, provinceSortKey } from "~/lib/province-names.ts";
 import { useT } from "~/lib/use-t.ts";
 import { formatPhone, normaliseTaxCode, phoneToE164, taxCodeProblem } from "~/lib/vn-formats.ts";
 import { AlreadyMemberError, createEnterprise, getMembership, TaxCodeTakenError, updateEnterprise } from "~/models/enterprise.server.ts";
@@ -104,17 +106,17 @@ const createSchema = (t: Translate, provinceCodes: string[]) => {
   return z.object({ legalName, englishName, taxCode: taxCodeField(t), ...rest });
 };
 
-async function sortedProvinces() {
+async function sortedProvinces(locale: Locale) {
   const provinces = await listProvinces();
   return provinces
-    .map((p) => ({ code: p.code, name: p.name_vi, sortKey: p.short_name_vi }))
-    .sort((a, b) => a.sortKey.localeCompare(b.sortKey, "vi"));
+    .map((p) => ({ code: p.code, name: provinceName(p, locale), sortKey: locale === "vi" ? provinceSortKey(p) : p.name_en }))
+    .sort((a, b) => a.sortKey.localeCompare(b.sortKey, locale));
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "enterprise");
-  const { t } = await getTranslator(request);
-  const [membership, provinces] = await Promise.all([getMembership(user.id), sortedProvinces()]);
+  const { t, locale } = await getTranslator(request);
+  const [membership, provinces] = await Promise.all([getMembership(user.id), sortedProvinces(locale)]);
   const e = membership?.enterprise;
   const editing = membership?.role === "owner" && new URL(request.url).searchParams.has("edit");
   return {

@@ -6,6 +6,7 @@ import { Button, ErrorSummary, TextInput, type FormState } from "~/components/fo
 import { PageTitle, Table } from "~/components/ui.tsx";
 import { requireMembership } from "~/lib/application-guards.server.ts";
 import { setFlash } from "~/lib/flash.server.ts";
+import { formatDate } from "~/lib/format.ts";
 import { emailField, invalid, readForm, validate } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
@@ -30,11 +31,9 @@ const removeSchema = () =>
   userId: z.uuid(),
 });
 
-const dateFormat = new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" });
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, membership } = await requireMembership(request);
-  const { t } = await getTranslator(request);
+  const { t, locale } = await getTranslator(request);
   const [members, invitations] = await Promise.all([listMembers(membership.enterprise.id), listPendingInvitations(membership.enterprise.id)]);
   return {
     title: t("enterprise.members.title"),
@@ -42,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     isOwner: membership.role === "owner",
     me: user.id,
     members: members.map((m) => ({ id: m.id, email: m.email, name: m.name, role: m.role })),
-    invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expires: dateFormat.format(new Date(i.expires_at)) })),
+    invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expires: formatDate(i.expires_at, locale) })),
   };
 }
 

@@ -1,9 +1,10 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getUser, safeRedirectTarget } from "~/lib/auth.server.ts";
 import { readForm } from "~/lib/forms.server.ts";
 import { langCookie } from "~/lib/i18n.server.ts";
 import { isLocale } from "~/lib/i18n.ts";
+import { pageTitle } from "~/lib/meta.ts";
 import { setUserLocale } from "~/models/user.server.ts";
 
 export async function loader() {
@@ -18,3 +19,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (user && user.locale !== lang) await setUserLocale(user.id, lang);
   return redirect(safeRedirectTarget(values.redirectTo), { headers: { "Set-Cookie": await langCookie.serialize(lang) } });
 }
+
+// Never rendered (the loader always throws); a page route, not a resource route, so that a GET of this address gets
+// the portal's 405 page rather than bare text.
+export default function LanguageSwitch() {
+  return null;
+}
+
+export const meta: MetaFunction = (args) => pageTitle(args);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

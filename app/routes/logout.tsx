@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { endSession } from "~/lib/auth.server.ts";
 import { setFlash } from "~/lib/flash.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
@@ -12,3 +13,13 @@ export async function action({ request }: ActionFunctionArgs) {
   headers.append("Set-Cookie", await setFlash({ kind: "success", key: "flash.signedOut" }));
   return redirect("/", { headers });
 }
+
+// Never rendered (the loader always throws); a page route, not a resource route, so that a GET of this address gets
+// the portal's 405 page rather than bare text.
+export default function SignOut() {
+  return null;
+}
+
+export const meta: MetaFunction = (args) => pageTitle(args);
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error.tsx";

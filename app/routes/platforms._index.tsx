@@ -5,7 +5,7 @@ import { PageTitle } from "~/components/ui.tsx";
 import { catalogueSearch, localName, makeLabels, parseCatalogueQuery, searchCatalogue } from "~/lib/catalogue.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
+import { useT } from "~/lib/use-t.ts";
 import { listFilterOptions } from "~/models/catalogue.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       pillars: options.pillars,
       sectors: options.sectors,
       ownershipTypes: options.ownershipTypes,
-      provinces: options.provinces.map((p) => ({ code: p.code, name_vi: p.name_vi, name_en: p.name_ascii })),
+      provinces: options.provinces.map((p) => ({ code: p.code, name_vi: p.name_vi, name_en: p.name_en })),
     },
     total: result.total,
     page: result.page,
@@ -44,7 +44,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Catalogue() {
   const t = useT();
-  const locale = useLocale();
   const data = useLoaderData<typeof loader>();
   const hrefFor = (page: number) => {
     const p = new URLSearchParams(data.search);
@@ -53,7 +52,7 @@ export default function Catalogue() {
     return s ? `/platforms?${s}` : "/platforms";
   };
   const suffix = data.search ? `?${data.search}` : "";
-  const count = data.total === 1 ? t("catalogue.count.one") : t("catalogue.count.other", { count: data.total.toLocaleString(locale === "vi" ? "vi-VN" : "en-GB") });
+  const count = t("catalogue.count", { count: data.total });
   return (
     <>
       <PageTitle>{t("catalogue.title")}</PageTitle>

@@ -1,3 +1,5 @@
+import type { EnglishOf } from "./plural.ts";
+
 // Texts of the public catalogue, platform pages, certificates, statistics and the listing actions.
 export const vi = {
   "nav.catalogue": "Danh mục nền tảng",
@@ -22,8 +24,7 @@ export const vi = {
   "catalogue.sort.newest": "Mới công nhận trước",
   "catalogue.apply": "Tìm kiếm",
   "catalogue.clear": "Xóa bộ lọc",
-  "catalogue.count.one": "Tìm thấy 1 nền tảng",
-  "catalogue.count.other": "Tìm thấy {count} nền tảng",
+  "catalogue.count#other": "Tìm thấy {count} nền tảng",
   "catalogue.count.page": "trang {page}/{pages}",
   "catalogue.none": "Không có nền tảng nào phù hợp. Hãy bỏ bớt bộ lọc hoặc tìm bằng từ khác.",
   "catalogue.results": "Kết quả",
@@ -40,7 +41,7 @@ export const vi = {
   "catalogue.feed": "Nguồn tin thay đổi (Atom)",
 
   "listing.caption": "Nền tảng số quốc gia",
-  "listing.status.recognised": "Đang được công nhận",
+  "listing.status.recognised": "Đã được công nhận",
   "listing.status.gone": "Không còn được công nhận",
   "listing.facts": "Thông tin công nhận",
   "listing.enterprise": "Doanh nghiệp",
@@ -89,7 +90,7 @@ export const vi = {
 
   "stats.title": "Thống kê",
   "stats.lead": "Số liệu công khai về các nền tảng được công nhận và việc xử lý hồ sơ, tính từ dữ liệu của Cổng.",
-  "stats.recognised": "Nền tảng đang được công nhận: {count}",
+  "stats.recognised": "Nền tảng đã được công nhận: {count}",
   "stats.byPillar": "Nền tảng được công nhận theo trụ cột",
   "stats.bySector": "Nền tảng được công nhận theo lĩnh vực",
   "stats.byProvince": "Nền tảng được công nhận theo tỉnh, thành phố",
@@ -136,7 +137,7 @@ export const vi = {
   "feed.summary": "{enterprise}. Quyết định số {number} ngày {date}.",
 };
 
-export const en: Record<keyof typeof vi, string> = {
+export const en: EnglishOf<typeof vi> = {
   "nav.catalogue": "Platform catalogue",
   "nav.statistics": "Statistics",
   "footer.openData": "Open data:",
@@ -159,8 +160,8 @@ export const en: Record<keyof typeof vi, string> = {
   "catalogue.sort.newest": "Most recently recognised",
   "catalogue.apply": "Search",
   "catalogue.clear": "Clear filters",
-  "catalogue.count.one": "1 platform found",
-  "catalogue.count.other": "{count} platforms found",
+  "catalogue.count#one": "{count} platform found",
+  "catalogue.count#other": "{count} platforms found",
   "catalogue.count.page": "page {page} of {pages}",
   "catalogue.none": "No platform matches. Remove some filters or try other words.",
   "catalogue.results": "Results",

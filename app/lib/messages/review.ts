@@ -1,3 +1,5 @@
+import type { EnglishOf } from "./plural.ts";
+
 export const vi = {
   "reason.not_vietnamese_enterprise": "Không phải doanh nghiệp Việt Nam làm chủ công nghệ lõi",
   "reason.criteria_not_met": "Không đáp ứng các tiêu chí",
@@ -27,8 +29,8 @@ export const vi = {
   "queue.filter.province": "Tỉnh, thành phố",
   "queue.filter.apply": "Lọc",
   "queue.filter.clear": "Xóa bộ lọc",
-  "queue.count": "{count} hồ sơ",
-  "queue.countCapped": "Hơn {count} hồ sơ",
+  "queue.count#other": "{count} hồ sơ",
+  "queue.countCapped#other": "Hơn {count} hồ sơ",
   "queue.next": "Trang sau",
   "queue.first": "Về trang đầu",
   "queue.col.reference": "Mã hồ sơ",
@@ -104,7 +106,7 @@ export const vi = {
   "error.noteFor": "Nhập yêu cầu cho nội dung đã chọn",
   "error.replyByPast": "Hạn gửi lại phải sau ngày hôm nay",
   "error.reasons": "Chọn ít nhất một lý do",
-  "error.missingVerdicts": "Còn {n} tiêu chí chưa có kết quả đánh giá",
+  "error.missingVerdicts#other": "Còn {count} tiêu chí chưa có kết quả đánh giá",
   "flash.verdictSaved": "Đã lưu kết quả đánh giá.",
   "flash.noteAdded": "Đã thêm ghi chú nội bộ.",
   "flash.assigned": "Đã cập nhật phân công.",
@@ -116,7 +118,7 @@ export const vi = {
   "flash.conflict": "Hồ sơ vừa được người khác thay đổi. Trang đã được tải lại với thông tin mới nhất.",
 };
 
-export const en: Record<keyof typeof vi, string> = {
+export const en: EnglishOf<typeof vi> = {
   "reason.not_vietnamese_enterprise": "Not a Vietnamese enterprise mastering the core technology",
   "reason.criteria_not_met": "The criteria are not met",
   "reason.insufficient_evidence": "Not enough supporting evidence",
@@ -145,8 +147,10 @@ export const en: Record<keyof typeof vi, string> = {
   "queue.filter.province": "Province or city",
   "queue.filter.apply": "Filter",
   "queue.filter.clear": "Clear filters",
-  "queue.count": "{count} applications",
-  "queue.countCapped": "More than {count} applications",
+  "queue.count#one": "{count} application",
+  "queue.count#other": "{count} applications",
+  "queue.countCapped#one": "More than {count} application",
+  "queue.countCapped#other": "More than {count} applications",
   "queue.next": "Next page",
   "queue.first": "First page",
   "queue.col.reference": "Reference",
@@ -222,7 +226,8 @@ export const en: Record<keyof typeof vi, string> = {
   "error.noteFor": "Say what is needed for the chosen item",
   "error.replyByPast": "The reply deadline must be after today",
   "error.reasons": "Choose at least one reason",
-  "error.missingVerdicts": "{n} criteria still have no verdict",
+  "error.missingVerdicts#one": "{count} criterion still has no verdict",
+  "error.missingVerdicts#other": "{count} criteria still have no verdict",
   "flash.verdictSaved": "Verdict saved.",
   "flash.noteAdded": "Internal note added.",
   "flash.assigned": "Assignment updated.",

@@ -1,3 +1,5 @@
+import type { EnglishOf } from "./plural.ts";
+
 // Texts of file uploads, the criteria self-assessment pages and the supporting-documents page.
 export const vi = {
   "upload.hint": "Định dạng được chấp nhận: PDF, PNG, JPEG, DOCX, XLSX, ODT, ODS. Mỗi tệp tối đa 10 MB. Có thể chọn nhiều tệp cùng lúc.",
@@ -7,7 +9,7 @@ export const vi = {
   "upload.progress.percent": "Đã tải lên {percent}%",
   "upload.progress.unknown": "Đang tải lên…",
   "upload.progress.processing": "Đã tải lên 100%. Đang kiểm tra tệp…",
-  "upload.savedWithErrors": "Đã lưu {count} tệp vừa chọn. Câu trả lời chưa được lưu: hãy sửa các lỗi dưới đây.",
+  "upload.savedWithErrors#other": "Đã lưu {count} tệp vừa chọn. Câu trả lời chưa được lưu: hãy sửa các lỗi dưới đây.",
   "upload.flash.removed": "Đã xóa tệp.",
   "upload.flash.added": "Đã tải tệp lên.",
   "upload.error.empty": "Tệp {name} không có nội dung",
@@ -60,15 +62,16 @@ export const vi = {
   "docs.hint.other": "Tài liệu khác bạn muốn gửi kèm, nếu có.",
 };
 
-export const en: Record<keyof typeof vi, string> = {
+export const en: EnglishOf<typeof vi> = {
   "upload.hint": "Accepted formats: PDF, PNG, JPEG, DOCX, XLSX, ODT, ODS. Each file must be 10 MB or smaller. You can choose several files at once.",
-  "upload.usage": "An application can hold up to {maxFiles} files and {maxBytes}; {files} files, {bytes} used so far.",
+  "upload.usage": "An application can hold up to {maxFiles} files and {maxBytes}; used so far: {files} of {maxFiles} files, {bytes}.",
   "upload.remove": "Remove",
   "upload.progress.label": "Upload progress",
   "upload.progress.percent": "{percent}% uploaded",
   "upload.progress.unknown": "Uploading…",
   "upload.progress.processing": "100% uploaded. Checking the files…",
-  "upload.savedWithErrors": "The {count} files you chose have been saved. Your answer has not been saved yet: correct the errors below.",
+  "upload.savedWithErrors#one": "The file you chose has been saved. Your answer has not been saved yet: correct the errors below.",
+  "upload.savedWithErrors#other": "The {count} files you chose have been saved. Your answer has not been saved yet: correct the errors below.",
   "upload.flash.removed": "The file has been removed.",
   "upload.flash.added": "The files have been uploaded.",
   "upload.error.empty": "The file {name} is empty",
