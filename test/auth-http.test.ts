@@ -387,3 +387,68 @@ describe("HTTP hardening", () => {
     }
   });
 });
+
+describe("redirect targets", () => {
+  // Each one is an attempt to leave the site, or input that a URL parser refuses.
+  const hostile = [
+    "/.//evil.test",
+    "//evil.test",
+    "///evil.test",
+    "/\\evil.test",
+    "\\\\evil.test",
+    "/./\\evil.test",
+    "/a/..//evil.test",
+    "/%2e%2e//evil.test",
+    "//[",
+    "//a b",
+    "//%5Cevil.test",
+    "https://evil.test/",
+    "http:evil.test",
+    "javascript:alert(1)",
+    " //evil.test",
+    "/\t/evil.test",
+    "/\r\nSet-Cookie: x=1",
+    "evil.test",
+    "/" + "a".repeat(5000),
+  ];
+  const staysOnSite = (location: string | null) => {
+    assert.ok(location, "a Location header");
+    assert.ok(location.startsWith("/") && !location.startsWith("//") && !location.startsWith("/\\"), `Location ${JSON.stringify(location)}`);
+    assert.equal(new URL(location, "http://portal.invalid").origin, "http://portal.invalid");
+    assert.doesNotMatch(location, /evil\.test/);
+  };
+
+  test("sign-in with a hostile redirectTo lands on the role's home and never answers 5xx", async () => {
+    const email = await staff("enterprise");
+    const user = await t.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+    for (const [i, redirectTo] of hostile.entries()) {
+      const before = await t.db.selectFrom("sessions").select("id_hash").where("user_id", "=", user.id).execute();
+      const res = await new Client(app.url, `198.18.0.${i + 1}`).post("/login", { email, password: PASSWORD, redirectTo });
+      const after = await t.db.selectFrom("sessions").select("id_hash").where("user_id", "=", user.id).execute();
+      assert.ok(res.status < 500, `${JSON.stringify(redirectTo)} answered ${res.status}`);
+      if (res.status !== 302) {
+        assert.equal(after.length, before.length, `no session is left behind by the failing ${JSON.stringify(redirectTo)}`);
+        continue;
+      }
+      staysOnSite(res.headers.get("Location"));
+      assert.equal(res.headers.get("Location"), "/applications", JSON.stringify(redirectTo));
+    }
+  });
+
+  test("a same-site redirectTo is kept, query and fragment included", async () => {
+    const email = await staff("enterprise");
+    const res = await new Client(app.url, "198.18.1.1").post("/login", { email, password: PASSWORD, redirectTo: "/platforms?q=a%20b#list" });
+    assert.equal(res.headers.get("Location"), "/platforms?q=a%20b#list");
+  });
+
+  test("the language switch with a hostile redirectTo stays on the site and never answers 5xx", async () => {
+    const c = new Client(app.url);
+    for (const redirectTo of hostile) {
+      const res = await c.post("/lang", { lang: "vi", redirectTo });
+      assert.equal(res.status, 302, `${JSON.stringify(redirectTo)} answered ${res.status}`);
+      staysOnSite(res.headers.get("Location"));
+    }
+    const ok = await c.post("/lang", { lang: "vi", redirectTo: "/statistics?year=2026" });
+    assert.equal(ok.headers.get("Location"), "/statistics?year=2026");
+  });
+});

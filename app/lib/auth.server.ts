@@ -41,15 +41,28 @@ export async function hasSessionCookie(request: Request): Promise<boolean> {
   return (await sessionToken(request)) !== null;
 }
 
-/** Only paths on this site: browsers drop tabs and newlines and read "\\" as "/", so those never pass. */
-function safeRedirectTarget(to: string | null | undefined, fallback = "/"): string {
+const REDIRECT_BASE = "http://portal.invalid";
+
+/**
+ * The one check for every redirect target that comes from input (a form field, a query string). The answer is a path
+ * on this site or `fallback`; it never throws. The target is judged after a URL parser has normalised it ("/.//x" and
+ * "/a/..//x" become "//x", which a browser reads as another host), and browsers drop tabs and newlines and read "\\"
+ * as "/", so those never pass.
+ */
+export function safeRedirectTarget(to: unknown, fallback: string): string {
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (!to || !to.startsWith("/") || /[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
-  const url = new URL(to, "http://portal.invalid");
-  if (url.origin !== "http://portal.invalid") return fallback;
-  return url.pathname + url.search + url.hash;
+  if (typeof to !== "string" || !to.startsWith("/") || to.length > 2000 || /[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== REDIRECT_BASE) return fallback;
+  const target = url.pathname + url.search + url.hash;
+  if (!target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
+  return target;
 }
-export { safeRedirectTarget };
 
 export async function requireUser(request: Request): Promise<User> {
   const user = await getUser(request);
@@ -89,6 +102,8 @@ export async function startSession(
   user: User,
   redirectTo: string | null,
 ): Promise<Response> {
+  // Validated before anything changes: a bad target can neither fail nor leave a session behind.
+  const target = safeRedirectTarget(redirectTo, homePathFor(user));
   const old = await sessionToken(request);
   if (old) await deleteSession(old);
   const token = await createSession(user.id, sessionPolicy(), {
@@ -98,7 +113,7 @@ export async function startSession(
   const headers = new Headers();
   headers.append("Set-Cookie", await sessionCookie.serialize(token));
   headers.append("Set-Cookie", await setFlash({ kind: "success", key: "flash.signedIn" }));
-  return redirect(safeRedirectTarget(redirectTo, homePathFor(user)), { headers });
+  return redirect(target, { headers });
 }
 
 export async function endSession(request: Request): Promise<Headers> {

@@ -14,7 +14,7 @@ import { checkCredentials, resendVerification } from "~/models/account.server.ts
 import { loginRetryAfter, recordLoginFailure, recordLoginSuccess } from "~/models/throttle.server.ts";
 
 const loginSchema = (t: Translate) =>
-  z.object({ email: emailField(t), password: passwordField(t), redirectTo: z.string().max(2000).optional() });
+  z.object({ email: emailField(t), password: passwordField(t), redirectTo: z.string().optional() });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
