@@ -93,6 +93,8 @@ describe("sign-up, confirmation and sign-in", () => {
       ["x".repeat(129), /128/],
       ["password123", /phổ biến/],
       ["12345678", /phổ biến/],
+      ["matkhau123", /phổ biến/],
+      ["Demo-NenTangSo-2026", /phổ biến/],
       ["đây là mật khẩu", null],
     ];
     for (const [password, error] of cases) {
