@@ -78,6 +78,7 @@ function Header() {
           {user ? (
             <>
               <span className="header__user">{t("nav.signedInAs", { email: user.email })}</span>
+              <Link to="/account">{t("nav.account")}</Link>
               <Form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="link-button">
                   {t("nav.signOut")}

@@ -3,38 +3,61 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import { setDb } from "~/lib/db.server.ts";
 import { createUserDirect } from "~/models/account.server.ts";
+import type { Role, User } from "~/lib/db-types.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { totpCode } from "~/lib/totp.server.ts";
+import { lastEmailText, loginAs, PASSWORD, staffUser, uniqueEmail, type StaffUser } from "./helpers/fixtures.ts";
 
-const PASSWORD = "correct horse battery";
 let t: TestDb;
 let app: TestApp;
-let n = 0;
-const uniqueEmail = (p = "u") => `${p}${Date.now()}${n++}@dn.vn`;
+const accounts = new Map<string, User | StaffUser>();
 
 async function lastLinkTo(email: string, path: string): Promise<string> {
-  const row = await t.db
-    .selectFrom("outbox_emails")
-    .select("text_body")
-    .where("to_address", "=", email)
-    .orderBy("id", "desc")
-    .executeTakeFirstOrThrow();
-  const match = row.text_body.match(new RegExp(`https?://\\S+${path}\\?token=[\\w-]+`));
+  const text = await lastEmailText(email);
+  const match = text.match(new RegExp(`https?://\\S+${path}\\?token=[\\w-]+`));
   assert.ok(match, `no ${path} link in email to ${email}`);
   return new URL(match[0]).pathname + new URL(match[0]).search;
 }
 
-async function staff(role: "province_reviewer" | "ministry_reviewer" | "admin" | "enterprise", provinceCode: string | null = null) {
-  const email = uniqueEmail(role);
-  await createUserDirect({ email, name: role, role, provinceCode, password: PASSWORD });
-  return email;
+/** A new account of `role` (staff enrolled in two-step verification); returns its address. */
+async function staff(role: Role, provinceCode: string | null = null) {
+  const user =
+    role === "enterprise"
+      ? await createUserDirect({ email: uniqueEmail(role), name: role, role, provinceCode, password: PASSWORD })
+      : await staffUser(role, provinceCode);
+  accounts.set(user.email, user);
+  return user.email;
 }
 
 async function signedIn(email: string, ip?: string) {
   const c = new Client(app.url, ip);
-  const res = await c.post("/login", { email, password: PASSWORD });
-  assert.equal(res.status, 302, `sign-in of ${email} failed`);
+  await loginAs(c, accounts.get(email)!);
   return c;
+}
+
+/** The key as the enrolment page shows it (what a person types into the app). */
+function secretOnPage(html: string): string {
+  const m = html.match(/data-testid="totp-secret"[^>]*>([A-Z2-7 ]+)</);
+  assert.ok(m, "the enrolment page shows the key as text");
+  return m[1]!.replace(/ /g, "");
+}
+
+/** Completes enrolment on a half-signed-in client; returns the secret and the recovery codes shown. */
+async function enrol(c: Client, expectedTarget: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const page = await c.get(`/account/two-factor?redirectTo=${encodeURIComponent(expectedTarget)}`);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /<img src="data:image\/png;base64,[^"]+"[^>]*alt="[^"]+"/, "a QR code with a text alternative");
+  const secret = secretOnPage(html);
+  const res = await c.post("/account/two-factor", { intent: "enrol", code: totpCode(secret), redirectTo: expectedTarget });
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get("Location"), `/account/recovery-codes?redirectTo=${encodeURIComponent(expectedTarget)}`);
+  const shown = await c.get(res.headers.get("Location")!);
+  assert.equal(shown.status, 200);
+  const recoveryCodes = [...(await shown.text()).matchAll(/<code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})<\/code>/g)].map((m) => m[1]!);
+  assert.equal(recoveryCodes.length, 10, "ten recovery codes are shown");
+  return { secret, recoveryCodes };
 }
 
 before(async () => {
@@ -267,7 +290,8 @@ describe("staff accounts and roles", () => {
     const invitee = new Client(app.url);
     assert.equal((await invitee.post("/invite", { token, password: PASSWORD, passwordConfirm: PASSWORD })).status, 302);
     const login = await invitee.post("/login", { email, password: PASSWORD });
-    assert.equal(login.headers.get("Location"), "/review");
+    assert.equal(login.headers.get("Location"), "/account/two-factor?redirectTo=%2Freview", "a first staff sign-in goes to enrolment");
+    await enrol(invitee, "/review");
     const queue = pageText(await (await invitee.get("/review")).text());
     assert.match(queue, /Hồ Chí Minh/);
   });

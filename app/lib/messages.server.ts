@@ -1,3 +1,4 @@
+import * as account from "./messages/account.ts";
 import * as application from "./messages/application.ts";
 import * as catalogue from "./messages/catalogue.ts";
 import * as enterprise from "./messages/enterprise.ts";
@@ -6,8 +7,8 @@ import * as review from "./messages/review.ts";
 import * as uploads from "./messages/uploads.ts";
 
 // Each area keeps its texts in its own file; every Vietnamese key must have its English twin (the types check it).
-const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi };
-const en: Record<keyof typeof vi, string> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en };
+const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...account.vi };
+const en: Record<keyof typeof vi, string> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...account.en };
 
 export type MessageKey = keyof typeof vi;
 export type Messages = Record<MessageKey, string>;

@@ -11,7 +11,7 @@ import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useRootData, useT } from "~/lib/use-t.ts";
-import { changeUserStatus, EmailTakenError, inviteStaff } from "~/models/account.server.ts";
+import { changeUserStatus, EmailLimitedError, EmailTakenError, inviteStaff } from "~/models/account.server.ts";
 import { listProvinces } from "~/models/reference.server.ts";
 import { listUsers } from "~/models/user.server.ts";
 
@@ -64,9 +64,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         admin,
         { ...result.data, provinceCode: result.data.role === "province_reviewer" ? (result.data.provinceCode ?? null) : null, locale },
         context.requestId,
+        context.ip,
       );
     } catch (e) {
       if (e instanceof EmailTakenError) return invalid({ email: t("error.emailTaken") }, values);
+      if (e instanceof EmailLimitedError) return invalid({ email: t("error.emailLimited") }, values, { status: 429 });
       throw e;
     }
     return redirect("/admin/users", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.userInvited" }) } });
