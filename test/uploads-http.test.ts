@@ -7,6 +7,7 @@ import type { Application, User } from "~/lib/db-types.ts";
 import { createUserDirect } from "~/models/account.server.ts";
 import { createDraft, MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
 import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
+import { loginAs, staffUser } from "./helpers/fixtures.ts";
 import * as sample from "./fixtures/upload-samples.ts";
 
 const PASSWORD = "correct horse battery";
@@ -17,10 +18,9 @@ const uniqueEmail = (p: string) => `${p}${Date.now()}${n++}@upload.vn`;
 
 async function account(role: User["role"], provinceCode: string | null = null) {
   const email = uniqueEmail(role);
-  const user = await createUserDirect({ email, name: role, role, provinceCode, password: PASSWORD });
+  const user = role === "enterprise" ? await createUserDirect({ email, name: role, role, provinceCode, password: PASSWORD }) : await staffUser(role, provinceCode, email);
   const c = new Client(server.url);
-  const res = await c.post("/login", { email, password: PASSWORD });
-  assert.equal(res.status, 302, `sign-in of ${email} failed`);
+  await loginAs(c, user);
   return { user, c };
 }
 
