@@ -54,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return invalid({ code: t("code.error.wrong") }, { ...values, code: "" });
   }
   await clearCodeFailures(user.id);
-  return signedIn(request, context, user, target, used === "recovery" ? { kind: "warning", key: "flash.recoveryCodeUsed" } : undefined);
+  return signedIn(request, context, user, target, used === "recovery" ? { kind: "info", key: "flash.recoveryCodeUsed" } : undefined);
 }
 
 export default function SecondFactorCode() {
