@@ -11,6 +11,7 @@ import { createUserDirect } from "~/models/account.server.ts";
 import type { Role, User } from "~/lib/db-types.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { DEMO_PASSWORD, demoAidsEnabled, seedDemoAccounts } from "~/lib/demo.server.ts";
 import { totpCode } from "~/lib/totp.server.ts";
 import { currentCode, enterpriseUser, lastEmailText, loginAs, PASSWORD, staffUser, uniqueEmail, type StaffUser } from "./helpers/fixtures.ts";
 
@@ -581,6 +582,21 @@ describe("second factor for staff", () => {
     const fresh = new Client(app.url, "198.19.2.2");
     await fresh.post("/login", { email: admin.email, password: PASSWORD });
     assert.equal((await fresh.post("/login/code", { code: totpCode(admin.totpSecret) })).status, 429);
+  });
+
+  test("the code page shows the current code as a demo aid for a demo account in demo mode, never for others", async () => {
+    await seedDemoAccounts(t.db);
+    const demo = new Client(app.url, "198.19.4.1");
+    const next = (await demo.post("/login", { email: "so.hanoi@demo.nentangso.vn", password: DEMO_PASSWORD })).headers.get("Location")!;
+    const page = pageText(await (await demo.get(next)).text());
+    if (demoAidsEnabled()) assert.match(page, new RegExp(`Hỗ trợ cho bản trình diễn.*Mã hiện tại: \\d{6}`));
+    else assert.doesNotMatch(page, /Hỗ trợ cho bản trình diễn/);
+    const reviewer = await staffUser("province_reviewer", "01");
+    const real = new Client(app.url, "198.19.4.2");
+    const codePage = (await real.post("/login", { email: reviewer.email, password: PASSWORD })).headers.get("Location")!;
+    const html = await (await real.get(codePage)).text();
+    assert.doesNotMatch(pageText(html), /Hỗ trợ cho bản trình diễn/);
+    assert.ok(!pageText(html).includes(totpCode(reviewer.totpSecret)), "no code of a real account is ever on the page");
   });
 
   test("a staff member signs in with the shared helper (used by every test file)", async () => {
