@@ -476,6 +476,18 @@ describe("redirect targets", () => {
     assert.equal(res.headers.get("Location"), "/platforms?q=a%20b#list");
   });
 
+  test("a staff member's target survives the code step, and a hostile one there goes home", async () => {
+    const reviewer = await staffUser("ministry_reviewer");
+    for (const [i, redirectTo] of ["/ministry?view=all", ...hostile].entries()) {
+      const c = new Client(app.url, `198.18.2.${i + 1}`);
+      await c.post("/login", { email: reviewer.email, password: PASSWORD });
+      const res = await c.post("/login/code", { code: await currentCode(reviewer), redirectTo });
+      assert.equal(res.status, 302, `${JSON.stringify(redirectTo)} answered ${res.status}`);
+      staysOnSite(res.headers.get("Location"));
+      assert.equal(res.headers.get("Location"), i === 0 ? redirectTo : "/ministry", JSON.stringify(redirectTo));
+    }
+  });
+
   test("the language switch with a hostile redirectTo stays on the site and never answers 5xx", async () => {
     const c = new Client(app.url);
     for (const redirectTo of hostile) {
