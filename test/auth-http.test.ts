@@ -842,6 +842,22 @@ describe("limits on emails a visitor can make the portal send", () => {
     assert.equal(await countTo(unconfirmed, "verify_email"), 3);
   });
 
+  test("invitations: an admin's 51st staff invitation within the hour from one address is refused with a message", async () => {
+    const admin = await signedIn(await staff("admin"), "198.22.5.1");
+    for (let i = 0; i < 50; i++) {
+      const res = await admin.post("/admin/users", { intent: "invite", name: "Cán bộ", email: uniqueEmail(`bulk${i}-`), role: "ministry_reviewer" });
+      assert.equal(res.status, 302, `invitation ${i + 1}`);
+    }
+    const email = uniqueEmail("one-too-many");
+    const refused = await admin.post("/admin/users", { intent: "invite", name: "Cán bộ", email, role: "ministry_reviewer" });
+    assert.equal(refused.status, 429);
+    const html = await refused.text();
+    assert.match(html, /error-summary/);
+    assert.match(pageText(html), /quá nhiều thư/);
+    assert.ok(html.includes(`value="${email}"`), "what was typed is kept");
+    assert.equal(await t.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst(), undefined, "no account was created");
+  });
+
   test("invitations: an enterprise owner cannot send one address more than three in an hour, and is told why", async () => {
     const { user } = await enterpriseUser("01");
     accounts.set(user.email, user);
