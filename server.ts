@@ -5,7 +5,7 @@ import { openDatabase } from "./app/lib/bootstrap.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
 import { DatabaseLockedError, setDb, type DbHandle } from "./app/lib/db.server.ts";
 import { RuntimeRoleError } from "./app/lib/db-roles.server.ts";
-import { DEMO_PASSWORD, seedDemoAccounts } from "./app/lib/demo.server.ts";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoAccounts } from "./app/lib/demo.server.ts";
 import { seedDemoCatalogue } from "./app/lib/demo-catalogue.server.ts";
 import { seedDemoApplications, seedDemoWorkflow } from "./app/lib/demo-data.server.ts";
 import { logger } from "./app/lib/logger.server.ts";
@@ -18,6 +18,10 @@ const log = logger();
 function printDemoAccounts(c: Config, accounts: { email: string; role: string; provinceCode?: string }[]) {
   const lines = accounts.map((a) => `  ${a.role.padEnd(18)} ${a.email}${a.provinceCode ? ` (province ${a.provinceCode})` : ""}`);
   console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD}):\n${lines.join("\n")}`);
+  console.log(
+    `Staff accounts also give a code (two-step verification). Demo authenticator secret, published: ${DEMO_TOTP_SECRET}\n` +
+      "  (add it to any authenticator app as a time-based key; the code page of a demo account also shows the current code)",
+  );
   console.log(`Public catalogue (no sign-in): ${c.publicUrl}/platforms · statistics: ${c.publicUrl}/statistics`);
   if (c.devMailbox) console.log(`Emails are not sent: read them at ${c.publicUrl}/dev/mailbox (from this machine only)`);
 }

@@ -90,6 +90,7 @@ function HeaderTools({ root, t }: { root: RootData | undefined; t: Translate }) 
       {user ? (
         <>
           <span className="header__user">{t("nav.signedInAs", { email: user.email })}</span>
+          <Link to="/account">{t("nav.account")}</Link>
           <Form method="post" action="/logout" className="inline-form">
             <button type="submit" className="link-button">
               {t("nav.signOut")}

@@ -1,12 +1,18 @@
 import { expect, test } from "@playwright/test";
 import {
+  DEMO,
+  DEMO_PASSWORD,
   SAME_ORIGIN,
   VI,
   createConfirmedEnterprise,
+  enrolSecondFactor,
   errorSummary,
+  expectNoAxeViolations,
   extractLink,
   newPassword,
   signIn,
+  signOut,
+  submitSecondFactor,
   submitSignIn,
   uniqueEmail,
   waitForEmail,
@@ -227,5 +233,133 @@ test("the 11th wrong password for one account answers 429 with Retry-After; othe
     expect(other.headers()["location"]).toBe("/applications");
   } finally {
     await client.dispose();
+  }
+});
+
+test.describe("staff two-step verification, without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a demo reviewer gives the code from the app after the password; the demo aid shows it", async ({ page }) => {
+    await page.goto("/ministry");
+    await submitSignIn(page, DEMO.ministry_reviewer.email, DEMO_PASSWORD);
+    await expect(page).toHaveURL(/\/login\/code\?redirectTo=%2Fministry$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Nhập mã xác thực");
+    await expect(page).toHaveTitle(/^Nhập mã xác thực – /);
+    await expect(page.getByRole("note")).toContainText("Hỗ trợ cho bản trình diễn");
+    await expect(page.getByRole("note")).toContainText(/Mã hiện tại: \d{6}\./);
+    // Nothing else opens in between.
+    await page.goto("/ministry");
+    await expect(page).toHaveURL(/\/login\/code\?redirectTo=%2Fministry$/);
+    await expect(page.getByRole("banner").getByRole("link", { name: VI.signIn, exact: true })).toBeVisible();
+
+    await page.getByRole("main").getByLabel("Mã xác thực").fill("000000");
+    await page.getByRole("main").getByRole("button", { name: "Tiếp tục" }).click();
+    await expect(errorSummary(page)).toContainText("Mã không đúng");
+    await expect(page.getByRole("main").getByRole("link", { name: /Mã không đúng/ })).toHaveAttribute("href", "#code");
+
+    await submitSecondFactor(page, DEMO.ministry_reviewer.email);
+    await expect(page).toHaveURL(/\/ministry$/);
+    await expect(page.getByRole("status").filter({ hasText: VI.signedIn })).toBeVisible();
+    await expect(page.getByRole("banner")).toContainText(`Đã đăng nhập: ${DEMO.ministry_reviewer.email}`);
+  });
+
+  test("account pages: the session list signs out the other sessions; a password change needs the current one", async ({ page, browser, request }) => {
+    const account = await createConfirmedEnterprise(request, "account");
+    const other = await browser.newContext({ javaScriptEnabled: false });
+    const otherPage = await other.newPage();
+    await signIn(otherPage, account.email, account.password);
+    await signIn(page, account.email, account.password);
+
+    await page.getByRole("banner").getByRole("link", { name: "Tài khoản" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Tài khoản của tôi");
+    await page.getByRole("main").getByRole("link", { name: "Các phiên đăng nhập" }).click();
+    const rows = page.getByRole("main").getByRole("row");
+    await expect(rows).toHaveCount(3);
+    await expect(page.getByRole("main").getByTestId("current-session")).toContainText("Phiên đang dùng");
+    await page.getByRole("main").getByRole("button", { name: "Đăng xuất khỏi các phiên khác" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Đã đăng xuất khỏi các phiên khác." })).toBeVisible();
+    await expect(rows).toHaveCount(2);
+    await otherPage.goto("/applications");
+    await expect(otherPage).toHaveURL(/\/login\?redirectTo=%2Fapplications$/);
+    await other.close();
+
+    await page.goto("/account/password");
+    const main = page.getByRole("main");
+    const next = newPassword();
+    await main.getByLabel("Mật khẩu hiện tại").fill("not-the-password");
+    await main.getByLabel("Mật khẩu mới").fill(next);
+    await main.getByLabel(VI.passwordConfirm).fill(next);
+    await main.getByRole("button", { name: "Đổi mật khẩu" }).click();
+    await expect(errorSummary(page)).toContainText("Mật khẩu hiện tại không đúng");
+    await main.getByLabel("Mật khẩu hiện tại").fill(account.password);
+    await main.getByLabel("Mật khẩu mới").fill(next);
+    await main.getByLabel(VI.passwordConfirm).fill(next);
+    await main.getByRole("button", { name: "Đổi mật khẩu" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Đã đổi mật khẩu." })).toBeVisible();
+    await signOut(page);
+    await signIn(page, account.email, next);
+    await expect(page).toHaveURL(/\/applications$/);
+  });
+});
+
+test("an invited reviewer enrols at the first sign-in (QR code and key, axe-clean), then signs in with a recovery code once", async ({ page, browser }) => {
+  const email = uniqueEmail("enrol");
+  const password = newPassword();
+  const admin = await browser.newContext({ javaScriptEnabled: false });
+  const adminPage = await admin.newPage();
+  await signIn(adminPage, DEMO.admin.email, DEMO_PASSWORD);
+  const invitedAt = Date.now();
+  const main = adminPage.getByRole("main");
+  await main.getByLabel(VI.name).fill("Vũ Thị Hai Bước");
+  await main.getByLabel(VI.email).fill(email);
+  await main.getByLabel("Vai trò").selectOption({ label: "Cán bộ thẩm định cấp Bộ" });
+  await main.getByRole("button", { name: "Gửi lời mời" }).click();
+  await expect(adminPage.getByRole("status").filter({ hasText: "Đã gửi lời mời." })).toBeVisible();
+  await admin.close();
+
+  const link = extractLink((await waitForEmail({ to: email, subjectIncludes: VI.inviteSubject, after: invitedAt })).text, "/invite");
+  await page.goto(link);
+  await page.getByRole("main").getByLabel(VI.password, { exact: true }).fill(password);
+  await page.getByRole("main").getByLabel(VI.passwordConfirm).fill(password);
+  await page.getByRole("main").getByRole("button", { name: "Kích hoạt tài khoản" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  await submitSignIn(page, email, password);
+  await expect(page).toHaveURL(/\/account\/two-factor\?redirectTo=%2Fministry$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Thiết lập xác thực hai bước");
+  await expect(page.getByRole("main").getByRole("img", { name: `Mã QR để thêm tài khoản ${email} vào ứng dụng xác thực` })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("main").getByLabel("Mã xác thực").fill("999999");
+  await page.getByRole("main").getByRole("button", { name: "Xác nhận và bật xác thực hai bước" }).click();
+  await expect(errorSummary(page)).toContainText("Mã không đúng");
+  const codes = await enrolSecondFactor(page, email);
+  expect(codes).toHaveLength(10);
+  await expect(page).toHaveURL(/\/ministry$/);
+  await signOut(page);
+
+  // No phone at hand: a recovery code signs in once.
+  await submitSignIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/code/);
+  await expect(page.getByRole("note")).toHaveCount(0);
+  await page.getByRole("main").getByLabel("Mã xác thực").fill(codes[0]!);
+  await page.getByRole("main").getByRole("button", { name: "Tiếp tục" }).click();
+  await expect(page).toHaveURL(/\/ministry$/);
+  await expect(page.getByRole("status").filter({ hasText: "mã khôi phục" })).toContainText("không dùng lại được");
+  await signOut(page);
+  await submitSignIn(page, email, password);
+  await page.getByRole("main").getByLabel("Mã xác thực").fill(codes[0]!);
+  await page.getByRole("main").getByRole("button", { name: "Tiếp tục" }).click();
+  await expect(errorSummary(page)).toContainText("Mã không đúng");
+});
+
+test("the code page and the account pages pass axe (WCAG 2.2 AA)", async ({ page }) => {
+  await submitSignIn(page, DEMO.admin.email, DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/code/);
+  await expectNoAxeViolations(page);
+  await submitSecondFactor(page, DEMO.admin.email);
+  for (const path of ["/account", "/account/password", "/account/sessions", "/account/two-factor", "/account/recovery-codes"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoAxeViolations(page);
   }
 });

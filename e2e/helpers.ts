@@ -3,6 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { Secret, TOTP } from "otpauth";
 import { BASE_URL, MAIL_DIR } from "./env.ts";
 import type { StoredEmail } from "./smtp-sink.ts";
 
@@ -153,10 +154,59 @@ export async function submitSignIn(page: Page, email: string, password: string):
   await main.getByRole("button", { name: /^(Đăng nhập|Sign in)$/ }).click();
 }
 
-/** Signs in through the form and waits until the portal has left the sign-in page. */
+/** The published authenticator secret of the demo staff accounts (app/lib/demo.server.ts DEMO_TOTP_SECRET). */
+export const DEMO_TOTP_SECRET = "NENTANGSODEMOSECRETKEYBKHCNTOTPQ";
+
+// Authenticator secrets of the accounts this worker enrolled itself; the demo staff accounts use DEMO_TOTP_SECRET.
+const totpSecrets = new Map<string, string>();
+const lastTotpStep = new Map<string, number>();
+
+/**
+ * The code an authenticator app would show for `email`. A code works once (except a demo account's), so a second
+ * sign-in within the same 30 seconds uses the next step's code, which the portal also accepts.
+ */
+export function totpCodeFor(email: string): string {
+  const secret = totpSecrets.get(email) ?? (email.endsWith("@demo.nentangso.vn") ? DEMO_TOTP_SECRET : undefined);
+  if (!secret) throw new Error(`No authenticator secret known for ${email}: sign it in with signIn() first so it enrols.`);
+  const now = Math.floor(Date.now() / 30_000);
+  const step = secret === DEMO_TOTP_SECRET ? now : Math.max(now, (lastTotpStep.get(email) ?? -1) + 1);
+  if (step > now + 1) throw new Error(`${email} signed in more than twice within 30 seconds: no unused code is valid yet.`);
+  lastTotpStep.set(email, step);
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({ timestamp: step * 30_000 });
+}
+
+/** On the code page: types the app's code and waits until the portal has left it. */
+export async function submitSecondFactor(page: Page, email: string): Promise<void> {
+  const main = page.getByRole("main");
+  await main.getByLabel(/^(Mã xác thực|Security code)$/).fill(totpCodeFor(email));
+  await main.getByRole("button", { name: /^(Tiếp tục|Continue)$/ }).click();
+  await expect(page, `the code of ${email} should be accepted`).not.toHaveURL(/\/login\/code/);
+}
+
+/** On the enrolment page: reads the key as a person would copy it, confirms a code, passes the recovery codes. */
+export async function enrolSecondFactor(page: Page, email: string): Promise<string[]> {
+  const main = page.getByRole("main");
+  const secret = (await main.getByTestId("totp-secret").innerText()).replace(/\s/g, "");
+  totpSecrets.set(email, secret);
+  await main.getByLabel(/^(Mã xác thực|Security code)$/).fill(totpCodeFor(email));
+  await main.getByRole("button", { name: /^(Xác nhận và bật xác thực hai bước|Confirm and turn on two-step verification)$/ }).click();
+  await expect(page).toHaveURL(/\/account\/recovery-codes/);
+  const codes = await main.getByTestId("recovery-codes").getByRole("listitem").allInnerTexts();
+  await main.getByRole("link", { name: /^(Tôi đã lưu các mã, tiếp tục|I have saved the codes, continue)$/ }).click();
+  await expect(page).not.toHaveURL(/\/account\/recovery-codes/);
+  return codes;
+}
+
+/**
+ * Signs in through the form and waits until the portal has left the sign-in page. Staff accounts then give the code
+ * from their authenticator (demo accounts: the published demo secret), or enrol on their first sign-in.
+ */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await submitSignIn(page, email, password);
   await expect(page, `sign-in as ${email} should leave /login`).not.toHaveURL(/\/login(\?|$)/);
+  const step = new URL(page.url()).pathname;
+  if (step === "/login/code") await submitSecondFactor(page, email);
+  else if (step === "/account/two-factor") await enrolSecondFactor(page, email);
 }
 
 /** The error summary (role=alert with the "Có lỗi cần sửa" heading). */

@@ -400,18 +400,29 @@ export async function startAppServer(handle: DbHandle): Promise<RunningServer> {
   return listen(http.createServer(app));
 }
 
-/** Signs in through POST /login (argon2 and all) and returns the Cookie header value "sid=…". */
-export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/login`, {
-    method: "POST",
-    redirect: "manual",
-    body: new URLSearchParams({ email, password }),
-    headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-  });
-  const sid = res.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0]!)
-    .find((pair) => pair.startsWith("sid=") && pair.length > 4);
+/**
+ * Signs in through POST /login (argon2 and all), then the code step for staff (`code` gives the authenticator's
+ * code), and returns the Cookie header value "sid=…".
+ */
+export async function signIn(baseUrl: string, email: string, password: string, code?: () => Promise<string>): Promise<string> {
+  const post = (path: string, form: Record<string, string>, cookie?: string) =>
+    fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams(form),
+      headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded", ...(cookie ? { Cookie: cookie } : {}) },
+    });
+  const sidOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0]!)
+      .find((pair) => /^(__Host-)?sid=./.test(pair));
+  let res = await post("/login", { email, password });
+  let sid = sidOf(res);
+  if (res.status === 302 && sid && code && (res.headers.get("Location") ?? "").startsWith("/login/code")) {
+    res = await post("/login/code", { code: await code() }, sid);
+    sid = sidOf(res);
+  }
   if (res.status !== 302 || !sid) throw new Error(`Sign-in as ${email} failed: HTTP ${res.status}`);
   return sid;
 }

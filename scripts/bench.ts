@@ -44,6 +44,15 @@ async function main({ servers, useDb }: lib.BenchResources) {
 
   const email = `bench.reviewer.${Date.now()}@bench.example`;
   const reviewer = await createUserDirect({ email, name: "Người duyệt (bench)", role: "province_reviewer", provinceCode: PROVINCE, password: PASSWORD });
+  // Staff sign in with a second factor; each code works once, and the benchmark opens several sessions at once.
+  const { enrolSecondFactorDirect } = await import("../app/models/second-factor.server.ts");
+  const { newTotpSecret, totpCode } = await import("../app/lib/totp.server.ts");
+  const totpSecret = newTotpSecret();
+  await enrolSecondFactorDirect(handle.db, reviewer.id, totpSecret);
+  const freshCode = async () => {
+    await handle.db.updateTable("user_totp").set({ last_used_step: null }).where("user_id", "=", reviewer.id).execute();
+    return totpCode(totpSecret);
+  };
 
   log(`Seeding ${APPLICATIONS.toLocaleString("en-US")} applications of ${ENTERPRISES.toLocaleString("en-US")} enterprises (60% in province ${PROVINCE})…`);
   const seed = await lib.seedBenchData(handle.db, {
@@ -65,7 +74,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   servers.push(plain);
 
   const cookies: string[] = [];
-  for (let i = 0; i < SESSIONS; i++) cookies.push(await lib.signIn(app.url, email, PASSWORD));
+  for (let i = 0; i < SESSIONS; i++) cookies.push(await lib.signIn(app.url, email, PASSWORD, freshCode));
   const common: Record<string, string> = { Accept: "text/html", "User-Agent": "nentangso-bench" };
   if (GZIP) common["Accept-Encoding"] = "gzip";
   const headers = cookies.map((cookie) => ({ ...common, Cookie: cookie }));

@@ -6,7 +6,7 @@ import { completeApplication, DEMO_PLATFORM, demoPdf } from "~/lib/demo-data.ser
 import { addAttachments, createDraft, getApplication, saveCriterion, transition } from "~/models/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { enterpriseUser, PASSWORD, staffUser } from "./helpers/fixtures.ts";
+import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 
 let t: TestDb;
 let app: TestApp;
@@ -22,8 +22,7 @@ after(async () => {
 
 async function signIn(user: User) {
   const c = new Client(app.url, `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`);
-  const res = await c.post("/login", { email: user.email, password: PASSWORD });
-  assert.equal(res.status, 302);
+  await loginAs(c, user);
   return c;
 }
 

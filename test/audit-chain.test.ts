@@ -9,7 +9,7 @@ import { openPostgres, setDb, type DB, type DbHandle } from "~/lib/db.server.ts"
 import { recordAudit, verifyAuditChain } from "~/models/audit.server.ts";
 import { Client, startTestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { enterpriseUser, PASSWORD, uniqueEmail } from "./helpers/fixtures.ts";
+import { enterpriseUser, lastEmailText, PASSWORD, uniqueEmail } from "./helpers/fixtures.ts";
 
 let t: TestDb;
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -281,8 +281,7 @@ describe("the runtime role", () => {
         const email = uniqueEmail("runtime");
         const c = new Client(app.url, "192.0.2.150");
         assert.equal((await c.post("/signup", { name: "Vai trò chạy", email, password: PASSWORD, passwordConfirm: PASSWORD })).status, 302);
-        const mail = await db.selectFrom("outbox_emails").select("text_body").where("to_address", "=", email).executeTakeFirstOrThrow();
-        const token = /verify-email\?token=([\w-]+)/.exec(mail.text_body)![1]!;
+        const token = /verify-email\?token=([\w-]+)/.exec(await lastEmailText(email))![1]!;
         assert.equal((await c.post("/verify-email", { token })).headers.get("Location"), "/login");
         assert.equal((await c.post("/login", { email, password: PASSWORD })).status, 302);
         assert.equal((await c.get("/applications")).status, 200);

@@ -12,7 +12,7 @@ import { createDraft, criteriaItems, getApplication, getCriteria, saveSection, s
 import * as review from "~/models/review.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { enterpriseUser, PASSWORD, staffUser } from "./helpers/fixtures.ts";
+import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 import { responseSchema, validate } from "./helpers/openapi.ts";
 
 let t: TestDb;
@@ -37,8 +37,7 @@ let revokedId = "";
 
 async function signIn(user: User) {
   const c = new Client(app.url, `10.77.${Math.floor(ipCounter / 250)}.${ipCounter++ % 250}`);
-  const res = await c.post("/login", { email: user.email, password: PASSWORD });
-  assert.equal(res.status, 302, `sign-in ${user.email}`);
+  await loginAs(c, user);
   return c;
 }
 

@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "kysely";
 import { seedDemoApplications, seedDemoWorkflow } from "~/lib/demo-data.server.ts";
-import { seedDemoAccounts } from "~/lib/demo.server.ts";
+import { allowsCodeReuse, DEMO_ACCOUNTS, DEMO_TOTP_SECRET, demoAidsEnabled, demoSecondFactorAid, seedDemoAccounts } from "~/lib/demo.server.ts";
+import { totpCode } from "~/lib/totp.server.ts";
+import { enrolledSecret } from "~/models/second-factor.server.ts";
+import { findUserByEmail } from "~/models/user.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 
 let t: TestDb;
@@ -35,4 +38,27 @@ test("a fresh start holds a draft, a submitted application and every workflow st
   const changes = await t.db.selectFrom("change_requests").select("id").execute();
   assert.ok(changes.length >= 4, "idempotent: a second run adds nothing");
   assert.equal(changes.length, 4);
+});
+
+test("demo staff accounts are enrolled with the published secret; the demo aid is for them only, and only in demo mode", async () => {
+  await seedDemoAccounts(t.db);
+  await seedDemoAccounts(t.db);
+  for (const account of DEMO_ACCOUNTS) {
+    const user = (await findUserByEmail(account.email, t.db))!;
+    const secret = await enrolledSecret(user.id);
+    if (account.role === "enterprise") {
+      assert.equal(secret, null, "enterprise accounts have no second factor");
+      continue;
+    }
+    assert.equal(secret, DEMO_TOTP_SECRET, account.email);
+    const aid = demoSecondFactorAid(user, secret);
+    assert.equal(Boolean(aid), demoAidsEnabled());
+    if (aid) assert.equal(aid.code, totpCode(DEMO_TOTP_SECRET));
+    assert.equal(allowsCodeReuse(user, secret!), demoAidsEnabled());
+  }
+  const stranger = { email: "someone@so.gov.vn" };
+  assert.equal(demoSecondFactorAid(stranger, DEMO_TOTP_SECRET), null, "never for an account that is not a demo account");
+  assert.equal(allowsCodeReuse(stranger, DEMO_TOTP_SECRET), false);
+  const admin = (await findUserByEmail("admin@demo.nentangso.vn", t.db))!;
+  assert.equal(demoSecondFactorAid(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), null, "never once the demo account has its own secret");
 });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { createUserDirect } from "~/models/account.server.ts";
 import { Client, startTestApp, type TestApp, pageText } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { lastEmailText, loginAs, staffUser } from "./helpers/fixtures.ts";
 
 const PASSWORD = "correct horse battery";
 let t: TestDb;
@@ -84,13 +85,7 @@ async function owner() {
 }
 
 async function lastJoinLink(email: string): Promise<string> {
-  const row = await t.db
-    .selectFrom("outbox_emails")
-    .select("text_body")
-    .where("to_address", "=", email)
-    .orderBy("id", "desc")
-    .executeTakeFirstOrThrow();
-  const match = row.text_body.match(/https?:\/\/\S+\/enterprise\/join\?token=[\w%-]+/);
+  const match = (await lastEmailText(email)).match(/https?:\/\/\S+\/enterprise\/join\?token=[\w%-]+/);
   assert.ok(match, `no /enterprise/join link in the email to ${email}`);
   const url = new URL(match[0]);
   return url.pathname + url.search;
@@ -121,8 +116,8 @@ describe("access", () => {
   test("staff roles get 403 on every enterprise page", async () => {
     for (const role of ["province_reviewer", "ministry_reviewer", "admin"] as const) {
       const email = uniqueEmail(role);
-      await createUserDirect({ email, name: role, role, provinceCode: role === "province_reviewer" ? "01" : null, password: PASSWORD });
-      const c = await signedIn(email);
+      const c = new Client(app.url);
+      await loginAs(c, await staffUser(role, role === "province_reviewer" ? "01" : null, email));
       assert.equal((await c.get("/enterprise")).status, 403, `${role} GET /enterprise`);
       assert.equal((await c.get("/enterprise/members")).status, 403, `${role} GET /enterprise/members`);
       assert.equal((await c.get("/enterprise/join?token=abc")).status, 403, `${role} GET /enterprise/join`);

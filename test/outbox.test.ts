@@ -4,13 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { sql } from "kysely";
-import { createMailer, createOutboxWorker, defaultRetryDelaySeconds, isPermanentFailure } from "~/lib/mailer.server.ts";
+import { createMailer, createOutboxWorker, defaultRetryDelaySeconds, isPermanentFailure, readDeliveredEmail } from "~/lib/mailer.server.ts";
 import { verifyEmailMessage } from "~/lib/email-templates.server.ts";
-import { enqueueEmail } from "~/models/outbox.server.ts";
+import { enqueueEmail, UnlimitedTokenEmailError } from "~/models/outbox.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
 
 const noDelay = () => 0;
+let queued = 0;
 
 describe("email outbox", () => {
   let t: TestDb;
@@ -27,6 +28,7 @@ describe("email outbox", () => {
     smtp.messages.length = 0;
     smtp.rejectRecipients.clear();
     await t.db.deleteFrom("outbox_emails").execute();
+    await t.db.deleteFrom("rate_limits").execute();
   });
 
   function worker(overrides: Partial<Parameters<typeof createOutboxWorker>[0]> = {}) {
@@ -35,12 +37,46 @@ describe("email outbox", () => {
   }
 
   async function enqueue(to: string, locale: "vi" | "en" = "vi") {
-    return enqueueEmail(t.db, { to, locale, email: verifyEmailMessage(locale, { name: "Nguyễn Văn A", url: "http://localhost/verify-email?token=abc" }) });
+    return enqueueEmail(t.db, {
+      to,
+      locale,
+      email: verifyEmailMessage(locale, { name: "Nguyễn Văn A", url: "http://localhost/verify-email?token=abc" }),
+      // The limits on emails a visitor can cause have their own tests (auth-http.test.ts).
+      requestedBy: { kind: "confirmation", ip: `192.0.2.${queued++ % 250}` },
+    });
   }
 
   async function statuses() {
     return t.db.selectFrom("outbox_emails").select(["id", "status", "attempts"]).orderBy("id").execute();
   }
+
+  test("a message with a live link is stored without its token, sent with it, and its sealed copy is erased once sent", async () => {
+    const token = "Zq3_live-token-value-0123456789abcdefghijkl";
+    const url = `http://localhost/reset-password?token=${token}`;
+    await enqueueEmail(t.db, {
+      to: "c@dn.vn",
+      locale: "vi",
+      email: verifyEmailMessage("vi", { name: "C", url }),
+      requestedBy: { kind: "reset", ip: "192.0.2.2" },
+    });
+    const stored = await t.db.selectFrom("outbox_emails").selectAll().executeTakeFirstOrThrow();
+    assert.ok(!JSON.stringify(stored).includes(token), "no column holds the token in clear");
+    assert.match(stored.text_body, /reset-password\?token=REMOVED/);
+    assert.ok(stored.sealed_body);
+    await worker().tick();
+    assert.ok(smtp.messages[0]!.text?.includes(url), "the recipient gets the working link");
+    const sent = await t.db.selectFrom("outbox_emails").selectAll().executeTakeFirstOrThrow();
+    assert.equal(sent.status, "sent");
+    assert.equal(sent.sealed_body, null, "nothing is left that could be unsealed later");
+    assert.ok(!JSON.stringify(sent).includes(token));
+  });
+
+  test("a message with a live link cannot be queued without saying who asked for it (so limits always apply)", async () => {
+    await assert.rejects(
+      enqueueEmail(t.db, { to: "d@dn.vn", locale: "vi", email: verifyEmailMessage("vi", { name: "D", url: "http://localhost/invite?token=xyz" }) }),
+      UnlimitedTokenEmailError,
+    );
+  });
 
   test("a queued message is delivered over SMTP with a stable Message-ID, in the recipient's language", async () => {
     const id = await enqueue("a@dn.vn", "en");
@@ -149,6 +185,7 @@ describe("email outbox", () => {
     const file = fs.readFileSync(path.join(dir, `${String(id).padStart(8, "0")}.eml`), "utf8");
     assert.match(file, /^To: dev@dn.vn/m);
     assert.match(file, /Message-ID: <outbox-\d+@test.vn>/i);
+    assert.match((await readDeliveredEmail(dir, id!))?.text ?? "", /verify-email\?token=abc/, "the local delivery keeps the working link");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -7,7 +7,7 @@ import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { createDraft, getApplication, criteriaItems, getCriteria } from "~/models/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { enterpriseUser, PASSWORD, staffUser } from "./helpers/fixtures.ts";
+import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 
 let t: TestDb;
 let app: TestApp;
@@ -24,8 +24,7 @@ after(async () => {
 
 async function signIn(user: User) {
   const c = new Client(app.url, `10.9.${Math.floor(ipCounter / 250)}.${ipCounter++ % 250}`);
-  const res = await c.post("/login", { email: user.email, password: PASSWORD });
-  assert.equal(res.status, 302, `sign-in ${user.email}`);
+  await loginAs(c, user);
   return c;
 }
 

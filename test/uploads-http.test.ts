@@ -22,6 +22,7 @@ import {
 } from "~/models/application.server.ts";
 import { CHUNK_BYTES } from "~/models/file-store.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
+import { loginAs, staffUser } from "./helpers/fixtures.ts";
 import * as sample from "./fixtures/upload-samples.ts";
 
 const PASSWORD = "correct horse battery";
@@ -32,10 +33,9 @@ const uniqueEmail = (p: string) => `${p}${Date.now()}${n++}@upload.vn`;
 
 async function account(role: User["role"], provinceCode: string | null = null) {
   const email = uniqueEmail(role);
-  const user = await createUserDirect({ email, name: role, role, provinceCode, password: PASSWORD });
+  const user = role === "enterprise" ? await createUserDirect({ email, name: role, role, provinceCode, password: PASSWORD }) : await staffUser(role, provinceCode, email);
   const c = new Client(server.url);
-  const res = await c.post("/login", { email, password: PASSWORD });
-  assert.equal(res.status, 302, `sign-in of ${email} failed`);
+  await loginAs(c, user);
   return { user, c };
 }
 

@@ -69,6 +69,12 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   TRUST_PROXY: proxyHops,
+  /** 32 bytes (64 hex digits or base64) sealing token emails and TOTP secrets; without it, DATA_DIR/encryption.key. */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, "DATA_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 type Env = z.infer<typeof envSchema>;

@@ -102,6 +102,7 @@ export interface SessionTable {
   expires_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+  second_factor_pending: Generated<boolean>;
 }
 
 export interface UserTokenTable {
@@ -137,6 +138,7 @@ export interface OutboxEmailTable {
   sent_at: Date | null;
   user_id: string | null;
   application_id: string | null;
+  sealed_body: string | null;
 }
 
 export interface AuditEventTable {
@@ -428,6 +430,9 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   file_blobs: FileBlobTable;
   file_chunks: FileChunkTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodeTable;
+  rate_limits: RateLimitTable;
 }
 
 export type User = Selectable<UserTable>;
@@ -436,3 +441,26 @@ export type UserUpdate = Updateable<UserTable>;
 export type OutboxEmail = Selectable<OutboxEmailTable>;
 export type Enterprise = Selectable<EnterpriseTable>;
 export type Application = Selectable<ApplicationTable>;
+
+export interface UserTotpTable {
+  user_id: string;
+  secret_sealed: string | null;
+  pending_secret_sealed: string | null;
+  enabled_at: Date | null;
+  last_used_step: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: string;
+  code_hash: string;
+  used_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface RateLimitTable {
+  key: string;
+  hits: number;
+  window_started_at: Timestamp;
+}

@@ -74,7 +74,7 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
       "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     });
     if (c.publicUrl.startsWith("https://")) res.set("Strict-Transport-Security", "max-age=31536000");
-    if (/(^|;\s*)sid=/.test(req.get("Cookie") ?? "") || isNoStorePath(req.path)) res.set("Cache-Control", "no-store");
+    if (/(^|;\s*)(__Host-)?sid=/.test(req.get("Cookie") ?? "") || isNoStorePath(req.path)) res.set("Cache-Control", "no-store");
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

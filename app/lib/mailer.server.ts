@@ -3,7 +3,7 @@ import path from "node:path";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { OutboxEmail } from "./db-types.ts";
 import type { DB } from "./db.server.ts";
-import { claimDueEmails, databaseNow, markEmailFailed, markEmailRetry, markEmailSent } from "~/models/outbox.server.ts";
+import { claimDueEmails, databaseNow, emailContent, markEmailFailed, markEmailRetry, markEmailSent } from "~/models/outbox.server.ts";
 
 export interface MailerOptions {
   smtpUrl?: string;
@@ -24,25 +24,48 @@ export function createMailer(opts: MailerOptions): Mailer {
 
   return {
     async send(email) {
+      const content = emailContent(email);
       const info = await transport.sendMail({
         from: opts.from,
         to: email.to_address,
         subject: email.subject,
-        text: email.text_body,
-        html: email.html_body,
+        text: content.text,
+        html: content.html,
         messageId: `<outbox-${email.id}@${opts.messageIdDomain}>`,
         headers: { "Content-Language": email.locale, "Auto-Submitted": "auto-generated" },
       });
       if (!opts.smtpUrl) {
         await fs.mkdir(opts.mailDir, { recursive: true });
-        const file = path.join(opts.mailDir, `${String(email.id).padStart(8, "0")}.eml`);
-        await fs.writeFile(file, (info as unknown as { message: Buffer }).message);
+        const file = deliveredFile(opts.mailDir, email.id);
+        await fs.writeFile(`${file}.eml`, (info as unknown as { message: Buffer }).message);
+        // The text as delivered, for the demo's mailbox page: the database keeps messages without their tokens.
+        const delivered: DeliveredEmail = { to: email.to_address, subject: email.subject, text: content.text };
+        await fs.writeFile(`${file}.json`, JSON.stringify(delivered));
       }
     },
     close() {
       transport.close();
     },
   };
+}
+
+export interface DeliveredEmail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+function deliveredFile(mailDir: string, id: number): string {
+  return path.join(mailDir, String(id).padStart(8, "0"));
+}
+
+/** A message as the local mail delivery (no SMTP_URL) wrote it, if it was delivered there. */
+export async function readDeliveredEmail(mailDir: string, id: number): Promise<DeliveredEmail | null> {
+  try {
+    return JSON.parse(await fs.readFile(`${deliveredFile(mailDir, id)}.json`, "utf8")) as DeliveredEmail;
+  } catch {
+    return null;
+  }
 }
 
 /** smtp(s)://user:pass@host:port?ignoreTLS=true with short timeouts, so a slow server never holds a worker for long. */

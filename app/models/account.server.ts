@@ -8,9 +8,10 @@ import {
   verifyEmailMessage,
 } from "~/lib/email-templates.server.ts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "~/lib/password.server.ts";
+import { tokenLink as link } from "~/lib/tokens.server.ts";
 import { recordAudit } from "./audit.server.ts";
-import { enqueueEmail } from "./outbox.server.ts";
-import { deleteUserSessions } from "./session.server.ts";
+import { EmailLimitedError, enqueueEmail } from "./outbox.server.ts";
+import { deleteOtherSessions, deleteUserSessions } from "./session.server.ts";
 import {
   activateInvitedUser,
   consumeUserToken,
@@ -22,15 +23,14 @@ import {
   setUserStatus,
 } from "./user.server.ts";
 
-function link(path: string, token: string): string {
-  return `${config().publicUrl}${path}?token=${encodeURIComponent(token)}`;
-}
+export { EmailLimitedError } from "./outbox.server.ts";
 
 /**
  * Signs up an enterprise user. An address that already has an account gets a notice instead, so the
  * page the visitor sees never tells whether an account exists.
  */
-export async function signUpEnterprise(input: { email: string; name: string; password: string; locale: Locale; requestId: string }) {
+export async function signUpEnterprise(input: { email: string; name: string; password: string; locale: Locale; requestId: string; ip: string }) {
+  const requestedBy = { kind: "confirmation", ip: input.ip } as const;
   const passwordHash = await hashPassword(input.password);
   await db()
     .transaction()
@@ -42,6 +42,7 @@ export async function signUpEnterprise(input: { email: string; name: string; pas
           locale: existing.locale,
           userId: existing.id,
           email: signupExistingMessage(existing.locale, { name: existing.name, url: `${config().publicUrl}/forgot-password` }),
+          requestedBy,
         });
         return;
       }
@@ -58,6 +59,7 @@ export async function signUpEnterprise(input: { email: string; name: string; pas
         locale: user.locale,
         userId: user.id,
         email: verifyEmailMessage(user.locale, { name: user.name, url: link("/verify-email", token) }),
+        requestedBy,
       });
       await recordAudit(trx, {
         actorUserId: user.id,
@@ -70,7 +72,7 @@ export async function signUpEnterprise(input: { email: string; name: string; pas
     });
 }
 
-export async function resendVerification(user: User): Promise<void> {
+export async function resendVerification(user: User, ip: string): Promise<void> {
   await db()
     .transaction()
     .execute(async (trx) => {
@@ -80,6 +82,7 @@ export async function resendVerification(user: User): Promise<void> {
         locale: user.locale,
         userId: user.id,
         email: verifyEmailMessage(user.locale, { name: user.name, url: link("/verify-email", token) }),
+        requestedBy: { kind: "confirmation", ip },
       });
     });
 }
@@ -114,7 +117,8 @@ export async function checkCredentials(email: string, password: string): Promise
   return { ok: true, user };
 }
 
-export async function requestPasswordReset(email: string): Promise<void> {
+/** Past the limits (per address and per requesting IP) nothing is sent; the visitor sees the same page. */
+export async function requestPasswordReset(email: string, ip: string): Promise<void> {
   await db()
     .transaction()
     .execute(async (trx) => {
@@ -126,6 +130,7 @@ export async function requestPasswordReset(email: string): Promise<void> {
         locale: user.locale,
         userId: user.id,
         email: resetPasswordMessage(user.locale, { name: user.name, url: link("/reset-password", token) }),
+        requestedBy: { kind: "reset", ip },
       });
     });
 }
@@ -159,6 +164,7 @@ export async function inviteStaff(
   admin: User,
   input: { email: string; name: string; role: Exclude<Role, "enterprise">; provinceCode: string | null; locale: Locale },
   requestId: string,
+  ip: string,
 ): Promise<User> {
   return db()
     .transaction()
@@ -174,12 +180,14 @@ export async function inviteStaff(
         locale: input.locale,
       });
       const token = await issueUserToken(trx, user.id, "invite");
-      await enqueueEmail(trx, {
+      const sent = await enqueueEmail(trx, {
         to: user.email,
         locale: user.locale,
         userId: user.id,
         email: inviteMessage(user.locale, { name: user.name, role: user.role, url: link("/invite", token) }),
+        requestedBy: { kind: "invitation", ip },
       });
+      if (sent === null) throw new EmailLimitedError();
       await recordAudit(trx, {
         actorUserId: admin.id,
         actorRole: admin.role,
@@ -260,5 +268,53 @@ export async function createUserDirect(input: {
         data: { role: user.role },
       });
       return user;
+    });
+}
+
+/**
+ * A signed-in password change: the current password first, then the new one; every other session of the account ends
+ * (someone who knew the old password may be signed in elsewhere). False when the current password is wrong.
+ */
+export async function changePassword(
+  user: User,
+  input: { currentPassword: string; newPassword: string; keepSessionIdHash: string },
+  requestId: string,
+): Promise<boolean> {
+  if (!user.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) return false;
+  const passwordHash = await hashPassword(input.newPassword);
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      await setUserPassword(trx, user.id, passwordHash);
+      const ended = await deleteOtherSessions(trx, user.id, input.keepSessionIdHash);
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "user.password_changed",
+        entityType: "user",
+        entityId: user.id,
+        data: { otherSessionsEnded: ended },
+        requestId,
+      });
+    });
+  return true;
+}
+
+/** "Sign out of the other sessions". */
+export async function endOtherSessions(user: User, keepSessionIdHash: string, requestId: string): Promise<number> {
+  return db()
+    .transaction()
+    .execute(async (trx) => {
+      const ended = await deleteOtherSessions(trx, user.id, keepSessionIdHash);
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        action: "user.other_sessions_ended",
+        entityType: "user",
+        entityId: user.id,
+        data: { ended },
+        requestId,
+      });
+      return ended;
     });
 }

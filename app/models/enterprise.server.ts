@@ -1,12 +1,11 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Enterprise, User } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
-import { config } from "~/lib/config.server.ts";
 import { enterpriseInviteMessage } from "~/lib/email-templates.server.ts";
-import { hashToken, newToken } from "~/lib/tokens.server.ts";
+import { hashToken, newToken, tokenLink } from "~/lib/tokens.server.ts";
 import { refreshSearchText } from "./application.server.ts";
 import { recordAudit } from "./audit.server.ts";
-import { enqueueEmail } from "./outbox.server.ts";
+import { EmailLimitedError, enqueueEmail } from "./outbox.server.ts";
 import { normaliseEmail } from "./user.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -132,6 +131,7 @@ export async function inviteMember(
   enterprise: Enterprise,
   input: { email: string; role: "owner" | "member" },
   requestId: string,
+  ip: string,
 ): Promise<void> {
   const token = newToken();
   await db()
@@ -148,15 +148,17 @@ export async function inviteMember(
           expires_at: sql<Date>`now() + interval '7 days'`,
         })
         .execute();
-      await enqueueEmail(trx, {
+      const sent = await enqueueEmail(trx, {
         to: normaliseEmail(input.email),
         locale: owner.locale,
         email: enterpriseInviteMessage(owner.locale, {
           inviter: owner.name,
           enterprise: enterprise.legal_name,
-          url: `${config().publicUrl}/enterprise/join?token=${encodeURIComponent(token)}`,
+          url: tokenLink("/enterprise/join", token),
         }),
+        requestedBy: { kind: "invitation", ip },
       });
+      if (sent === null) throw new EmailLimitedError();
       await recordAudit(trx, {
         actorUserId: owner.id,
         actorRole: owner.role,

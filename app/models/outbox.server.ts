@@ -1,5 +1,8 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Locale, OutboxEmail } from "~/lib/db-types.ts";
+import { seal, unseal } from "~/lib/secret-box.server.ts";
+import { carriesToken, withoutTokens } from "~/lib/tokens.server.ts";
+import { takeEmailAllowance, type EmailKind } from "./throttle.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -16,10 +19,32 @@ export interface EnqueueInput {
   email: RenderedEmail;
   userId?: string | null;
   applicationId?: string | null;
+  /** A message a visitor's request causes: it counts against that kind's limits and is dropped past them. */
+  requestedBy?: { kind: EmailKind; ip: string };
 }
 
-/** Call inside the transaction of the change that causes the email: both commit or neither does. */
-export async function enqueueEmail(trx: Executor, input: EnqueueInput): Promise<number> {
+export class UnlimitedTokenEmailError extends Error {}
+
+/** A limit on emails refused a message whose sender must be told (an invitation): roll the change back. */
+export class EmailLimitedError extends Error {}
+
+const SEALED_BODY = "outbox-body";
+
+/**
+ * Call inside the transaction of the change that causes the email: both commit or neither does. Returns the message's
+ * id, or null when the requester's limits dropped it (the caller shows the same page either way).
+ *
+ * A message that carries a live link (tokens.server.ts tokenLink) is stored sealed: text_body and html_body keep it
+ * without the token, the full body is encrypted with a key outside the database and erased once sent. Such a message
+ * is always one a visitor asked for, so it must say who asked (requestedBy) and cannot escape the limits.
+ */
+export async function enqueueEmail(trx: Executor, input: EnqueueInput): Promise<number | null> {
+  const { text, html } = input.email;
+  const carriesSecret = carriesToken(text) || carriesToken(html);
+  if (carriesSecret && !input.requestedBy) {
+    throw new UnlimitedTokenEmailError(`The ${input.email.template} email carries a live link: pass requestedBy so its limits apply.`);
+  }
+  if (input.requestedBy && !(await takeEmailAllowance(trx, input.requestedBy.kind, input.to, input.requestedBy.ip))) return null;
   const row = await trx
     .insertInto("outbox_emails")
     .values({
@@ -27,14 +52,21 @@ export async function enqueueEmail(trx: Executor, input: EnqueueInput): Promise<
       locale: input.locale,
       template: input.email.template,
       subject: input.email.subject,
-      text_body: input.email.text,
-      html_body: input.email.html,
+      text_body: carriesSecret ? withoutTokens(text) : text,
+      html_body: carriesSecret ? withoutTokens(html) : html,
+      sealed_body: carriesSecret ? seal(SEALED_BODY, JSON.stringify({ text, html })) : null,
       user_id: input.userId ?? null,
       application_id: input.applicationId ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** What is actually sent: the sealed body when there is one (throws SealedValueError under another key). */
+export function emailContent(email: Pick<OutboxEmail, "text_body" | "html_body" | "sealed_body">): { text: string; html: string } {
+  if (!email.sealed_body) return { text: email.text_body, html: email.html_body };
+  return JSON.parse(unseal(SEALED_BODY, email.sealed_body)) as { text: string; html: string };
 }
 
 /**
@@ -83,7 +115,7 @@ export async function claimDueEmails(
 export async function markEmailSent(db: Kysely<Database>, id: number): Promise<void> {
   await db
     .updateTable("outbox_emails")
-    .set({ status: "sent", sent_at: sql`now()`, locked_until: null, last_error: null })
+    .set({ status: "sent", sent_at: sql`now()`, locked_until: null, last_error: null, sealed_body: null })
     .where("id", "=", id)
     .execute();
 }
@@ -104,7 +136,7 @@ export async function markEmailRetry(db: Kysely<Database>, id: number, delaySeco
 export async function markEmailFailed(db: Kysely<Database>, id: number, error: string): Promise<void> {
   await db
     .updateTable("outbox_emails")
-    .set({ status: "failed", locked_until: null, last_error: error.slice(0, 1000) })
+    .set({ status: "failed", locked_until: null, last_error: error.slice(0, 1000), sealed_body: null })
     .where("id", "=", id)
     .execute();
 }

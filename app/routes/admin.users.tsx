@@ -12,7 +12,7 @@ import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { provinceName, provinceShortName } from "~/lib/province-names.ts";
 import { useLocale, useRootData, useT } from "~/lib/use-t.ts";
-import { changeUserStatus, EmailTakenError, inviteStaff } from "~/models/account.server.ts";
+import { changeUserStatus, EmailLimitedError, EmailTakenError, inviteStaff } from "~/models/account.server.ts";
 import { listProvinces } from "~/models/reference.server.ts";
 import { AWAITING_PROVINCE } from "~/lib/workflow.ts";
 import { listUnstaffedProvinces, listUsers } from "~/models/user.server.ts";
@@ -66,9 +66,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         admin,
         { ...result.data, provinceCode: result.data.role === "province_reviewer" ? (result.data.provinceCode ?? null) : null, locale },
         context.requestId,
+        context.ip,
       );
     } catch (e) {
       if (e instanceof EmailTakenError) return invalid({ email: t("error.emailTaken") }, values);
+      if (e instanceof EmailLimitedError) return invalid({ email: t("error.emailLimited") }, values, { status: 429 });
       throw e;
     }
     return redirect("/admin/users", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.userInvited" }) } });

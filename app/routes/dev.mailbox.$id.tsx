@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle } from "~/components/ui.tsx";
 import { requireDevMailbox } from "~/lib/dev-mailbox.server.ts";
+import { config } from "~/lib/config.server.ts";
 import { db } from "~/lib/db.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
+import { readDeliveredEmail } from "~/lib/mailer.server.ts";
 import { getEmail } from "~/models/outbox.server.ts";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -14,7 +16,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const email = Number.isSafeInteger(id) && id > 0 ? await getEmail(db(), id) : undefined;
   if (!email) throw new Response("Not Found", { status: 404 });
   const { t } = await getTranslator(request);
-  return { title: `${email.subject} – ${t("mailbox.title")}`, email };
+  // The database keeps a message without its link's token; the local delivery has it as the recipient got it.
+  const delivered = await readDeliveredEmail(config().mailDir, email.id);
+  const text = delivered && delivered.to === email.to_address && delivered.subject === email.subject ? delivered.text : email.text_body;
+  return { title: `${email.subject} – ${t("mailbox.title")}`, email: { to_address: email.to_address, subject: email.subject, text_body: text } };
 }
 
 // The HTML body is shown as its text twin: rendering stored HTML here would need its own sandbox and CSP.

@@ -13,6 +13,7 @@ import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import { inviteMember, listMembers, listPendingInvitations, removeMember } from "~/models/enterprise.server.ts";
+import { EmailLimitedError } from "~/models/outbox.server.ts";
 import { normaliseEmail } from "~/models/user.server.ts";
 
 const MEMBER_ROLES = ["owner", "member"] as const;
@@ -58,7 +59,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const members = await listMembers(enterpriseId);
     if (members.some((m) => normaliseEmail(m.email) === normaliseEmail(result.data.email)))
       return invalid({ email: t("enterprise.error.alreadyInEnterprise") }, values);
-    await inviteMember(user, membership.enterprise, { email: result.data.email, role: result.data.role }, context.requestId);
+    try {
+      await inviteMember(user, membership.enterprise, { email: result.data.email, role: result.data.role }, context.requestId, context.ip);
+    } catch (e) {
+      if (e instanceof EmailLimitedError) return invalid({ email: t("error.emailLimited") }, values, { status: 429 });
+      throw e;
+    }
     return redirect("/enterprise/members", {
       headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.enterpriseMemberInvited" }) },
     });

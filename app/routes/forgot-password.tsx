@@ -19,12 +19,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { title: t("forgot.title"), sent: sent?.slice(0, 254) ?? null };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const { t } = await getTranslator(request);
   const values = await readForm(request);
   const result = validate(forgotSchema(t), values);
   if (!result.ok) return invalid(result.errors, values);
-  await requestPasswordReset(result.data.email);
+  await requestPasswordReset(result.data.email, context.ip);
   return redirect(`/forgot-password?sent=${encodeURIComponent(result.data.email)}`);
 }
 

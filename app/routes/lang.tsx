@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { getUser, safeRedirectTarget } from "~/lib/auth.server.ts";
+import { getUser, homePathFor, safeRedirectTarget } from "~/lib/auth.server.ts";
 import { readForm } from "~/lib/forms.server.ts";
 import { langCookie } from "~/lib/i18n.server.ts";
 import { isLocale } from "~/lib/i18n.ts";
@@ -17,7 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await getUser(request);
   // Signed-in users get their emails in the language they chose.
   if (user && user.locale !== lang) await setUserLocale(user.id, lang);
-  return redirect(safeRedirectTarget(values.redirectTo), { headers: { "Set-Cookie": await langCookie.serialize(lang) } });
+  return redirect(safeRedirectTarget(values.redirectTo, user ? homePathFor(user) : "/"), { headers: { "Set-Cookie": await langCookie.serialize(lang) } });
 }
 
 // Never rendered (the loader always throws); a page route, not a resource route, so that a GET of this address gets

@@ -1,26 +1,26 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { getUser, homePathFor, startSession } from "~/lib/auth.server.ts";
+import { getUser, homePathFor, safeRedirectTarget, startSession, trustedDeviceFor } from "~/lib/auth.server.ts";
 import { emailField, invalid, passwordField, readForm, validate } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { useT } from "~/lib/use-t.ts";
 import { checkCredentials, resendVerification } from "~/models/account.server.ts";
-import { loginRetryAfter, recordLoginFailure, recordLoginSuccess } from "~/models/throttle.server.ts";
+import { loginGate, recordLoginFailure, recordLoginSuccess } from "~/models/throttle.server.ts";
 
 const loginSchema = (t: Translate) =>
-  z.object({ email: emailField(t), password: passwordField(t), redirectTo: z.string().max(2000).optional() });
+  z.object({ email: emailField(t), password: passwordField(t), redirectTo: z.string().optional() });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) throw redirect(homePathFor(user));
   const { t } = await getTranslator(request);
-  return { title: t("login.title") };
+  return { title: t("login.title"), redirectTo: safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo"), "") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -30,36 +30,38 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) return invalid(result.errors, values);
   const { email, password, redirectTo } = result.data;
 
-  const retryAfter = await loginRetryAfter(email, context.ip);
-  if (retryAfter > 0) {
-    return invalid({ email: t("error.tooManyAttempts", { minutes: Math.ceil(retryAfter / 60) }) }, values, {
-      status: 429,
-      headers: { "Retry-After": String(retryAfter) },
-    });
+  const attempt = { email, ip: context.ip, trustedDevice: await trustedDeviceFor(request, email) };
+  const gate = await loginGate(attempt);
+  if (!gate.ok) {
+    const message =
+      gate.reason === "account"
+        ? t("error.tooManyAttempts", { minutes: Math.ceil(gate.retryAfterSeconds / 60) })
+        : t("error.tryAgainInSeconds", { seconds: gate.retryAfterSeconds });
+    return invalid({ email: message }, values, { status: 429, headers: { "Retry-After": String(gate.retryAfterSeconds) } });
   }
   const check = await checkCredentials(email, password);
   if (!check.ok) {
     if (check.reason === "unverified" && check.user) {
-      await resendVerification(check.user);
+      await resendVerification(check.user, context.ip);
       return invalid({ email: t("login.unverified") }, values);
     }
-    await recordLoginFailure(email, context.ip);
+    await recordLoginFailure(attempt, gate);
     return invalid({ email: t("error.credentials") }, values);
   }
-  await recordLoginSuccess(email, context.ip);
+  await recordLoginSuccess(attempt);
   return startSession(request, context, check.user, redirectTo ?? null);
 }
 
 export default function Login() {
   const t = useT();
   const state = useActionData<typeof action>();
-  const [params] = useSearchParams();
+  const { redirectTo } = useLoaderData<typeof loader>();
   return (
     <div className="narrow">
       <ErrorSummary errors={state?.errors} />
       <PageTitle>{t("login.title")}</PageTitle>
       <Form method="post" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <TextInput name="email" type="email" label={t("field.email")} autoComplete="username" spellCheck={false} state={state} />
         <TextInput name="password" type="password" label={t("field.password")} autoComplete="current-password" state={state} />
         <Button>{t("login.submit")}</Button>

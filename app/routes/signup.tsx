@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = await readForm(request);
   const result = validate(signupSchema(t), values);
   if (!result.ok) return invalid(result.errors, values);
-  await signUpEnterprise({ ...result.data, locale, requestId: context.requestId });
+  await signUpEnterprise({ ...result.data, locale, requestId: context.requestId, ip: context.ip });
   return redirect(`/signup?sent=${encodeURIComponent(result.data.email)}`);
 }
 
