@@ -52,7 +52,7 @@ export async function clearFailures(keys: string[]): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Sign-in (docs/decisions/009-sign-in-limits.md)
+// Sign-in (docs/decisions/013-sign-in-limits.md)
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Wrong passwords for one account from one address before that pair is locked for the window. */
