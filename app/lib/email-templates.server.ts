@@ -156,6 +156,7 @@ type StepTemplate =
   | "overdue_apology"
   | "reviewer_assigned"
   | "reviewer_due_soon"
+  | "reviewer_overdue"
   | "ministry_new_application"
   | "province_returned";
 

@@ -89,12 +89,26 @@ export async function notifyOverdue(trx: Trx, app: Application, newDate: Date) {
   await toEnterprise(trx, app, "overdue_apology", (locale) => ({ newDate: formatDate(newDate, locale) }));
 }
 
-export async function notifyDueSoon(trx: Trx, app: Application) {
+/** Who answers for a deadline: the assigned reviewer, else every active reviewer of the stage (province or ministry). */
+async function deadlineKeepers(trx: Trx, app: Application) {
   const ministry = app.status === "in_ministry_review" || app.status === "forwarded";
   let staff: Pick<User, "id" | "email" | "locale">[];
   if (app.assigned_to) staff = await trx.selectFrom("users").select(["id", "email", "locale"]).where("id", "=", app.assigned_to).execute();
   else staff = ministry ? await ministryReviewers(trx) : await listActiveReviewersOfProvince(app.province_code!, trx);
-  await toStaff(trx, app, staff, "reviewer_due_soon", ministry ? `/ministry/${app.id}` : `/review/${app.id}`, {
+  return { staff, path: ministry ? `/ministry/${app.id}` : `/review/${app.id}` };
+}
+
+export async function notifyDueSoon(trx: Trx, app: Application) {
+  const { staff, path } = await deadlineKeepers(trx, app);
+  await toStaff(trx, app, staff, "reviewer_due_soon", path, {
     dueDate: app.due_at ? formatDate(app.due_at, "vi") : "",
+  });
+}
+
+export async function notifyReviewersOverdue(trx: Trx, app: Application, newDate: Date) {
+  const { staff, path } = await deadlineKeepers(trx, app);
+  await toStaff(trx, app, staff, "reviewer_overdue", path, {
+    dueDate: app.due_at ? formatDate(app.due_at, "vi") : "",
+    newDate: formatDate(newDate, "vi"),
   });
 }

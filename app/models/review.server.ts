@@ -2,7 +2,7 @@ import { sql, type Transaction } from "kysely";
 import type { Application, ApplicationStatus, Database, ReviewStage, User, Verdict } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
-import { addWorkingDays } from "~/lib/working-days.ts";
+import { addWorkingDays, workingDaysBetween } from "~/lib/working-days.ts";
 import { recordAudit } from "./audit.server.ts";
 import {
   ConflictError,
@@ -393,17 +393,6 @@ export async function requestChanges(
     },
     after: (trx, app) => notifyChangesRequested(trx, app, input),
   });
-}
-
-export function workingDaysBetween(from: Date, to: Date): number {
-  let days = 0;
-  const d = new Date(from);
-  while (d < to) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const dow = d.getUTCDay();
-    if (dow !== 0 && dow !== 6 && d <= to) days++;
-  }
-  return days;
 }
 
 export class MissingVerdictsError extends Error {
