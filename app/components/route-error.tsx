@@ -22,6 +22,9 @@ export function RouteErrorBoundary() {
   if (!bilingual && status === 403) [title, body] = [t("error.forbidden.title"), t("error.forbidden.body")];
   if (!bilingual && status === 429) [title, body] = [t("error.tooMany.title"), t("error.tooManyAttempts", { minutes: 15 })];
   if (!bilingual && status === 400) [title, body] = [t("error.title"), t("error.body")];
+  const invalidParams = isRouteErrorResponse(error) ? (error.data as { invalidParams?: unknown } | null)?.invalidParams : undefined;
+  if (!bilingual && status === 400 && Array.isArray(invalidParams))
+    [title, body] = [t("error.badQuery.title"), t("error.badQuery.body", { params: invalidParams.join(", ") })];
   return (
     <>
       <h1 className="heading-l">{title}</h1>

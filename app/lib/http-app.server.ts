@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
 import { logger } from "./logger.server.ts";
+import { requestGuards } from "./request-guards.server.ts";
 import { oldestOverdueEmailAgeSeconds } from "~/models/outbox.server.ts";
 
 const log = logger();
@@ -70,6 +71,8 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
     });
     next();
   });
+
+  app.use(requestGuards(build));
 
   app.use((req, res, next) => {
     if (isCrossSite(req, c.publicUrl)) {

@@ -148,6 +148,10 @@ export const vi = {
   "email.reset.ignore": "Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu của bạn không thay đổi.",
   "email.invite.subject": "Lời mời tham gia Cổng đăng ký Nền tảng số quốc gia",
   "email.invite.body": "Xin chào {name},\n\nBạn được mời tham gia Cổng đăng ký Nền tảng số quốc gia với vai trò {role}. Mở đường liên kết sau để đặt mật khẩu (có hiệu lực trong 7 ngày):",
+  "error.badAddress.title": "Địa chỉ trang không hợp lệ",
+  "error.badAddress.body": "Địa chỉ này có ký tự không đọc được, có thể do đường liên kết bị cắt hoặc sao chép thiếu. Hãy kiểm tra lại địa chỉ hoặc bắt đầu từ trang chủ.",
+  "error.badQuery.title": "Đường liên kết không hợp lệ",
+  "error.badQuery.body": "Đường liên kết này có tham số không hợp lệ ({params}), có thể do đã bị sửa hoặc đã cũ. Hãy mở lại trang từ danh sách.",
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -300,4 +304,8 @@ export const en: Record<keyof typeof vi, string> = {
   "email.reset.ignore": "If you did not ask for this, ignore this email; your password has not changed.",
   "email.invite.subject": "Invitation to the National Digital Platforms Registration Portal",
   "email.invite.body": "Hello {name},\n\nYou have been invited to the National Digital Platforms Registration Portal as {role}. Open this link to set your password (it works for 7 days):",
+  "error.badAddress.title": "This page address is not valid",
+  "error.badAddress.body": "The address has characters that cannot be read, perhaps because the link was cut or copied incompletely. Check the address or start from the home page.",
+  "error.badQuery.title": "This link is not valid",
+  "error.badQuery.body": "The link has parameters that are not valid ({params}), perhaps because it was edited or is out of date. Open the page again from its list.",
 };
