@@ -51,6 +51,8 @@ function safeRedirectTarget(to: string | null | undefined, fallback = "/"): stri
 }
 export { safeRedirectTarget };
 
+const MAX_REDIRECT_BACK = 1000;
+
 export async function requireUser(request: Request): Promise<User> {
   const user = await getUser(request);
   if (user) return user;
@@ -59,7 +61,9 @@ export async function requireUser(request: Request): Promise<User> {
   const headers = new Headers();
   headers.append("Set-Cookie", await setFlash({ kind: "info", key: expired ? "flash.sessionExpired" : "flash.signInRequired" }));
   headers.append("Set-Cookie", await sessionCookie.serialize("", { maxAge: 0 }));
-  throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`, { headers });
+  // Bounded: the way back goes into a Location header, which proxies refuse beyond a few kilobytes.
+  const back = [url.pathname + url.search, url.pathname].find((p) => p.length <= MAX_REDIRECT_BACK);
+  throw redirect(back ? `/login?redirectTo=${encodeURIComponent(back)}` : "/login", { headers });
 }
 
 /** 403 for a signed-in user of the wrong role: the page exists, they may not see it. */

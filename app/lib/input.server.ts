@@ -71,14 +71,14 @@ export function textProblem(t: Translate, label: string, value: string, rules: T
 }
 
 /** A form value: missing counts as empty; cleaned, then checked by `check` (a message, or null when fine). */
-function cleaned(check: (value: string, ctx: z.RefinementCtx) => string | null) {
+function cleaned(check: (value: string) => string | null) {
   return z
     .string()
     .optional()
     .transform((v) => cleanText(v ?? ""))
     .superRefine((v, ctx) => {
-      const problem = check(v, ctx);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      const problem = check(v);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
     });
 }
 

@@ -15,7 +15,7 @@ function isoDate(t: Translate, label: string, rule: "past" | "future") {
 
 /** One schema per review form; each is a factory so no zod value sits at module level of a route. */
 export const reviewSchemas = {
-  assign: () => z.object({ lockVersion, assigneeId: field.uuid("", { required: false }) }),
+  assign: () => z.object({ lockVersion, assigneeId: field.uuid("Not a user id", { required: false }) }),
   verdict: (t: Translate, keys: string[]) =>
     z.object({
       lockVersion,
