@@ -1,5 +1,5 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { isLocale } from "./lib/i18n.ts";
 import { getLocale, messagesScript } from "./lib/i18n.server.ts";
@@ -47,6 +47,8 @@ export default async function handleRequest(
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
   if (error instanceof Response) return;
+  // A 4xx the router answers itself (405 for a method a route has no handler for, 404, 400): the visitor's mistake.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   const err = error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) };
   logger().error({ requestId: (context as AppLoadContext).requestId, url: request.url, err }, "request failed");
 };

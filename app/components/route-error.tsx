@@ -1,4 +1,4 @@
-import { useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { errorStatus, errorTexts } from "~/lib/error-status.ts";
 import { useRequestInfo } from "~/lib/request-info.tsx";
 import { useRootData, useT } from "~/lib/use-t.ts";
@@ -11,11 +11,13 @@ export function RouteErrorBoundary() {
   const { requestId } = useRequestInfo();
   const t = useT();
   const status = errorStatus(error);
+  const invalidParams = isRouteErrorResponse(error) ? (error.data as { invalidParams?: unknown } | null)?.invalidParams : undefined;
+  const badQuery = status === 400 && Array.isArray(invalidParams);
   const texts = errorTexts(status);
   return (
     <>
-      <PageTitle>{t(texts.title)}</PageTitle>
-      <p className="body">{t(texts.body)}</p>
+      <PageTitle>{badQuery ? t("error.badQuery.title") : t(texts.title)}</PageTitle>
+      <p className="body">{badQuery ? t("error.badQuery.body", { params: invalidParams.join(", ") }) : t(texts.body)}</p>
       {status >= 500 ? (
         <p className="body">
           {t("error.requestId")}: <code>{requestId || root?.requestId}</code>

@@ -80,18 +80,21 @@ export async function secondFactorStep(user: User, target: string): Promise<stri
   return `${step}?redirectTo=${encodeURIComponent(target)}`;
 }
 
+const MAX_REDIRECT_BACK = 1000;
+
 export async function requireUser(request: Request): Promise<User> {
   const state = await getSessionState(request);
   if (state && !state.secondFactorPending) return state.user;
   const url = new URL(request.url);
-  const here = url.pathname + url.search;
+  // Bounded: the way back goes into a Location header, which proxies refuse beyond a few kilobytes.
+  const here = [url.pathname + url.search, url.pathname].find((p) => p.length <= MAX_REDIRECT_BACK);
   // Half signed in: nothing opens until the second factor is given (or enrolled).
-  if (state) throw redirect(await secondFactorStep(state.user, safeRedirectTarget(here, homePathFor(state.user))));
+  if (state) throw redirect(await secondFactorStep(state.user, safeRedirectTarget(here ?? null, homePathFor(state.user))));
   const expired = await hasSessionCookie(request);
   const headers = new Headers();
   headers.append("Set-Cookie", await setFlash({ kind: "info", key: expired ? "flash.sessionExpired" : "flash.signInRequired" }));
   headers.append("Set-Cookie", await sessionCookie.serialize("", { maxAge: 0 }));
-  throw redirect(`/login?redirectTo=${encodeURIComponent(here)}`, { headers });
+  throw redirect(here ? `/login?redirectTo=${encodeURIComponent(here)}` : "/login", { headers });
 }
 
 /** 403 for a signed-in user of the wrong role: the page exists, they may not see it. */

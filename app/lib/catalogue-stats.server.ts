@@ -8,8 +8,7 @@ import {
   listProvinceReviewEvents,
   type ProvinceEvent,
 } from "~/models/catalogue.server.ts";
-import { workingDaysBetween } from "~/models/review.server.ts";
-import { vietnamDate } from "./working-days.ts";
+import { vietnamDate, workingDaysBetween } from "./working-days.ts";
 
 const DAY_MS = 86_400_000;
 export const MAX_MONTHS = 24;

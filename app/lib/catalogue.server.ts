@@ -1,6 +1,7 @@
 import QRCode from "qrcode";
 import { config } from "./config.server.ts";
 import type { Assessment, Locale, ReviewStage } from "./db-types.ts";
+import { searchTerm } from "./input.server.ts";
 import { getCriteria } from "~/models/application.server.ts";
 import {
   countListings,
@@ -40,13 +41,13 @@ export function parseCatalogueQuery(
 ): { query: CatalogueQuery; errors: string[] } {
   const errors: string[] = [];
   const pick = (name: string, allowed: readonly string[]): string | undefined => {
-    const value = params.get(name)?.trim();
+    const value = searchTerm(params.get(name), 100);
     if (!value) return undefined;
     if (allowed.includes(value)) return value;
     errors.push(`Unknown ${name}: ${value.slice(0, 40)}`);
     return undefined;
   };
-  const q = (params.get("q") ?? "").trim().slice(0, 100);
+  const q = searchTerm(params.get("q"), 100);
   const filters: CatalogueFilters = {
     q: q || undefined,
     pillar: pick("pillar", options.pillars.map((p) => p.code)),

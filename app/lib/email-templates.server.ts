@@ -108,7 +108,7 @@ export interface ApplicationMailFacts {
 
 /** Emails about an application: the templates of the workflow's notices (NOTICES in app/lib/workflow.ts) and the
  * deadline and assignment notices share one shape. */
-export type ApplicationTemplate = NoticeTemplate | "overdue_apology" | "reviewer_assigned" | "reviewer_due_soon";
+export type ApplicationTemplate = NoticeTemplate | "overdue_apology" | "reviewer_assigned" | "reviewer_due_soon" | "reviewer_overdue";
 
 export interface Addressee {
   /** A person's name, or the enterprise's legal name for the enterprise side. */

@@ -71,6 +71,8 @@ export const EMAIL_TEXTS_VI = {
   "reviewer_assigned.body": "Ông/Bà được phân công thẩm định hồ sơ {reference} (tên nền tảng: {platform}, doanh nghiệp: {enterprise}).\n\nHồ sơ tại địa chỉ:",
   "reviewer_due_soon.subject": "Hồ sơ {reference} sắp đến hạn",
   "reviewer_due_soon.body": "Hồ sơ {reference} (tên nền tảng: {platform}) sẽ đến hạn thẩm định vào ngày {dueDate}.\n\nHồ sơ tại địa chỉ:",
+  "reviewer_overdue.subject": "Hồ sơ {reference} đã quá hạn thẩm định",
+  "reviewer_overdue.body": "Hồ sơ {reference} (tên nền tảng: {platform}, doanh nghiệp: {enterprise}) đã quá hạn thẩm định ngày {dueDate}. Doanh nghiệp đã được thông báo ngày dự kiến có kết quả mới: {newDate}.\n\nHồ sơ tại địa chỉ:",
 
   "outcome.recognise": "công nhận là nền tảng số quốc gia (Quyết định số {decisionNumber} ngày {decisionDate})",
   "outcome.reject_ministry": "không được chấp thuận",
@@ -147,6 +149,8 @@ export const EMAIL_TEXTS_EN: Record<EmailKey, string> = {
   "reviewer_assigned.body": "You have been assigned to review application {reference} (platform: {platform}, enterprise: {enterprise}).\n\nThe application is at:",
   "reviewer_due_soon.subject": "Application {reference} is due soon",
   "reviewer_due_soon.body": "The review of application {reference} (platform: {platform}) is due on {dueDate}.\n\nThe application is at:",
+  "reviewer_overdue.subject": "Application {reference} is overdue",
+  "reviewer_overdue.body": "The review of application {reference} (platform: {platform}, enterprise: {enterprise}) was due on {dueDate} and is overdue. The enterprise has been told to expect a result by {newDate}.\n\nThe application is at:",
 
   "outcome.recognise": "recognised as a national digital platform (Decision No. {decisionNumber} of {decisionDate})",
   "outcome.reject_ministry": "not approved",

@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import { z } from "zod";
 import type { Translate } from "./i18n.ts";
+import { field } from "./input.server.ts";
 
 export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string>;
@@ -28,43 +29,27 @@ export async function readFormWithLists(request: Request): Promise<{ values: For
   }
   const values: FormValues = {};
   const lists: Record<string, string[]> = {};
-  for (const [key, value] of form.entries()) {
-    if (typeof value !== "string") continue;
+  for (const [rawKey, raw] of form.entries()) {
+    if (typeof raw !== "string") continue;
+    // Everything typed is NFC from here on, so what is checked, stored, shown again and searched is the same text.
+    const key = rawKey.normalize("NFC");
+    const value = raw.normalize("NFC");
     if (!(key in values)) values[key] = value;
     (lists[key] ??= []).push(value);
   }
   return { values, lists };
 }
 
-// Control characters other than tab and newlines: PostgreSQL rejects NUL, and none belong in a form field.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
+/**
+ * Text of a form (the shared parser, app/lib/input.server.ts): NFC, trimmed, refused with control characters or
+ * over `max`; a missing field counts as empty.
+ */
 export function textField(t: Translate, label: string, opts: { max: number; required?: boolean; singleLine?: boolean }) {
-  const base = z
-    .string({ error: t("error.required", { field: label.toLowerCase() }) })
-    .transform((v) => v.trim())
-    .pipe(
-      z
-        .string()
-        .max(opts.max, t("error.tooLong", { field: label, max: opts.max }))
-        .refine((v) => !CONTROL_CHARS.test(v) && !(opts.singleLine && /[\r\n]/.test(v)), t("error.invalidText", { field: label })),
-    );
-  if (opts.required === false) return base;
-  return base.pipe(z.string().min(1, t("error.required", { field: label.toLowerCase() })));
+  return field.text(t, label, opts);
 }
 
 export function emailField(t: Translate) {
-  return z
-    .string({ error: t("error.required", { field: t("field.email").toLowerCase() }) })
-    .transform((v) => v.trim())
-    .pipe(
-      z
-        .string()
-        .min(1, t("error.required", { field: t("field.email").toLowerCase() }))
-        .max(254, t("error.tooLong", { field: t("field.email"), max: 254 }))
-        .pipe(z.email(t("error.emailInvalid"))),
-    );
+  return field.email(t, t("field.email"));
 }
 
 /** Password as typed: never trimmed. Length and block-list checks are done by passwordProblem(). */
@@ -83,8 +68,8 @@ export function validate<S extends z.ZodType>(
   if (parsed.success) return { ok: true, data: parsed.data };
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? "form");
-    errors[field] ??= issue.message;
+    const name = String(issue.path[0] ?? "form");
+    errors[name] ??= issue.message;
   }
   return { ok: false, errors };
 }

@@ -8,6 +8,7 @@ import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
 import { devMailboxAllowed } from "./dev-mailbox.server.ts";
 import { logger } from "./logger.server.ts";
+import { requestGuards } from "./request-guards.server.ts";
 import { oldestOverdueEmailAgeSeconds } from "~/models/outbox.server.ts";
 
 const log = logger();
@@ -83,6 +84,8 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
     });
     next();
   });
+
+  app.use(requestGuards(build));
 
   app.use((req, res, next) => {
     if (isCrossSite(req, c.publicUrl)) {

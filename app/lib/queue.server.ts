@@ -1,22 +1,37 @@
 import type { User } from "./db-types.ts";
+import { z } from "zod";
 import { getTranslator } from "./i18n.server.ts";
+import { field, parseSearchParams } from "./input.server.ts";
 import { provinceInPhrase } from "./province-names.ts";
-import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, PROVINCE_VIEWS, type QueueQuery } from "~/models/review.server.ts";
+import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, type QueueQuery } from "~/models/review.server.ts";
 import { listCategories, listProvinces } from "~/models/reference.server.ts";
+
+// Filters a stale bookmark may carry are compared with the current lists and dropped when unknown; only a cursor
+// that is not one of ours is an error (400), since no link of ours can produce it.
+const queueParams = z.object({
+  view: field.search(40),
+  q: field.search(100),
+  sector: field.search(100),
+  assignee: field.search(40),
+  province: field.search(10),
+  overdue: field.search(1),
+  after: z
+    .string()
+    .optional()
+    .refine((v) => !v || parseQueueCursor(v) !== null),
+});
 
 /** Reads the queue's view, filters, search and cursor from the URL (GET form, so it works without JavaScript). */
 export async function loadQueue(request: Request, user: User) {
-  const url = new URL(request.url);
-  const p = url.searchParams;
+  const p = parseSearchParams(request, queueParams);
   const ministry = user.role === "ministry_reviewer";
   const views: Record<string, readonly string[]> = ministry ? MINISTRY_VIEWS : PROVINCE_VIEWS;
-  const view = (p.get("view") ?? "new") in views ? (p.get("view") ?? "new") : "new";
+  const view = Object.hasOwn(views, p.view) ? p.view : "new";
   const [categories, provinces, colleagues] = await Promise.all([listCategories(), listProvinces(), listColleagues(user)]);
-  const sector = categories.sectors.some((s) => s.code === p.get("sector")) ? p.get("sector")! : undefined;
-  const assigneeParam = p.get("assignee") ?? "";
-  const assignee = assigneeParam === "none" || colleagues.some((c) => c.id === assigneeParam) ? assigneeParam : undefined;
-  const province = ministry && provinces.some((x) => x.code === p.get("province")) ? p.get("province")! : undefined;
-  const search = (p.get("q") ?? "").slice(0, 100);
+  const sector = categories.sectors.some((s) => s.code === p.sector) ? p.sector : undefined;
+  const assignee = p.assignee === "none" || colleagues.some((c) => c.id === p.assignee) ? p.assignee : undefined;
+  const province = ministry && provinces.some((x) => x.code === p.province) ? p.province : undefined;
+  const search = p.q;
   const query: QueueQuery = {
     scope: ministry ? { kind: "ministry", provinceCode: province, unstaffed: view === "unstaffed" } : { kind: "province", provinceCode: user.province_code! },
     // A search looks through every list, so a reference is found whatever step the application is at ("unstaffed" is
@@ -27,10 +42,10 @@ export async function loadQueue(request: Request, user: User) {
     userId: user.id,
     mineOnly: view === "mine" && !search,
     sector,
-    overdue: p.get("overdue") === "1",
+    overdue: p.overdue === "1",
     assignee,
     search,
-    after: p.get("after") ?? undefined,
+    after: p.after || undefined,
   };
   const [page, count] = await Promise.all([listQueue(query), countQueue(query)]);
   const { t, locale } = await getTranslator(request);

@@ -1,45 +1,21 @@
 import { z } from "zod";
 import type { Translate } from "./i18n.ts";
-import { vietnamDate } from "./working-days.ts";
+import { field } from "./input.server.ts";
 import { REJECTION_REASONS } from "~/models/review.server.ts";
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-const lockVersion = z.coerce.number().int().min(0);
+const lockVersion = field.wholeNumber();
 
 function text(t: Translate, label: string, max: number, required = true) {
-  return z
-    .string()
-    .optional()
-    .transform((v) => (v ?? "").trim())
-    .superRefine((v, ctx) => {
-      if (!v && required) ctx.addIssue({ code: "custom", message: t("error.required", { field: label.toLowerCase() }) });
-      else if (v.length > max) ctx.addIssue({ code: "custom", message: t("error.tooLong", { field: label, max }) });
-      else if (CONTROL_CHARS.test(v)) ctx.addIssue({ code: "custom", message: t("error.invalidText", { field: label }) });
-    });
+  return field.text(t, label, { max, required });
 }
 
 function isoDate(t: Translate, label: string, rule: "past" | "future", required = true) {
-  return z
-    .string()
-    .optional()
-    .transform((v) => (v ?? "").trim())
-    .superRefine((v, ctx) => {
-      if (!v && !required) return;
-      if (!v) return void ctx.addIssue({ code: "custom", message: t("error.required", { field: label.toLowerCase() }) });
-      const d = new Date(`${v}T00:00:00Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v)
-        return void ctx.addIssue({ code: "custom", message: t("error.date") });
-      const today = vietnamDate(new Date());
-      if (rule === "future" && v <= today) ctx.addIssue({ code: "custom", message: t("error.replyByPast") });
-      if (rule === "past" && v > today) ctx.addIssue({ code: "custom", message: t("error.dateFuture", { field: label }) });
-    });
+  return field.date(t, label, { rule, required, futureMessage: t("error.replyByPast") });
 }
 
 /** One schema per review form; each is a factory so no zod value sits at module level of a route. */
 export const reviewSchemas = {
-  assign: () => z.object({ lockVersion, assigneeId: z.string().uuid().or(z.literal("")).optional() }),
+  assign: () => z.object({ lockVersion, assigneeId: field.uuid("Not a user id", { required: false }) }),
   verdict: (t: Translate, keys: string[]) =>
     z.object({
       lockVersion,

@@ -11,6 +11,7 @@ import type {
   User,
 } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
+import { isUuid } from "~/lib/input.server.ts";
 import { ACCENTED, FOLDED } from "~/lib/search-text.ts";
 import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { canEditCriterion, canEditSection, canEditSlot } from "~/lib/editable.ts";
@@ -175,9 +176,7 @@ export async function isProvinceStaffed(provinceCode: string, ex: Executor = db(
   return Boolean(row);
 }
 
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
+export { isUuid };
 
 export function getApplication(id: string, ex: Executor = db()) {
   if (!isUuid(id)) return Promise.resolve(undefined);

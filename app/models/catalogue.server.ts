@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from "kysely";
 import type { ApplicationStatus, Assessment, ReviewStage } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
+import { isUuid } from "~/lib/input.server.ts";
 import { ACCENTED, FOLDED, foldVietnamese } from "~/lib/search-text.ts";
 import { listCategories, listProvinces } from "~/models/reference.server.ts";
 
@@ -165,7 +166,7 @@ export interface Listing extends ListingSummary {
 
 /** A platform that is or was in the catalogue; undefined for anything never recognised (callers answer 404). */
 export async function getListing(id: string): Promise<Listing | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await db()
     .selectFrom("applications")
     .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "~/lib/db.server.ts";
 import { addWorkingDays } from "~/lib/working-days.ts";
-import { notifyDueSoon, notifyOverdue } from "./review-notifications.server.ts";
+import { notifyDueSoon, notifyOverdue, notifyReviewersOverdue } from "./review-notifications.server.ts";
 
 const ACTIVE = ["submitted", "in_provincial_review", "resubmitted", "returned_to_province", "forwarded", "in_ministry_review"] as const;
 export const APOLOGY_EXTENSION_WORKING_DAYS = 5;
@@ -12,8 +12,9 @@ export function expectedDate(dueAt: Date, overdueNotifiedFor: Date | null): Date
 }
 
 /**
- * Once per deadline: reviewers hear a day before it, the enterprise gets an apology with a new date once it
- * has passed. Rows are claimed with SKIP LOCKED so several workers never send the same notice twice.
+ * Once per deadline: reviewers hear a day before it; once it has passed, the enterprise gets an apology with a new
+ * date and the reviewers an overdue notice (both claimed by overdue_notified_for, so once per application and due
+ * date). Rows are claimed with SKIP LOCKED so several workers never send the same notice twice. `now` is the clock.
  */
 export async function runDeadlineChecks(db: DB, now = new Date()): Promise<{ dueSoon: number; overdue: number }> {
   let dueSoon = 0;
@@ -32,7 +33,9 @@ export async function runDeadlineChecks(db: DB, now = new Date()): Promise<{ due
         .executeTakeFirst();
       if (!app) return false;
       await trx.updateTable("applications").set({ overdue_notified_for: app.due_at }).where("id", "=", app.id).execute();
-      await notifyOverdue(trx, app, addWorkingDays(app.due_at!, APOLOGY_EXTENSION_WORKING_DAYS));
+      const newDate = addWorkingDays(app.due_at!, APOLOGY_EXTENSION_WORKING_DAYS);
+      await notifyOverdue(trx, app, newDate);
+      await notifyReviewersOverdue(trx, app, newDate);
       return true;
     });
     if (!handled) break;

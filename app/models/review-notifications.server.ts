@@ -32,3 +32,15 @@ export async function notifyDueSoon(trx: Trx, app: Application) {
     });
   }
 }
+
+/** The assigned reviewer, or else every active reviewer of the stage, hears that the deadline has passed. */
+export async function notifyReviewersOverdue(trx: Trx, app: Application, newDate: Date) {
+  const facts = new MailFacts(trx, app);
+  const ministry = isMinistryStage(app.status);
+  for (const r of await recipientsOf(ministry ? "ministry" : "province", facts)) {
+    await enqueueApplicationEmail(facts, r, "reviewer_overdue", reviewPath(app, ministry), {
+      signer: "portal",
+      params: { dueDate: app.due_at ? mailDate(app.due_at, r.locale) : "", newDate: mailDate(newDate, r.locale) },
+    });
+  }
+}

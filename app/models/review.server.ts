@@ -1,9 +1,10 @@
 import { sql, type Transaction } from "kysely";
 import type { Application, ApplicationStatus, Database, ReviewStage, User, Verdict } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
+import { isIsoDate, isUuid } from "~/lib/input.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
 import { AWAITING_PROVINCE } from "~/lib/workflow.ts";
-import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
+import { addWorkingDays, vietnamDate, workingDaysBetween } from "~/lib/working-days.ts";
 import { recordAudit } from "./audit.server.ts";
 import {
   ConflictError,
@@ -78,11 +79,29 @@ function encodeCursor(row: { due_key: string; id: string }): string {
   return Buffer.from(`${row.due_key}|${row.id}`).toString("base64url");
 }
 
-function decodeCursor(cursor: string | undefined): { due: string; id: string } | null {
-  if (!cursor) return null;
-  const [due, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  if (!due || !id || Number.isNaN(Date.parse(due)) || !/^[0-9a-f-]{36}$/.test(id)) return null;
-  return { due, id };
+const DUE_KEY = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/;
+
+/**
+ * A queue cursor exactly as encodeCursor writes it, or null. Cursors are validated, not signed: one only says where
+ * a page starts inside the viewer's own queue (the scope comes from the session), so a hand-made one can reveal
+ * nothing; but anything that is not a real (timestamp, uuid) pair is refused before it reaches SQL.
+ */
+export function parseQueueCursor(cursor: string): { due: string; id: string } | null {
+  if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const text = Buffer.from(cursor, "base64url").toString();
+  if (Buffer.from(text).toString("base64url") !== cursor) return null;
+  const [due, id, ...rest] = text.split("|");
+  const m = due ? DUE_KEY.exec(due) : null;
+  if (!m || !isUuid(id) || rest.length > 0) return null;
+  const [, date, hh, mm, ss] = m;
+  if (!isIsoDate(date!, 1970) || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return null;
+  return { due: due!, id: id!.toLowerCase() };
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super("Invalid queue cursor");
+  }
 }
 
 export const QUEUE_PAGE_SIZE = 25;
@@ -130,7 +149,8 @@ function queueBase(q: QueueQuery) {
 export async function listQueue(q: QueueQuery) {
   const limit = q.limit ?? QUEUE_PAGE_SIZE;
   const { query, due } = queueBase(q);
-  const cursor = decodeCursor(q.after);
+  const cursor = q.after ? parseQueueCursor(q.after) : null;
+  if (q.after && !cursor) throw new InvalidCursorError();
   const rows = await query
     .leftJoin("users as assignee", "assignee.id", "applications.assigned_to")
     .select([
@@ -183,7 +203,7 @@ export function listColleagues(user: User) {
 
 /** The application for a reviewer, or undefined when it is outside their province or stage (callers answer 404). */
 export async function getApplicationForReviewer(user: User, id: string): Promise<Application | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const app = await db().selectFrom("applications").selectAll().where("id", "=", id).executeTakeFirst();
   if (!app || !(await canViewApplication(user, app))) return undefined;
   return app;
@@ -416,17 +436,6 @@ export async function requestChanges(
       };
     },
   });
-}
-
-export function workingDaysBetween(from: Date, to: Date): number {
-  let days = 0;
-  const d = new Date(from);
-  while (d < to) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const dow = d.getUTCDay();
-    if (dow !== 0 && dow !== 6 && d <= to) days++;
-  }
-  return days;
 }
 
 export class MissingVerdictsError extends Error {

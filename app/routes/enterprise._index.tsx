@@ -6,82 +6,38 @@ import { Button, ErrorSummary, Select, TextInput, type FormState } from "~/compo
 import { PageTitle } from "~/components/ui.tsx";
 import { requireRole } from "~/lib/auth.server.ts";
 import { setFlash } from "~/lib/flash.server.ts";
-import { invalid, readForm, textField, validate } from "~/lib/forms.server.ts";
+import { invalid, readForm, validate } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
+import { field } from "~/lib/input.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import type { Locale } from "~/lib/db-types.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { provinceName, provinceSortKey } from "~/lib/province-names.ts";
 import { useT } from "~/lib/use-t.ts";
-import { formatPhone, normaliseTaxCode, phoneToE164, taxCodeProblem } from "~/lib/vn-formats.ts";
+import { formatPhone } from "~/lib/vn-formats.ts";
 import { AlreadyMemberError, createEnterprise, getMembership, TaxCodeTakenError, updateEnterprise } from "~/models/enterprise.server.ts";
 import { listProvinces } from "~/models/reference.server.ts";
 
 /** A required single-line text whose "required" message is written out in full (labels must not be lower-cased). */
 const requiredText = (t: Translate, label: string, requiredMessage: string, max: number) =>
-  textField(t, label, { max, singleLine: true, required: false }).pipe(z.string().min(1, requiredMessage));
+  field.text(t, label, { max, singleLine: true, requiredMessage });
 
 const taxCodeField = (t: Translate) =>
-  z
-    .string({ error: t("enterprise.error.taxCodeRequired") })
-    // Dashes pasted from documents are often en or em dashes; spaces and dots are removed by normaliseTaxCode.
-    .transform((v) => v.trim().replace(/[\u2010-\u2015\u2212]/g, "-"))
-    .pipe(
-      z
-        .string()
-        .min(1, t("enterprise.error.taxCodeRequired"))
-        .transform((v, ctx) => {
-          const problem = v.length > 40 ? "format" : taxCodeProblem(v);
-          if (problem) {
-            ctx.addIssue({
-              code: "custom",
-              message: problem === "format" ? t("enterprise.error.taxCodeFormat") : t("enterprise.error.taxCodeChecksum"),
-            });
-            return z.NEVER;
-          }
-          return normaliseTaxCode(v);
-        }),
-    );
+  field.taxCode({
+    required: t("enterprise.error.taxCodeRequired"),
+    format: t("enterprise.error.taxCodeFormat"),
+    checksum: t("enterprise.error.taxCodeChecksum"),
+  });
 
 const phoneField = (t: Translate) =>
-  z
-    .string({ error: t("enterprise.error.phoneRequired") })
-    .transform((v) => v.trim())
-    .pipe(
-      z
-        .string()
-        .min(1, t("enterprise.error.phoneRequired"))
-        .transform((v, ctx) => {
-          const e164 = v.length <= 40 ? phoneToE164(v) : null;
-          if (!e164) {
-            ctx.addIssue({ code: "custom", message: t("enterprise.error.phoneInvalid") });
-            return z.NEVER;
-          }
-          return e164;
-        }),
-    );
-
-function isWebsite(value: string): boolean {
-  if (/\s/.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname.includes(".") && !url.username && !url.password;
-  } catch {
-    return false;
-  }
-}
+  field.phone(t, t("enterprise.field.phone"), { requiredMessage: t("enterprise.error.phoneRequired"), message: t("enterprise.error.phoneInvalid") });
 
 /** An optional text: a field missing from the post counts as left empty. */
-const optionalText = (t: Translate, label: string, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => v ?? "")
-    .pipe(textField(t, label, { max, singleLine: true, required: false }));
+const optionalText = (t: Translate, label: string, max: number) => field.text(t, label, { max, singleLine: true, required: false });
 
 const websiteField = (t: Translate) =>
-  optionalText(t, t("enterprise.short.website"), 500)
-    .refine((v) => v === "" || isWebsite(v), t("enterprise.error.websiteInvalid"))
+  field
+    .url(t, t("enterprise.short.website"), { max: 500, required: false, message: t("enterprise.error.websiteInvalid") })
     .transform((v) => v || null);
 
 /** In page order, so the error summary lists problems in the order the fields appear. */

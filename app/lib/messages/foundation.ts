@@ -137,6 +137,10 @@ export const vi = {
   "error.forbidden.body": "Tài khoản của bạn không có quyền xem trang này.",
   "error.tooMany.title": "Quá nhiều yêu cầu",
   "error.backHome": "Về trang chủ",
+  "error.badAddress.title": "Địa chỉ trang không hợp lệ",
+  "error.badAddress.body": "Địa chỉ này có ký tự không đọc được, có thể do đường liên kết bị cắt hoặc sao chép thiếu. Hãy kiểm tra lại địa chỉ hoặc bắt đầu từ trang chủ.",
+  "error.badQuery.title": "Đường liên kết không hợp lệ",
+  "error.badQuery.body": "Đường liên kết này có tham số không hợp lệ ({params}), có thể do đã bị sửa hoặc đã cũ. Hãy mở lại trang từ danh sách.",
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -278,4 +282,8 @@ export const en: Record<keyof typeof vi, string> = {
   "error.forbidden.body": "Your account does not have permission to see this page.",
   "error.tooMany.title": "Too many requests",
   "error.backHome": "Go to the home page",
+  "error.badAddress.title": "This page address is not valid",
+  "error.badAddress.body": "The address has characters that cannot be read, perhaps because the link was cut or copied incompletely. Check the address or start from the home page.",
+  "error.badQuery.title": "This link is not valid",
+  "error.badQuery.body": "The link has parameters that are not valid ({params}), perhaps because it was edited or is out of date. Open the page again from its list.",
 };

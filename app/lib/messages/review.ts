@@ -116,6 +116,8 @@ export const vi = {
   "flash.returned": "Đã trả hồ sơ về Sở.",
   "flash.recognised": "Đã công nhận nền tảng.",
   "flash.conflict": "Hồ sơ vừa được người khác thay đổi. Trang đã được tải lại với thông tin mới nhất.",
+  "email.reviewer_overdue.subject": "Hồ sơ {reference} đã quá hạn thẩm định",
+  "email.reviewer_overdue.body": "Hồ sơ {reference} (nền tảng {platform}, doanh nghiệp {enterprise}) đã quá hạn thẩm định ngày {dueDate}. Doanh nghiệp đã được thông báo ngày dự kiến có kết quả mới: {newDate}.\n\nMở hồ sơ:",
 };
 
 export const en: EnglishOf<typeof vi> = {
@@ -237,4 +239,6 @@ export const en: EnglishOf<typeof vi> = {
   "flash.returned": "The application has been returned to the province.",
   "flash.recognised": "The platform has been recognised.",
   "flash.conflict": "Someone else has just changed this application. The page now shows the latest information.",
+  "email.reviewer_overdue.subject": "Application {reference} is overdue",
+  "email.reviewer_overdue.body": "The review of application {reference} ({platform}, {enterprise}) was due on {dueDate} and is overdue. The enterprise has been told to expect a result by {newDate}.\n\nOpen the application:",
 };
