@@ -7,7 +7,7 @@ import { createUserDirect } from "~/models/account.server.ts";
 import { createDraft, getApplication } from "~/models/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { enterpriseUser, PASSWORD, staffUser, uniqueEmail, validTaxCode } from "./helpers/fixtures.ts";
+import { enterpriseUser, loginAs, PASSWORD, staffUser, uniqueEmail, validTaxCode } from "./helpers/fixtures.ts";
 
 let t: TestDb;
 let app: TestApp;
@@ -28,8 +28,7 @@ after(async () => {
 
 async function login(user: User) {
   const c = new Client(app.url, `10.16.${Math.floor(ip / 250)}.${ip++ % 250}`);
-  const res = await c.post("/login", { email: user.email, password: PASSWORD });
-  assert.equal(res.status, 302, `sign-in ${user.email}`);
+  await loginAs(c, user);
   return c;
 }
 
