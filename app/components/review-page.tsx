@@ -9,6 +9,8 @@ import { Button, ErrorSummary, Radios, TextArea, TextInput, type FormState } fro
 import { PageTitle } from "./ui.tsx";
 import { VersionChanges } from "./version-changes.tsx";
 
+type Party = "enterprise" | "province" | "ministry" | "system";
+
 interface Verdict {
   stage: "province" | "ministry";
   criterion_key: string;
@@ -49,7 +51,9 @@ export interface ReviewData {
   changes: React.ComponentProps<typeof VersionChanges> | null;
   verdicts: Verdict[];
   notes: { id: number; body: string; created_at: string | Date; author_name: string }[];
-  timeline: { id: number; action: string; actor_name: string | null; actor_role: string | null; from_state: string | null; to_state: string | null; reason: string | null; created_at: string | Date }[];
+  timeline: { id: number; action: string; party: Party; actor_name: string | null; from_state: string | null; to_state: string | null; reason: string | null; created_at: string | Date }[];
+  /** Names of the organisations whose people this reviewer does not see. */
+  agencies: Record<Party, string>;
   changeRequests: { id: number; version: number; message: string; reply_by: string; created_at: string | Date; target: string | null; note: string | null }[];
   colleagues: { id: string; name: string; email: string }[];
   emails: { id: number; to_address: string; subject: string; status: string; created_at: string | Date }[];
@@ -387,7 +391,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           .filter((e) => e.from_state !== null || e.action === "application.created" || e.action.startsWith("application.assign") || e.action === "application.released")
           .map((e) => (
             <li className="timeline__item" key={e.id}>
-              <strong>{t(`timeline.${e.action}`)}</strong> {e.actor_name ? `– ${e.actor_name}` : ""}
+              <strong>{t(`timeline.${e.action}`)}</strong> – {e.actor_name ?? data.agencies[e.party]}
               <span className="timeline__date">{formatDateTime(e.created_at, locale)}</span>
               {e.reason ? <p className="body summary-list__value">{e.reason}</p> : null}
             </li>

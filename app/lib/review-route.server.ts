@@ -40,7 +40,8 @@ import {
   type ChangeTarget,
 } from "~/models/review.server.ts";
 import { getEnterprise } from "~/models/enterprise.server.ts";
-import { listCategories } from "~/models/reference.server.ts";
+import { getProvince, listCategories } from "~/models/reference.server.ts";
+import { agencyNames } from "./disclosure.server.ts";
 
 const ROLE = { review: "province_reviewer", ministry: "ministry_reviewer" } as const;
 export type ReviewBase = keyof typeof ROLE;
@@ -62,14 +63,15 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     listCategories(),
     getVersion(app.id, app.current_version),
     app.current_version > 1 ? getVersion(app.id, app.current_version - 1) : undefined,
-    listVerdicts(app.id),
-    listInternalNotes(app.id),
-    listTimeline(app.id),
+    listVerdicts(app.id, stage),
+    listInternalNotes(app.id, stage),
+    listTimeline(app.id, stage),
     listChangeRequests(app.id),
     listColleagues(user),
-    listApplicationEmails(app.id, "staff"),
+    listApplicationEmails(app.id, stage),
     getEnterprise(app.enterprise_id),
   ]);
+  const province = app.province_code ? await getProvince(app.province_code) : undefined;
   if (!version) throw new Response("Not Found", { status: 404 });
   const files = await listAttachmentsByIds(app.id, version.attachment_ids);
   let changes = null;
@@ -91,7 +93,8 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
       platformName: app.platform_name,
       provinceCode: app.province_code,
       dueAt: app.due_at,
-      assignedTo: app.assigned_to,
+      // An assignee of the other stage is not this reviewer's business (nor their account id).
+      assignedTo: colleagues.some((c) => c.id === app.assigned_to) ? app.assigned_to : null,
       provinceRecommendation: app.province_recommendation,
       provinceSummary: app.province_summary,
       decisionNumber: app.decision_number,
@@ -113,6 +116,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     verdicts,
     notes,
     timeline,
+    agencies: agencyNames(t, locale, { province, enterpriseName: enterprise?.legal_name }),
     changeRequests,
     colleagues,
     emails,

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from "kysely";
 import type { Application, ApplicationStatus, Database, ReviewStage, User, Verdict } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
+import { verdictStagesFor, type Audience } from "~/lib/disclosure.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
 import { addWorkingDays } from "~/lib/working-days.ts";
 import { recordAudit } from "./audit.server.ts";
@@ -21,6 +22,8 @@ import {
   notifyRejected,
   notifyReturned,
 } from "./review-notifications.server.ts";
+
+type StaffAudience = Exclude<Audience, "enterprise">;
 
 // ---------- queues ----------
 
@@ -176,8 +179,10 @@ export async function getApplicationForReviewer(user: User, id: string): Promise
   return app;
 }
 
-export function listVerdicts(applicationId: string) {
-  return db()
+/** Verdicts the audience may read; reviewers are named only to their own stage. */
+export async function listVerdicts(applicationId: string, audience: StaffAudience) {
+  const stages = verdictStagesFor(audience);
+  const rows = await db()
     .selectFrom("criterion_verdicts")
     .leftJoin("users", "users.id", "criterion_verdicts.reviewer_id")
     .select([
@@ -190,15 +195,19 @@ export function listVerdicts(applicationId: string) {
       "users.name as reviewer_name",
     ])
     .where("application_id", "=", applicationId)
+    .where("criterion_verdicts.stage", "in", [...stages])
     .execute();
+  return rows.map((r) => ({ ...r, reviewer_name: r.stage === audience ? r.reviewer_name : null }));
 }
 
-export function listInternalNotes(applicationId: string) {
+/** Internal notes are the working notes of one organisation: the province's stay with the province, the ministry's with the ministry. */
+export function listInternalNotes(applicationId: string, audience: StaffAudience) {
   return db()
     .selectFrom("internal_notes")
     .innerJoin("users", "users.id", "internal_notes.author_id")
-    .select(["internal_notes.id", "internal_notes.body", "internal_notes.created_at", "users.name as author_name", "users.role as author_role"])
+    .select(["internal_notes.id", "internal_notes.body", "internal_notes.created_at", "users.name as author_name"])
     .where("application_id", "=", applicationId)
+    .where("users.role", "=", audience === "province" ? "province_reviewer" : "ministry_reviewer")
     .orderBy("internal_notes.id")
     .execute();
 }
