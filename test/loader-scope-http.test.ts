@@ -23,6 +23,7 @@ import {
 } from "~/models/application.server.ts";
 import { notifySubmitted } from "~/models/notifications.server.ts";
 import * as review from "~/models/review.server.ts";
+import { verifyEnterprise } from "~/models/verification.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, PASSWORD } from "./helpers/fixtures.ts";
@@ -119,8 +120,10 @@ async function applicationThroughReview() {
   return id;
 }
 
-/** Whatever the workflow requires of the province before a forward besides verdicts (nothing yet). */
-async function prepareForward(_reviewer: User, _id: string) {}
+/** The province verifies the enterprise in its first review (a forward requires it). */
+async function prepareForward(reviewer: User, id: string) {
+  await verifyEnterprise(reviewer, id, { outcome: "verified", reason: "" }, "t");
+}
 
 /** Every page and resource route of the build, as URL patterns (`applications/:id/criteria/:key`). */
 function routePatterns(): { id: string; pattern: string; page: boolean }[] {

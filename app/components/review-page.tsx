@@ -7,6 +7,7 @@ import { ApplicationAnswers, type AnswersView } from "./application-answers.tsx"
 import { ApplicationEmails, ApplicationStatusTag } from "./application-ui.tsx";
 import { Button, ErrorSummary, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
 import { PageTitle } from "./ui.tsx";
+import { ReviewVerification, type ReviewVerificationData } from "./verification.tsx";
 import { VersionChanges } from "./version-changes.tsx";
 
 type Party = "enterprise" | "province" | "ministry" | "system";
@@ -54,6 +55,7 @@ export interface ReviewData {
   timeline: { id: number; action: string; party: Party; actor_name: string | null; from_state: string | null; to_state: string | null; reason: string | null; created_at: string | Date }[];
   /** Names of the organisations whose people this reviewer does not see. */
   agencies: Record<Party, string>;
+  verification: ReviewVerificationData;
   changeRequests: { id: number; version: number; message: string; reply_by: string; created_at: string | Date; target: string | null; note: string | null }[];
   colleagues: { id: string; name: string; email: string }[];
   emails: { id: number; to_address: string; subject: string; status: string; created_at: string | Date }[];
@@ -114,6 +116,15 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           </dl>
         ) : null}
       </div>
+
+      <ReviewVerification
+        v={data.verification}
+        enterprise={data.enterprise}
+        applicationId={app.id}
+        version={app.currentVersion}
+        lockVersion={app.lockVersion}
+        state={stateFor("verify_enterprise")}
+      />
 
       <section aria-labelledby="assignment">
         <h2 className="heading-m" id="assignment">

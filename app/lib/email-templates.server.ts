@@ -174,3 +174,17 @@ export function stepMessage(
     link: { href: p.url },
   });
 }
+
+export type VerificationTemplate =
+  | "dispute_filed_province"
+  | "dispute_filed_holder"
+  | "dispute_filed_claimant"
+  | "dispute_upheld"
+  | "dispute_refused"
+  | "enterprise_not_verified";
+
+/** Enterprise verification and tax-code dispute emails (app/models/verification.server.ts). */
+export function verificationMessage(template: VerificationTemplate, locale: Locale, p: Record<string, string> & { url: string }): RenderedEmail {
+  const t = translator(locale);
+  return render({ template, locale, subject: t(`email.${template}.subject`, p), body: t(`email.${template}.body`, p), link: { href: p.url } });
+}

@@ -4,10 +4,11 @@ import * as enterprise from "./messages/enterprise.ts";
 import * as foundation from "./messages/foundation.ts";
 import * as review from "./messages/review.ts";
 import * as uploads from "./messages/uploads.ts";
+import * as verification from "./messages/verification.ts";
 
 // Each area keeps its texts in its own file; every Vietnamese key must have its English twin (the types check it).
-const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi };
-const en: Record<keyof typeof vi, string> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en };
+const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...verification.vi };
+const en: Record<keyof typeof vi, string> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...verification.en };
 
 export type MessageKey = keyof typeof vi;
 export type Messages = Record<MessageKey, string>;

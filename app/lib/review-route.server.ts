@@ -40,6 +40,16 @@ import {
   type ChangeTarget,
 } from "~/models/review.server.ts";
 import { getEnterprise } from "~/models/enterprise.server.ts";
+import {
+  CERTIFICATE_SLOT,
+  EnterpriseNotVerifiedError,
+  VerificationBlockedError,
+  VerificationRequirementsError,
+  verificationForReview,
+  verifyEnterprise,
+} from "~/models/verification.server.ts";
+import { HOLDING_STATUSES } from "./db-types.ts";
+import { verificationSchemas } from "./verification-forms.server.ts";
 import { getProvince, listCategories } from "~/models/reference.server.ts";
 import { agencyNames } from "./disclosure.server.ts";
 
@@ -71,7 +81,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     listApplicationEmails(app.id, stage),
     getEnterprise(app.enterprise_id),
   ]);
-  const province = app.province_code ? await getProvince(app.province_code) : undefined;
+  const [province, verification] = await Promise.all([app.province_code ? getProvince(app.province_code) : undefined, verificationForReview(app, stage)]);
   if (!version) throw new Response("Not Found", { status: 404 });
   const files = await listAttachmentsByIds(app.id, version.attachment_ids);
   let changes = null;
@@ -80,6 +90,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     changes = { since: previous.version, changes: diffAnswers(previous.answers, version.answers), ...diffFiles(previousFiles, files), labels: answerLabels(t, locale, groups) };
   }
   const reviewing = stage === "province" ? "in_provincial_review" : "in_ministry_review";
+  const agencies = agencyNames(t, locale, { province, enterpriseName: enterprise?.legal_name });
   return {
     title: t("review.title", { reference: app.reference ?? "" }),
     base,
@@ -116,7 +127,18 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     verdicts,
     notes,
     timeline,
-    agencies: agencyNames(t, locale, { province, enterpriseName: enterprise?.legal_name }),
+    agencies,
+    verification: {
+      status: verification.status,
+      reason: verification.reason,
+      decidedAt: verification.decidedAt,
+      representative: verification.representative,
+      certificates: files.filter((f) => f.slot === CERTIFICATE_SLOT).map((f) => ({ id: f.id, name: f.file_name })),
+      canVerify: stage === "province" && app.status === reviewing && HOLDING_STATUSES.includes(verification.status) && !verification.dispute,
+      disputed: Boolean(verification.dispute),
+      disputeHref: verification.dispute?.resolvableHere ? `/review/disputes/${verification.dispute.id}` : null,
+      history: verification.history.map((h) => ({ id: h.id, action: h.action, by: h.actor_name ?? agencies[h.party], reason: h.reason, created_at: h.created_at })),
+    },
     changeRequests,
     colleagues,
     emails,
@@ -136,6 +158,7 @@ const FLASH: Record<string, MessageKey> = {
   forward: "flash.forwarded",
   return: "flash.returned",
   recognise: "flash.recognised",
+  verify_enterprise: "flash.enterpriseVerified",
 };
 
 /** Every review form posts here with an intent; each intent has its own schema and one model call. */
@@ -212,10 +235,21 @@ export async function reviewAction(request: Request, context: AppLoadContext, ba
         await recognisePlatform(user, app.id, { lockVersion: r.data.lockVersion, decisionNumber: String(r.data.decisionNumber), decisionDate: String(r.data.decisionDate) }, context.requestId);
         return done();
       }
+      case "verify_enterprise": {
+        const r = validate(verificationSchemas.verify(t), values);
+        if (!r.ok) return fail(r.errors);
+        await verifyEnterprise(user, app.id, { outcome: r.data.verification, reason: r.data.verificationReason }, context.requestId);
+        return done();
+      }
       default:
         throw new Response("Bad Request", { status: 400 });
     }
   } catch (e) {
+    if (e instanceof VerificationRequirementsError)
+      return fail({ verification: e.missing.map((m) => t(`error.verification.${m}`)).join(" ") });
+    if (e instanceof VerificationBlockedError) return fail({ verification: t("error.verification.blocked") });
+    if (e instanceof EnterpriseNotVerifiedError)
+      return fail({ "enterprise-verification": t(base === "ministry" ? "error.notVerified.ministry" : e.disputed ? "error.notVerified.disputed" : "error.notVerified") });
     if (e instanceof ConflictError) return data({ conflict: { status: e.current.status }, errors: {} as FieldErrors, values: {} }, { status: 409 });
     if (e instanceof MissingVerdictsError) return fail({ summary: t("error.missingVerdicts", { n: e.missing.length }) });
     if (e instanceof ForbiddenTransitionError) throw new Response("Forbidden", { status: 403 });

@@ -22,6 +22,7 @@ import {
   notifyRejected,
   notifyReturned,
 } from "./review-notifications.server.ts";
+import { assertEnterpriseVerified } from "./verification.server.ts";
 
 type StaffAudience = Exclude<Audience, "enterprise">;
 
@@ -446,6 +447,7 @@ export async function forwardToMinistry(
       const have = new Set(verdicts.map((v) => v.criterion_key));
       const missing = items.filter((i) => !have.has(i.key)).map((i) => i.key);
       if (missing.length > 0) throw new MissingVerdictsError(missing);
+      await assertEnterpriseVerified(trx, app.enterprise_id);
       const days = await settingNumber("sla.ministry.working_days", 15, trx);
       return {
         province_recommendation: input.recommendation,
@@ -506,7 +508,10 @@ export async function recognisePlatform(
     expectedLockVersion: input.lockVersion,
     requestId,
     data: { decisionNumber: input.decisionNumber, decisionDate: input.decisionDate },
-    apply: async () => ({ decision_number: input.decisionNumber, decision_date: input.decisionDate, due_at: null }),
+    apply: async (trx, app) => {
+      await assertEnterpriseVerified(trx, app.enterprise_id);
+      return { decision_number: input.decisionNumber, decision_date: input.decisionDate, due_at: null };
+    },
     after: (trx, app) => notifyRecognised(trx, app),
   });
 }
