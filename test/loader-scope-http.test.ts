@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import type { ServerBuild } from "@remix-run/node";
 import type { User } from "~/lib/db-types.ts";
+import { eventRule } from "~/lib/disclosure.server.ts";
 import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
 import { createUserDirect } from "~/models/account.server.ts";
 import {
@@ -216,6 +217,12 @@ after(async () => {
 });
 
 describe("what each role's responses carry", () => {
+  test("every action audited on the application has a disclosure rule (an unlisted one would be hidden from everyone)", async () => {
+    const actions = await t.db.selectFrom("audit_events").select("action").distinct().where("entity_type", "=", "application").execute();
+    assert.ok(actions.length >= 10);
+    assert.deepEqual(actions.map((a) => a.action).filter((a) => !eventRule(a)), []);
+  });
+
   test("the enterprise: no internal notes, verdicts, summaries, assignments, staff names or addresses on any route", async () => {
     const c = await login(enterprise);
     const responses = await fetchEverything(c);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
 import { HOLDING_STATUSES, type Database, type Enterprise, type User } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { config } from "~/lib/config.server.ts";
@@ -81,7 +81,8 @@ export async function createEnterprise(user: User, input: EnterpriseInput, reque
         const enterprise = await trx
           .insertInto("enterprises")
           .values({ ...columns(input), created_by: user.id })
-          .onConflict((oc) => oc.column("tax_code").where("verification_status", "in", [...HOLDING_STATUSES]).doNothing())
+          // The partial unique index's own predicate, as literals, so PostgreSQL can match the index to it.
+          .onConflict((oc) => oc.column("tax_code").where(HOLDING_PREDICATE).doNothing())
           .returningAll()
           .executeTakeFirst();
         if (enterprise) {
@@ -141,6 +142,8 @@ export async function createEnterprise(user: User, input: EnterpriseInput, reque
       return enterprise;
     });
 }
+
+const HOLDING_PREDICATE = sql<SqlBool>`verification_status in (${sql.join(HOLDING_STATUSES.map((s) => sql.lit(s)))})`;
 
 function holderOf(ex: Executor, taxCode: string) {
   return ex.selectFrom("enterprises").selectAll().where("tax_code", "=", taxCode).where("verification_status", "in", [...HOLDING_STATUSES]).executeTakeFirst();
