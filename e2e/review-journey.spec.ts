@@ -140,7 +140,7 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     await expect(verification).toContainText("Chưa xác minh");
     await expect(verification.getByRole("link", { name: "doc-business_registration.pdf" })).toBeVisible();
     await verification.getByRole("group", { name: "Kết quả xác minh doanh nghiệp" }).getByLabel(/^Đã xác minh/).check();
-    await post(prov, id, () => verification.getByRole("button", { name: "Lưu kết quả xác minh" }).click());
+    await post(prov, id, () => verification.getByRole("button", { name: "Lưu xác minh doanh nghiệp" }).click());
     await expect(flash(prov, "Đã lưu kết quả xác minh doanh nghiệp.")).toBeVisible();
     await expect(verification).toContainText("Xác minh doanh nghiệp – Lê Minh Châu");
 

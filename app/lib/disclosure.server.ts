@@ -77,8 +77,16 @@ const OTHER_EVENTS: Record<string, EventRule> = {
   "application.file_removed": OWN,
 };
 
+/** Events on an enterprise record that its reviewers read in the verification step (its own page shows its state). */
+const ENTERPRISE_EVENTS: Record<string, EventRule> = {
+  "enterprise.verified": STEP,
+  "enterprise.not_verified": STEP,
+  "enterprise.refused": STEP,
+  "enterprise.dispute_filed": STEP,
+};
+
 export function eventRule(action: string): EventRule | undefined {
-  return (WORKFLOW_EVENTS as Record<string, EventRule>)[action] ?? OTHER_EVENTS[action];
+  return (WORKFLOW_EVENTS as Record<string, EventRule>)[action] ?? OTHER_EVENTS[action] ?? ENTERPRISE_EVENTS[action];
 }
 
 export interface AuditRow {
@@ -105,7 +113,7 @@ export interface TimelineEntry {
   created_at: Date;
 }
 
-/** The events of one application as an audience may know them. */
+/** The events of one application (or enterprise record) as an audience may know them. */
 export function timelineFor(audience: Audience, rows: readonly AuditRow[]): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const row of rows) {

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import { HOLDING_STATUSES, type Application, type Database, type Enterprise, type Locale, type User, type VerificationStatus } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { config } from "~/lib/config.server.ts";
-import { partyOf, type Audience } from "~/lib/disclosure.server.ts";
+import { timelineFor, type Audience } from "~/lib/disclosure.server.ts";
 import { verificationMessage, type VerificationTemplate } from "~/lib/email-templates.server.ts";
 import { canViewApplication, ConflictError, NotFoundError } from "./application.server.ts";
 import { recordAudit } from "./audit.server.ts";
@@ -295,7 +295,16 @@ export async function verificationForReview(app: Application, audience: Exclude<
     db()
       .selectFrom("audit_events")
       .leftJoin("users", "users.id", "audit_events.actor_user_id")
-      .select(["audit_events.id", "audit_events.action", "audit_events.actor_role", "audit_events.reason", "audit_events.created_at", "users.name as actor_name"])
+      .select([
+        "audit_events.id",
+        "audit_events.action",
+        "audit_events.actor_role",
+        "audit_events.from_state",
+        "audit_events.to_state",
+        "audit_events.reason",
+        "audit_events.created_at",
+        "users.name as actor_name",
+      ])
       .where("audit_events.entity_type", "=", "enterprise")
       .where("audit_events.entity_id", "=", enterprise.id)
       .where("audit_events.action", "in", [...VERIFICATION_ACTIONS])
@@ -309,10 +318,7 @@ export async function verificationForReview(app: Application, audience: Exclude<
     decidedAt: enterprise.verification_decided_at,
     representative: { name: enterprise.representative_name, title: enterprise.representative_title },
     dispute: dispute ? { id: dispute.id, resolvableHere: audience === "province" && dispute.province_code === app.province_code, provinceCode: dispute.province_code } : null,
-    history: history.map((h) => {
-      const party = partyOf(h.actor_role);
-      return { id: h.id, action: h.action, party, actor_name: party === audience ? h.actor_name : null, reason: h.reason, created_at: h.created_at };
-    }),
+    history: timelineFor(audience, history),
   };
 }
 
