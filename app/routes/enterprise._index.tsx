@@ -16,6 +16,7 @@ import { isMultipart, parseUpload, type UploadedFile } from "~/lib/uploads.serve
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { formatPhone, normaliseTaxCode, phoneToE164, taxCodeProblem } from "~/lib/vn-formats.ts";
 import { AlreadyMemberError, createEnterprise, getMembership, TaxCodeTakenError, updateEnterprise } from "~/models/enterprise.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
 import { listProvinces } from "~/models/reference.server.ts";
 import { verificationForEnterprise } from "~/models/verification.server.ts";
 
@@ -169,7 +170,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Form fields as strings, and the certificate of a dispute if one was attached (the create form is multipart). */
 async function readProfileForm(request: Request, t: Translate) {
   if (!isMultipart(request)) return { values: await readForm(request), evidence: undefined, fileErrors: {} as FieldErrors, refused: null };
-  const upload = await parseUpload(request, { t, fileFields: ["evidence"], usage: { files: 0, bytes: 0 } });
+  // Room for exactly one certificate: the parser refuses anything bigger before reading it.
+  const usage = { files: MAX_FILES_PER_APPLICATION - 1, bytes: MAX_BYTES_PER_APPLICATION - MAX_FILE_BYTES };
+  const upload = await parseUpload(request, { t, fileFields: ["evidence"], usage });
   if (!upload.complete) return { values: upload.values, evidence: undefined, fileErrors: upload.errors, refused: upload };
   const evidence: UploadedFile | undefined = upload.files.find((f) => f.field === "evidence");
   const fileErrors: FieldErrors = { ...upload.errors };
