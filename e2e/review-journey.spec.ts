@@ -135,6 +135,15 @@ test("the whole review journey: changes requested, resubmitted, forwarded, retur
     await expect(provMain).toContainText("Đang thẩm định tại Sở");
     await test.step("axe: province review page, in review", () => expectNoAxeViolations(prov));
 
+    // In this first review the province verifies the enterprise against its business registration certificate.
+    const verification = provMain.getByRole("region", { name: "Xác minh doanh nghiệp" });
+    await expect(verification).toContainText("Chưa xác minh");
+    await expect(verification.getByRole("link", { name: "doc-business_registration.pdf" })).toBeVisible();
+    await verification.getByRole("group", { name: "Kết quả xác minh doanh nghiệp" }).getByLabel(/^Đã xác minh/).check();
+    await post(prov, id, () => verification.getByRole("button", { name: "Lưu xác minh doanh nghiệp" }).click());
+    await expect(flash(prov, "Đã lưu kết quả xác minh doanh nghiệp.")).toBeVisible();
+    await expect(verification).toContainText("Xác minh doanh nghiệp – Lê Minh Châu");
+
     const since = Date.now();
     await disclosure(prov, "Yêu cầu bổ sung").click();
     await provMain.getByLabel(`Mở lại: ${reopened.text}`).check();

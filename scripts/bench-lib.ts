@@ -210,7 +210,8 @@ export async function seedEnterprises(database: DB, o: { count: number; focusSha
   const focusTenths = Math.round(o.focusShare * 100);
   await sql
     .raw(
-      `insert into enterprises (tax_code, legal_name, province_code, address, representative_name, representative_title, phone, website, created_by, created_at)
+      // Verified, as enterprises with recognised platforms are (docs/decisions/010).
+      `insert into enterprises (tax_code, legal_name, province_code, address, representative_name, representative_title, phone, website, created_by, created_at, verification_status)
        select (3100000000 + g)::text,
               ${sqlTextArray(["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV", "Tập đoàn", "Công ty Cổ phần Tập đoàn"])}[1 + ${pick(11, 5)}]
                 || ' ' || ${sqlTextArray(["Công nghệ", "Giải pháp số", "Thương mại điện tử", "Dịch vụ số", "Truyền thông", "Phần mềm", "Dữ liệu", "Viễn thông", "Giáo dục trực tuyến", "Y tế thông minh"])}[1 + ${pick(12, 10)}]
@@ -224,7 +225,8 @@ export async function seedEnterprises(database: DB, o: { count: number; focusSha
               '+849' || lpad((g % 100000000)::text, 8, '0'),
               'https://dn' || g || '.example.vn',
               '${o.ownerId}'::uuid,
-              now() - make_interval(days => 30 + ${pick(21, 1500)})
+              now() - make_interval(days => 30 + ${pick(21, 1500)}),
+              'verified'
          from generate_series(1, ${o.count}) g`,
     )
     .execute(database);

@@ -10,6 +10,7 @@ import { seedDemoAccounts } from "~/lib/demo.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
 import { createDraft, criteriaItems, getApplication, getCriteria, saveSection, submitApplication, transition } from "~/models/application.server.ts";
 import * as review from "~/models/review.server.ts";
+import { verifyEnterprise } from "~/models/verification.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
@@ -63,6 +64,7 @@ async function inMinistryReview(province: string, platform: NonNullable<Answers[
   const s = await submitted(province, platform);
   const r = await reviewer(province);
   await review.assignApplication(r, s.id, { assigneeId: r.id, lockVersion: await lock(s.id) }, "t");
+  await verifyEnterprise(r, s.id, { outcome: "verified", reason: "" }, "t");
   if (opts.note) await review.addInternalNote(r, s.id, SECRET_NOTE, "t");
   const items = criteriaItems(await getCriteria((await getApplication(s.id))!.criteria_set_id));
   for (const item of items) {

@@ -6,6 +6,8 @@ import { allowsCodeReuse, DEMO_ACCOUNTS, DEMO_TOTP_SECRET, demoAidsEnabled, demo
 import { totpCode } from "~/lib/totp.server.ts";
 import { enrolledSecret } from "~/models/second-factor.server.ts";
 import { findUserByEmail } from "~/models/user.server.ts";
+import { seedDemoCatalogue } from "~/lib/demo-catalogue.server.ts";
+import { countListings } from "~/models/catalogue.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 
 let t: TestDb;
@@ -61,4 +63,31 @@ test("demo staff accounts are enrolled with the published secret; the demo aid i
   assert.equal(allowsCodeReuse(stranger, DEMO_TOTP_SECRET), false);
   const admin = (await findUserByEmail("admin@demo.nentangso.vn", t.db))!;
   assert.equal(demoSecondFactorAid(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), null, "never once the demo account has its own secret");
+});
+
+test("demo data stays coherent with enterprise verification: reviewed enterprises verified, the catalogue still listed", async () => {
+  await seedDemoCatalogue();
+  const reviewed = await t.db
+    .selectFrom("enterprises")
+    .select(["legal_name", "verification_status"])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("applications")
+          .select("applications.id")
+          .whereRef("applications.enterprise_id", "=", "enterprises.id")
+          .where("applications.status", "in", ["forwarded", "in_ministry_review", "returned_to_province", "recognised", "revoked"]),
+      ),
+    )
+    .execute();
+  assert.ok(reviewed.length >= 14, `${reviewed.length} enterprises past a provincial review`);
+  assert.deepEqual(reviewed.filter((e) => e.verification_status !== "verified"), [], "every enterprise forwarded to the ministry was verified");
+
+  const anBinh = await t.db.selectFrom("enterprises").selectAll().where("tax_code", "=", "0112345605").orderBy("created_at").execute();
+  assert.deepEqual(anBinh.map((e) => e.verification_status), ["unverified", "disputed"], "An Bình awaits its first review; a second account disputes its code");
+  const dispute = await t.db.selectFrom("tax_code_disputes").selectAll().where("tax_code", "=", "0112345605").executeTakeFirstOrThrow();
+  assert.equal(dispute.province_code, "01");
+  assert.equal(dispute.resolved_at, null);
+
+  assert.ok((await countListings({})) >= 12, "the demo catalogue still lists its platforms");
 });

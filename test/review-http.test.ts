@@ -117,6 +117,8 @@ describe("the review journey", () => {
     assert.match(page, /Đã kiểm toán: 1,3 triệu MAU/);
 
     await allVerdicts(province, "/review", id);
+    res = await province.post(`/review/${id}`, { intent: "verify_enterprise", verification: "verified" });
+    assert.equal(res.status, 302, "the province verifies the enterprise in this first review");
     res = await province.post(`/review/${id}`, { intent: "note", body: "Ghi chú nội bộ: đã gọi điện xác minh" });
     assert.equal(res.status, 302);
     res = await province.post(`/review/${id}`, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đáp ứng đủ tiêu chí" });

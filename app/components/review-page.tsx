@@ -8,7 +8,10 @@ import { ApplicationEmails, ApplicationStatusTag } from "./application-ui.tsx";
 import { Button, ErrorSummary, fieldId, Form, Radios, TextArea, TextInput, type FormState } from "./form.tsx";
 import { RevokeRecognitionLink } from "./revoke-recognition.tsx";
 import { PageTitle } from "./ui.tsx";
+import { ReviewVerification, type ReviewVerificationData } from "./verification.tsx";
 import { VersionChanges } from "./version-changes.tsx";
+
+type Party = "enterprise" | "province" | "ministry" | "system";
 
 interface Verdict {
   stage: "province" | "ministry";
@@ -56,7 +59,10 @@ export interface ReviewData {
   changes: React.ComponentProps<typeof VersionChanges> | null;
   verdicts: Verdict[];
   notes: { id: number; body: string; created_at: string | Date; author_name: string }[];
-  timeline: { id: number; action: string; actor_name: string | null; actor_role: string | null; from_state: string | null; to_state: string | null; reason: string | null; created_at: string | Date }[];
+  timeline: { id: number; action: string; party: Party; actor_name: string | null; from_state: string | null; to_state: string | null; reason: string | null; created_at: string | Date }[];
+  /** Names of the organisations whose people this reviewer does not see. */
+  agencies: Record<Party, string>;
+  verification: ReviewVerificationData;
   changeRequests: { id: number; version: number; message: string; reply_by: string; created_at: string | Date; target: string | null; note: string | null }[];
   colleagues: { id: string; name: string; email: string }[];
   emails: { id: number; to_address: string; subject: string; status: string; created_at: string | Date }[];
@@ -123,6 +129,15 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           </dl>
         ) : null}
       </div>
+
+      <ReviewVerification
+        v={data.verification}
+        enterprise={data.enterprise}
+        applicationId={app.id}
+        version={app.currentVersion}
+        lockVersion={app.lockVersion}
+        state={stateFor("verify_enterprise")}
+      />
 
       <section aria-labelledby="assignment">
         <h2 className="heading-m" id="assignment">
@@ -418,7 +433,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           .filter((e) => e.from_state !== null || e.action === "application.created" || e.action.startsWith("application.assign") || e.action === "application.released")
           .map((e) => (
             <li className="timeline__item" key={e.id}>
-              <strong>{t(`timeline.${e.action}`)}</strong> {e.actor_name ? `– ${e.actor_name}` : ""}
+              <strong>{t(`timeline.${e.action}`)}</strong> – {e.actor_name ?? data.agencies[e.party]}
               <span className="timeline__date">{formatDateTime(e.created_at, locale)}</span>
               {e.reason ? <p className="body summary-list__value">{e.reason}</p> : null}
             </li>

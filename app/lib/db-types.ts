@@ -254,6 +254,11 @@ export interface EnterpriseTable {
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  verification_status: Generated<VerificationStatus>;
+  verification_reason: string | null;
+  verification_decided_at: Date | null;
+  verification_decided_by: string | null;
+  verification_province_code: string | null;
 }
 
 export interface EnterpriseMemberTable {
@@ -399,6 +404,40 @@ export interface ChangeRequestItemTable {
   addressed_at: Date | null;
 }
 
+/** An enterprise's claim of its tax code (docs/decisions/010-enterprise-verification-and-disputes.md). */
+export type VerificationStatus = "unverified" | "verified" | "not_verified" | "disputed" | "refused";
+/** The statuses of the one record that holds a tax code; "disputed" and "refused" records do not hold it. */
+export const HOLDING_STATUSES: readonly VerificationStatus[] = ["unverified", "verified", "not_verified"];
+
+export interface EnterpriseDocumentTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  kind: "business_registration";
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  blob_id: string;
+  uploaded_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface TaxCodeDisputeTable {
+  id: Generated<string>;
+  tax_code: string;
+  province_code: string;
+  claimant_enterprise_id: string;
+  holder_enterprise_id: string;
+  statement: string;
+  evidence_document_id: string;
+  filed_by: string;
+  created_at: Generated<Date>;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  winner_enterprise_id: string | null;
+  resolution_reason: string | null;
+}
+
 export interface Database {
   enterprises: EnterpriseTable;
   enterprise_members: EnterpriseMemberTable;
@@ -433,6 +472,8 @@ export interface Database {
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodeTable;
   rate_limits: RateLimitTable;
+  enterprise_documents: EnterpriseDocumentTable;
+  tax_code_disputes: TaxCodeDisputeTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -1,6 +1,6 @@
 import type { Answers, User, Verdict } from "./db-types.ts";
 import { db } from "./db.server.ts";
-import { completeApplication, DEMO_PLATFORM } from "./demo-data.server.ts";
+import { completeApplication, DEMO_PLATFORM, verifyOnce } from "./demo-data.server.ts";
 import { DEMO_PASSWORD } from "./demo.server.ts";
 import { vietnamDate } from "./working-days.ts";
 import { createUserDirect } from "~/models/account.server.ts";
@@ -312,6 +312,7 @@ export async function seedDemoCatalogue(): Promise<void> {
     const groups = await getCriteria(app.criteria_set_id);
     const items = criteriaItems(groups);
     await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion: await lockOf(app.id) }, "demo");
+    await verifyOnce(reviewer, app.id);
     if (d.changes) {
       await review.requestChanges(
         reviewer,

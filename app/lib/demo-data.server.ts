@@ -13,9 +13,11 @@ import {
   withdrawApplication,
 } from "~/models/application.server.ts";
 import { createEnterprise, getMembership } from "~/models/enterprise.server.ts";
+import { stageBytes } from "~/models/file-store.server.ts";
 import { findUserByEmail } from "~/models/user.server.ts";
 import { createUserDirect } from "~/models/account.server.ts";
 import * as review from "~/models/review.server.ts";
+import { verifyEnterprise } from "~/models/verification.server.ts";
 import { DEMO_PASSWORD } from "./demo.server.ts";
 
 /** A one-page PDF, enough for file sniffing and for a reviewer to open. */
@@ -44,6 +46,12 @@ export function demoPdf(title: string): Uint8Array {
 function pdfFile(name: string) {
   const content = demoPdf(name);
   return { fileName: `${name}.pdf`, contentType: "application/pdf", content, sha256: createHash("sha256").update(content).digest("hex") };
+}
+
+/** A demo file's bytes staged in the file store, as an upload would leave them. */
+async function stagedFile(file: ReturnType<typeof pdfFile>) {
+  const staged = await stageBytes(file.content);
+  return { fileName: file.fileName, contentType: file.contentType, ...staged };
 }
 
 export const DEMO_PLATFORM: NonNullable<Answers["platform"]> = {
@@ -81,6 +89,17 @@ export async function completeApplication(user: User, applicationId: string, pla
   for (const d of DOCUMENT_SLOTS.filter((s) => s.required)) await addAttachments(user, app.id, d.slot, [pdfFile(d.slot.slice(4))], "demo");
   await saveSection(user, app.id, "contact", { name: user.name, title: "Giám đốc sản phẩm", email: user.email, phone: "+84912345678" }, "demo");
   await saveSection(user, app.id, "declaration", { accepted: true, name: user.name, acceptedAt: new Date().toISOString() }, "demo");
+}
+
+/** The province verifies the enterprise in the first review that goes on to the ministry (later ones find it verified). */
+export async function verifyOnce(reviewer: User, applicationId: string) {
+  const app = await db()
+    .selectFrom("applications")
+    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
+    .select("enterprises.verification_status")
+    .where("applications.id", "=", applicationId)
+    .executeTakeFirstOrThrow();
+  if (app.verification_status !== "verified") await verifyEnterprise(reviewer, applicationId, { outcome: "verified", reason: "" }, "demo");
 }
 
 /** The demo enterprise with one draft and one submitted application, so a newcomer sees the journey at once. */
@@ -147,10 +166,10 @@ const PATHS: Record<DemoState, string[]> = {
   changes_requested: ["take", "request_changes"],
   // Released before the request: a resubmission that still has its reviewer goes straight back into review.
   resubmitted: ["take", "release", "request_changes", "resubmit"],
-  forwarded: ["take", "verdicts", "forward"],
-  in_ministry_review: ["take", "verdicts", "forward", "take_ministry"],
-  returned_to_province: ["take", "verdicts", "forward", "take_ministry", "return"],
-  recognised: ["take", "verdicts", "forward", "take_ministry", "ministry_verdicts", "recognise"],
+  forwarded: ["take", "verify", "verdicts", "forward"],
+  in_ministry_review: ["take", "verify", "verdicts", "forward", "take_ministry"],
+  returned_to_province: ["take", "verify", "verdicts", "forward", "take_ministry", "return"],
+  recognised: ["take", "verify", "verdicts", "forward", "take_ministry", "ministry_verdicts", "recognise"],
   rejected: ["take", "reject"],
   withdrawn: ["withdraw"],
 };
@@ -211,6 +230,9 @@ export async function seedDemoWorkflow(): Promise<void> {
           case "release":
             await review.assignApplication(reviewer, app.id, { assigneeId: null, lockVersion }, "demo");
             break;
+          case "verify":
+            await verifyOnce(reviewer, app.id);
+            break;
           case "take_ministry":
             await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, lockVersion }, "demo");
             break;
@@ -265,4 +287,35 @@ export async function seedDemoWorkflow(): Promise<void> {
       .where("status", "=", "in_provincial_review")
       .execute();
   }
+  await seedDemoDispute("0112345605");
+}
+
+/** A second account claims the tax code of the demo enterprise An Bình (not yet verified): so.hanoi has a dispute to settle. */
+async function seedDemoDispute(taxCode: string) {
+  const claimant = await createUserDirect({
+    email: "tranhchap@demo.nentangso.vn",
+    name: "Đỗ Quang Huy",
+    role: "enterprise",
+    provinceCode: null,
+    password: DEMO_PASSWORD,
+  });
+  await createEnterprise(
+    claimant,
+    {
+      taxCode,
+      legalName: "Công ty Cổ phần An Bình Việt Nam (dữ liệu mẫu)",
+      englishName: null,
+      provinceCode: "01",
+      address: "45 Lý Thường Kiệt, phường Cửa Nam, Thành phố Hà Nội",
+      representativeName: claimant.name,
+      representativeTitle: "Giám đốc",
+      phone: "+84909123456",
+      website: null,
+    },
+    "demo",
+    {
+      statement: "Mã số doanh nghiệp này được cấp cho công ty chúng tôi theo Giấy chứng nhận đăng ký doanh nghiệp đính kèm; chúng tôi không đăng ký tài khoản nào khác trên Cổng.",
+      evidence: await stagedFile(pdfFile("giay-chung-nhan-dang-ky-doanh-nghiep")),
+    },
+  );
 }

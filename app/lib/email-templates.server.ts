@@ -135,3 +135,32 @@ export function applicationMessage(
     signature: opts.signature,
   });
 }
+
+export type VerificationTemplate =
+  | "dispute_filed_province"
+  | "dispute_filed_holder"
+  | "dispute_filed_claimant"
+  | "dispute_upheld"
+  | "dispute_refused"
+  | "enterprise_not_verified";
+
+/** Enterprise verification and tax-code dispute emails (app/models/verification.server.ts). */
+export function verificationMessage(
+  template: VerificationTemplate,
+  locale: Locale,
+  p: Record<string, string> & { url: string },
+  opts: { to: Addressee; signature: string },
+): RenderedEmail {
+  return render({
+    template,
+    locale,
+    subject: emailText(locale, `${template}.subject`, p),
+    greeting:
+      opts.to.kind === "enterprise"
+        ? emailText(locale, "greeting.enterprise", { enterprise: opts.to.name })
+        : emailText(locale, "greeting.person", { name: opts.to.name }),
+    body: emailText(locale, `${template}.body`, p),
+    link: { href: p.url },
+    signature: opts.signature,
+  });
+}

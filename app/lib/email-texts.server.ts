@@ -77,6 +77,19 @@ export const EMAIL_TEXTS_VI = {
   "outcome.recognise": "công nhận là nền tảng số quốc gia (Quyết định số {decisionNumber} ngày {decisionDate})",
   "outcome.reject_ministry": "không được chấp thuận",
   "outcome.revoke": "thu hồi công nhận (Quyết định số {revocationNumber} ngày {revocationDate})",
+  // Enterprise verification and tax-code disputes (app/models/verification.server.ts).
+  "dispute_filed_province.subject": "Tranh chấp mã số doanh nghiệp {taxCode}",
+  "dispute_filed_province.body": "Doanh nghiệp \"{claimant}\" đã khai báo mã số doanh nghiệp {taxCode} trên Cổng. Mã số này đã được \"{holder}\" đăng ký trước đó. Doanh nghiệp đề nghị giải quyết tranh chấp và gửi kèm Giấy chứng nhận đăng ký doanh nghiệp.\n\nĐề nghị Sở xem xét, đối chiếu và xác nhận mã số cho một doanh nghiệp tại:",
+  "dispute_filed_holder.subject": "Có đề nghị xác minh mã số doanh nghiệp {taxCode}",
+  "dispute_filed_holder.body": "Một tài khoản khác đã khai báo mã số doanh nghiệp {taxCode} trên Cổng và đề nghị xác minh quyền sử dụng mã số này. {agency} sẽ xem xét, đối chiếu Giấy chứng nhận đăng ký doanh nghiệp và có thể liên hệ với Quý doanh nghiệp. Trong thời gian giải quyết, hồ sơ của Quý doanh nghiệp chưa được chuyển lên Bộ.\n\nQuý doanh nghiệp có thể theo dõi tình trạng tại:",
+  "dispute_filed_claimant.subject": "Đã tiếp nhận đề nghị giải quyết tranh chấp mã số {taxCode}",
+  "dispute_filed_claimant.body": "Cổng đã tiếp nhận đề nghị giải quyết tranh chấp về mã số doanh nghiệp {taxCode} cùng Giấy chứng nhận đăng ký doanh nghiệp kèm theo. {agency} sẽ xem xét và thông báo kết quả qua thư điện tử.\n\nTheo dõi tình trạng tại:",
+  "dispute_upheld.subject": "Mã số doanh nghiệp {taxCode} đã được xác nhận",
+  "dispute_upheld.body": "{agency} đã giải quyết tranh chấp về mã số doanh nghiệp {taxCode}: mã số được xác nhận cho Quý doanh nghiệp và doanh nghiệp đã được xác minh trên Cổng.\n\nXem thông tin doanh nghiệp:",
+  "dispute_refused.subject": "Kết quả giải quyết tranh chấp mã số doanh nghiệp {taxCode}",
+  "dispute_refused.body": "{agency} đã giải quyết tranh chấp về mã số doanh nghiệp {taxCode}: mã số không được xác nhận cho hồ sơ doanh nghiệp này trên Cổng.\n\nLý do:\n{reason}\n\nNếu có sai sót, đề nghị Quý doanh nghiệp liên hệ {agency}. Xem thông tin tại:",
+  "enterprise_not_verified.subject": "Doanh nghiệp chưa được xác minh",
+  "enterprise_not_verified.body": "{agency} chưa xác minh được thông tin doanh nghiệp (mã số {taxCode}) khi thẩm định hồ sơ.\n\nLý do:\n{reason}\n\nHồ sơ chỉ được chuyển lên Bộ khi doanh nghiệp đã được xác minh. Xem thông tin tại:",
 } as const;
 
 export type EmailKey = keyof typeof EMAIL_TEXTS_VI;
@@ -155,4 +168,17 @@ export const EMAIL_TEXTS_EN: Record<EmailKey, string> = {
   "outcome.recognise": "recognised as a national digital platform (Decision No. {decisionNumber} of {decisionDate})",
   "outcome.reject_ministry": "not approved",
   "outcome.revoke": "recognition revoked (Decision No. {revocationNumber} of {revocationDate})",
+  // Enterprise verification and tax-code disputes (app/models/verification.server.ts).
+  "dispute_filed_province.subject": "Dispute over enterprise code {taxCode}",
+  "dispute_filed_province.body": "The enterprise \"{claimant}\" gave the enterprise code {taxCode} on the portal. The code was registered earlier by \"{holder}\". The enterprise asks for the dispute to be settled and attached its enterprise registration certificate.\n\nPlease review, compare and confirm the code for one enterprise at:",
+  "dispute_filed_holder.subject": "Request to verify enterprise code {taxCode}",
+  "dispute_filed_holder.body": "Another account has given the enterprise code {taxCode} on the portal and asked to have the code confirmed for it. {agency} will compare the enterprise registration certificates and may contact you. Until it decides, your applications are not forwarded to the ministry.\n\nFollow the status at:",
+  "dispute_filed_claimant.subject": "Dispute over enterprise code {taxCode} received",
+  "dispute_filed_claimant.body": "The portal has received your dispute over the enterprise code {taxCode} with the attached enterprise registration certificate. {agency} will review it and tell you the outcome by email.\n\nFollow the status at:",
+  "dispute_upheld.subject": "Enterprise code {taxCode} confirmed",
+  "dispute_upheld.body": "{agency} has settled the dispute over the enterprise code {taxCode}: the code is confirmed for your enterprise, which is now verified on the portal.\n\nView your enterprise:",
+  "dispute_refused.subject": "Outcome of the dispute over enterprise code {taxCode}",
+  "dispute_refused.body": "{agency} has settled the dispute over the enterprise code {taxCode}: the code is not confirmed for this enterprise profile on the portal.\n\nReason:\n{reason}\n\nIf this is a mistake, please contact {agency}. Details at:",
+  "enterprise_not_verified.subject": "Enterprise not verified",
+  "enterprise_not_verified.body": "{agency} could not verify your enterprise's details (code {taxCode}) while reviewing your application.\n\nReason:\n{reason}\n\nApplications are forwarded to the ministry only for verified enterprises. Details at:",
 };

@@ -7,11 +7,12 @@ import * as foundation from "./messages/foundation.ts";
 import * as review from "./messages/review.ts";
 import * as ui from "./messages/ui.ts";
 import * as uploads from "./messages/uploads.ts";
+import * as verification from "./messages/verification.ts";
 import * as workflow from "./messages/workflow.ts";
 
 // Each area keeps its texts in its own file; every Vietnamese key must have its English twin (the types check it).
-const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...workflow.vi, ...ui.vi, ...account.vi };
-const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...workflow.en, ...ui.en, ...account.en };
+const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...workflow.vi, ...ui.vi, ...account.vi, ...verification.vi };
+const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...workflow.en, ...ui.en, ...account.en, ...verification.en };
 
 export type MessageKey = keyof typeof vi;
 export type Messages = Record<MessageKey, string>;

@@ -41,7 +41,18 @@ import {
   type ChangeTarget,
 } from "~/models/review.server.ts";
 import { getEnterprise } from "~/models/enterprise.server.ts";
-import { listCategories } from "~/models/reference.server.ts";
+import {
+  CERTIFICATE_SLOT,
+  EnterpriseNotVerifiedError,
+  VerificationBlockedError,
+  VerificationRequirementsError,
+  verificationForReview,
+  verifyEnterprise,
+} from "~/models/verification.server.ts";
+import { HOLDING_STATUSES } from "./db-types.ts";
+import { verificationSchemas } from "./verification-forms.server.ts";
+import { getProvince, listCategories } from "~/models/reference.server.ts";
+import { agencyNames } from "./disclosure.server.ts";
 
 const ROLE = { review: "province_reviewer", ministry: "ministry_reviewer" } as const;
 export type ReviewBase = keyof typeof ROLE;
@@ -63,15 +74,16 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     listCategories(),
     getVersion(app.id, app.current_version),
     app.current_version > 1 ? getVersion(app.id, app.current_version - 1) : undefined,
-    listVerdicts(app.id),
-    listInternalNotes(app.id),
-    listTimeline(app.id),
+    listVerdicts(app.id, stage),
+    listInternalNotes(app.id, stage),
+    listTimeline(app.id, stage),
     listChangeRequests(app.id),
     listColleagues(user),
-    listApplicationEmails(app.id, "staff"),
+    listApplicationEmails(app.id, stage),
     getEnterprise(app.enterprise_id),
     defaultReplyBy(),
   ]);
+  const [province, verification] = await Promise.all([app.province_code ? getProvince(app.province_code) : undefined, verificationForReview(app, stage)]);
   if (!version) throw new Response("Not Found", { status: 404 });
   const files = await listAttachmentsByIds(app.id, version.attachment_ids);
   let changes = null;
@@ -80,6 +92,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     changes = { since: previous.version, changes: diffAnswers(previous.answers, version.answers), ...diffFiles(previousFiles, files), labels: answerLabels(t, locale, groups) };
   }
   const reviewing = stage === "province" ? "in_provincial_review" : "in_ministry_review";
+  const agencies = agencyNames(t, locale, { province, enterpriseName: enterprise?.legal_name });
   return {
     title: t("review.title", { reference: app.reference ?? "" }),
     base,
@@ -93,7 +106,8 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
       platformName: app.platform_name,
       provinceCode: app.province_code,
       dueAt: app.due_at,
-      assignedTo: app.assigned_to,
+      // An assignee of the other stage is not this reviewer's business (nor their account id).
+      assignedTo: colleagues.some((c) => c.id === app.assigned_to) ? app.assigned_to : null,
       provinceRecommendation: app.province_recommendation,
       provinceSummary: app.province_summary,
       decisionNumber: app.decision_number,
@@ -122,6 +136,18 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     verdicts,
     notes,
     timeline,
+    agencies,
+    verification: {
+      status: verification.status,
+      reason: verification.reason,
+      decidedAt: verification.decidedAt,
+      representative: verification.representative,
+      certificates: files.filter((f) => f.slot === CERTIFICATE_SLOT).map((f) => ({ id: f.id, name: f.file_name })),
+      canVerify: stage === "province" && app.status === reviewing && HOLDING_STATUSES.includes(verification.status) && !verification.dispute,
+      disputed: Boolean(verification.dispute),
+      disputeHref: verification.dispute?.resolvableHere ? `/review/disputes/${verification.dispute.id}` : null,
+      history: verification.history.map((h) => ({ id: h.id, action: h.action, by: h.actor_name ?? agencies[h.party], reason: h.reason, created_at: h.created_at })),
+    },
     changeRequests,
     colleagues,
     emails,
@@ -141,6 +167,7 @@ const FLASH: Record<string, MessageKey> = {
   forward: "flash.forwarded",
   return: "flash.returned",
   recognise: "flash.recognised",
+  verify_enterprise: "flash.enterpriseVerified",
 };
 
 /** Every review form posts here with an intent; each intent has its own schema and one model call. */
@@ -217,10 +244,21 @@ export async function reviewAction(request: Request, context: AppLoadContext, ba
         await recognisePlatform(user, app.id, { lockVersion: r.data.lockVersion, decisionNumber: String(r.data.decisionNumber), decisionDate: String(r.data.decisionDate) }, context.requestId);
         return done();
       }
+      case "verify_enterprise": {
+        const r = validate(verificationSchemas.verify(t), values);
+        if (!r.ok) return fail(r.errors);
+        await verifyEnterprise(user, app.id, { outcome: r.data.verification, reason: r.data.verificationReason }, context.requestId);
+        return done();
+      }
       default:
         throw new Response("Bad Request", { status: 400 });
     }
   } catch (e) {
+    if (e instanceof VerificationRequirementsError)
+      return fail({ verification: e.missing.map((m) => t(`error.verification.${m}`)).join(" ") });
+    if (e instanceof VerificationBlockedError) return fail({ verification: t("error.verification.blocked") });
+    if (e instanceof EnterpriseNotVerifiedError)
+      return fail({ "enterprise-verification": t(base === "ministry" ? "error.notVerified.ministry" : e.disputed ? "error.notVerified.disputed" : "error.notVerified") });
     if (e instanceof ConflictError) return data({ conflict: { status: e.current.status }, errors: {} as FieldErrors, values: {} }, { status: 409 });
     if (e instanceof MissingVerdictsError) return fail({ summary: t("error.missingVerdicts", { count: e.missing.length }) });
     if (e instanceof ForbiddenTransitionError) throw new Response("Forbidden", { status: 403 });

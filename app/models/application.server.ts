@@ -16,6 +16,7 @@ import { ACCENTED, FOLDED } from "~/lib/search-text.ts";
 import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { canEditCriterion, canEditSection, canEditSlot } from "~/lib/editable.ts";
 import { AWAITING_PROVINCE, canTransition, isEditable, isMinistryStage, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
+import { emailsFor, timelineFor, type Audience, type EmailEntry, type TimelineEntry } from "~/lib/disclosure.server.ts";
 
 export { canEditCriterion, canEditSection, canEditSlot, editableTargets } from "~/lib/editable.ts";
 import { recordAudit } from "./audit.server.ts";
@@ -201,8 +202,9 @@ export function getVersion(applicationId: string, version: number) {
     .executeTakeFirst();
 }
 
-export function listTimeline(applicationId: string) {
-  return db()
+/** The application's audit events as the audience may know them (see app/lib/disclosure.server.ts). */
+export async function listTimeline(applicationId: string, audience: Audience): Promise<TimelineEntry[]> {
+  const rows = await db()
     .selectFrom("audit_events")
     .leftJoin("users", "users.id", "audit_events.actor_user_id")
     .select([
@@ -219,13 +221,14 @@ export function listTimeline(applicationId: string) {
     .where("audit_events.entity_id", "=", applicationId)
     .orderBy("audit_events.id")
     .execute();
+  return timelineFor(audience, rows);
 }
 
-/** Emails about an application; the enterprise sees only those sent to its side, never staff addresses. */
-export function listApplicationEmails(applicationId: string, audience: "enterprise" | "staff") {
-  return db()
+/** Emails about an application as the audience may know them: the enterprise never sees staff addresses. */
+export async function listApplicationEmails(applicationId: string, audience: Audience): Promise<EmailEntry[]> {
+  const rows = await db()
     .selectFrom("outbox_emails")
-    .leftJoin("users", "users.id", "outbox_emails.user_id")
+    .leftJoin("users as recipient", "recipient.id", "outbox_emails.user_id")
     .select([
       "outbox_emails.id",
       "outbox_emails.to_address",
@@ -233,11 +236,20 @@ export function listApplicationEmails(applicationId: string, audience: "enterpri
       "outbox_emails.status",
       "outbox_emails.created_at",
       "outbox_emails.sent_at",
+      "recipient.role as recipient_role",
+      (eb) =>
+        eb
+          .selectFrom("users as staff")
+          .select("staff.role")
+          .where(sql<boolean>`lower(staff.email) = lower(outbox_emails.to_address)`)
+          .where("staff.role", "!=", "enterprise")
+          .limit(1)
+          .as("address_role"),
     ])
     .where("outbox_emails.application_id", "=", applicationId)
-    .$if(audience === "enterprise", (qb) => qb.where((eb) => eb.or([eb("users.id", "is", null), eb("users.role", "=", "enterprise")])))
     .orderBy("outbox_emails.id")
     .execute();
+  return emailsFor(audience, rows);
 }
 
 export async function openChangeRequest(applicationId: string) {

@@ -7,7 +7,8 @@ import { listCategories, listProvinces } from "~/models/reference.server.ts";
 
 /**
  * The public catalogue: read-only queries over recognised platforms. A platform is "listed" while its application
- * is recognised; revoked listings and listings the enterprise withdrew after recognition keep their page (HTTP 410).
+ * is recognised and its enterprise verified; revoked listings and listings the enterprise withdrew after recognition keep
+ * their page (HTTP 410).
  * Nothing here reads internal notes, verdict notes, attachments, contacts or emails.
  */
 
@@ -38,6 +39,13 @@ export const END_ACTIONS = ["application.revoke", "application.withdraw_listing"
 
 const MAX_SEARCH_WORDS = 8;
 
+/**
+ * Only platforms of verified enterprises are public (docs/decisions/010): every catalogue query — list, count, page,
+ * feed, statistics — carries this condition, so an unverified or refused claim of a tax code never shows.
+ */
+const VERIFIED_ENTERPRISE = sql<SqlBool>`exists (select 1 from enterprises verified
+  where verified.id = applications.enterprise_id and verified.verification_status = 'verified')`;
+
 function likePattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
@@ -56,7 +64,7 @@ export function searchWords(q: string | undefined): string[] {
  * platform name. A word without letters is checked against the enterprise name itself (rare, and slower).
  */
 function baseQuery(f: CatalogueFilters) {
-  let query = db().selectFrom("applications").where("applications.status", "=", "recognised");
+  let query = db().selectFrom("applications").where("applications.status", "=", "recognised").where(VERIFIED_ENTERPRISE);
   if (f.pillar) query = query.where(sql<string>`applications.answers #>> '{platform,pillar}'`, "=", f.pillar);
   if (f.ownership) query = query.where(sql<string>`applications.answers #>> '{platform,ownershipType}'`, "=", f.ownership);
   if (f.sector) query = query.where("applications.sector", "=", f.sector);
@@ -185,6 +193,7 @@ export async function getListing(id: string): Promise<Listing | undefined> {
     ])
     .where("applications.id", "=", id)
     .where("applications.status", "in", [...EVER_LISTED])
+    .where(VERIFIED_ENTERPRISE)
     // Only a recognition sets the decision number: an application withdrawn before any decision never had a page.
     .where("applications.decision_number", "is not", null)
     .executeTakeFirst();
@@ -281,6 +290,7 @@ export async function listFeedEvents(limit: number): Promise<FeedEvent[]> {
     .where("audit_events.action", "in", ["application.recognise", ...END_ACTIONS])
     .where("applications.status", "in", [...EVER_LISTED])
     .where("applications.decision_number", "is not", null)
+    .where(VERIFIED_ENTERPRISE)
     .orderBy("audit_events.created_at", "desc")
     .orderBy("audit_events.id", "desc")
     .limit(limit)
@@ -307,6 +317,7 @@ export async function countRecognisedBy(dimension: "pillar" | "sector" | "provin
     .selectFrom("applications")
     .select([key.as("code"), sql<number>`count(*)::int`.as("n")])
     .where("status", "=", "recognised")
+    .where(VERIFIED_ENTERPRISE)
     .groupBy(key)
     .execute();
   return rows.map((r) => ({ code: r.code, n: Number(r.n) }));

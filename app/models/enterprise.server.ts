@@ -1,12 +1,14 @@
-import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database, Enterprise, User } from "~/lib/db-types.ts";
+import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
+import { HOLDING_STATUSES, type Database, type Enterprise, type User } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { enterpriseInviteMessage } from "~/lib/email-templates.server.ts";
 import { hashToken, newToken, tokenLink } from "~/lib/tokens.server.ts";
 import { refreshSearchText } from "./application.server.ts";
+import { claimStagedBlobs } from "./file-store.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { EmailLimitedError, enqueueEmail } from "./outbox.server.ts";
 import { normaliseEmail } from "./user.server.ts";
+import { notifyDisputeFiled } from "./verification.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -57,33 +59,109 @@ function columns(input: EnterpriseInput) {
   };
 }
 
-/** One enterprise per tax code: a colleague joins through an invitation instead of registering it again. */
-export async function createEnterprise(user: User, input: EnterpriseInput, requestId: string): Promise<Enterprise> {
+export interface DisputeInput {
+  /** Why the tax code belongs to this enterprise. */
+  statement: string;
+  /** Its business registration certificate (already checked by the upload parser). */
+  evidence: { fileName: string; contentType: string; blobId: string; sizeBytes: number; sha256: string };
+}
+
+/**
+ * One record holds a tax code: a colleague joins it through an invitation. Someone else who names a held tax code is
+ * not refused: with `dispute` (a statement and the business registration certificate) the new record is "disputed" and
+ * the province of the holder decides; without it, TaxCodeTakenError lets the form offer that choice.
+ */
+export async function createEnterprise(user: User, input: EnterpriseInput, requestId: string, dispute?: DisputeInput): Promise<Enterprise> {
   return db()
     .transaction()
     .execute(async (trx) => {
       if (await getMembership(user.id, trx)) throw new AlreadyMemberError();
-      const existing = await trx.selectFrom("enterprises").select("id").where("tax_code", "=", input.taxCode).executeTakeFirst();
-      if (existing) throw new TaxCodeTakenError();
+      let holder = await holderOf(trx, input.taxCode);
+      if (!holder) {
+        const enterprise = await trx
+          .insertInto("enterprises")
+          .values({ ...columns(input), created_by: user.id })
+          // The partial unique index's own predicate, as literals, so PostgreSQL can match the index to it.
+          .onConflict((oc) => oc.column("tax_code").where(HOLDING_PREDICATE).doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (enterprise) {
+          await addOwner(trx, user, enterprise, requestId);
+          return enterprise;
+        }
+        // Someone registered it in the meantime.
+        holder = await holderOf(trx, input.taxCode);
+        if (!holder) throw new TaxCodeTakenError();
+      }
+      if (!dispute) throw new TaxCodeTakenError();
       const enterprise = await trx
         .insertInto("enterprises")
-        .values({ ...columns(input), created_by: user.id })
-        .onConflict((oc) => oc.column("tax_code").doNothing())
+        .values({ ...columns(input), created_by: user.id, verification_status: "disputed" })
         .returningAll()
-        .executeTakeFirst();
-      if (!enterprise) throw new TaxCodeTakenError();
-      await trx.insertInto("enterprise_members").values({ enterprise_id: enterprise.id, user_id: user.id, role: "owner" }).execute();
+        .executeTakeFirstOrThrow();
+      await addOwner(trx, user, enterprise, requestId);
+      await claimStagedBlobs(trx, [dispute.evidence.blobId]);
+      const document = await trx
+        .insertInto("enterprise_documents")
+        .values({
+          enterprise_id: enterprise.id,
+          kind: "business_registration",
+          file_name: dispute.evidence.fileName,
+          content_type: dispute.evidence.contentType,
+          size_bytes: dispute.evidence.sizeBytes,
+          sha256: dispute.evidence.sha256,
+          blob_id: dispute.evidence.blobId,
+          uploaded_by: user.id,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const filed = await trx
+        .insertInto("tax_code_disputes")
+        .values({
+          tax_code: enterprise.tax_code,
+          province_code: holder.province_code,
+          claimant_enterprise_id: enterprise.id,
+          holder_enterprise_id: holder.id,
+          statement: dispute.statement,
+          evidence_document_id: document.id,
+          filed_by: user.id,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       await recordAudit(trx, {
         actorUserId: user.id,
         actorRole: user.role,
-        provinceCode: enterprise.province_code,
-        action: "enterprise.created",
+        provinceCode: holder.province_code,
+        action: "enterprise.dispute_filed",
         entityType: "enterprise",
         entityId: enterprise.id,
+        reason: dispute.statement,
+        data: { disputeId: filed.id, holder: holder.id, taxCode: enterprise.tax_code, evidence: { name: dispute.evidence.fileName, sha256: dispute.evidence.sha256 } },
         requestId,
       });
+      await notifyDisputeFiled(trx, { disputeId: filed.id, claimant: enterprise, holder });
       return enterprise;
     });
+}
+
+const HOLDING_PREDICATE = sql<SqlBool>`verification_status in (${sql.join(HOLDING_STATUSES.map((s) => sql.lit(s)))})`;
+
+function holderOf(ex: Executor, taxCode: string) {
+  return ex.selectFrom("enterprises").selectAll().where("tax_code", "=", taxCode).where("verification_status", "in", [...HOLDING_STATUSES]).executeTakeFirst();
+}
+
+async function addOwner(trx: Transaction<Database>, user: User, enterprise: Enterprise, requestId: string) {
+  await trx.insertInto("enterprise_members").values({ enterprise_id: enterprise.id, user_id: user.id, role: "owner" }).execute();
+  await recordAudit(trx, {
+    actorUserId: user.id,
+    actorRole: user.role,
+    provinceCode: enterprise.province_code,
+    action: "enterprise.created",
+    entityType: "enterprise",
+    entityId: enterprise.id,
+    data: { verification: enterprise.verification_status },
+    requestId,
+  });
 }
 
 export async function updateEnterprise(user: User, enterpriseId: string, input: Omit<EnterpriseInput, "taxCode">, requestId: string) {

@@ -2,6 +2,7 @@ import { sql, type Transaction } from "kysely";
 import type { Application, ApplicationStatus, Database, ReviewStage, User, Verdict } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { isIsoDate, isUuid } from "~/lib/input.server.ts";
+import { verdictStagesFor, type Audience } from "~/lib/disclosure.server.ts";
 import { foldVietnamese } from "~/lib/search-text.ts";
 import { AWAITING_PROVINCE } from "~/lib/workflow.ts";
 import { addWorkingDays, vietnamDate, workingDaysBetween } from "~/lib/working-days.ts";
@@ -17,6 +18,9 @@ import {
   canViewApplication,
 } from "./application.server.ts";
 import { notifyAssigned } from "./review-notifications.server.ts";
+import { assertEnterpriseVerified } from "./verification.server.ts";
+
+type StaffAudience = Exclude<Audience, "enterprise">;
 
 // ---------- queues ----------
 
@@ -209,8 +213,10 @@ export async function getApplicationForReviewer(user: User, id: string): Promise
   return app;
 }
 
-export function listVerdicts(applicationId: string) {
-  return db()
+/** Verdicts the audience may read; reviewers are named only to their own stage. */
+export async function listVerdicts(applicationId: string, audience: StaffAudience) {
+  const stages = verdictStagesFor(audience);
+  const rows = await db()
     .selectFrom("criterion_verdicts")
     .leftJoin("users", "users.id", "criterion_verdicts.reviewer_id")
     .select([
@@ -223,15 +229,19 @@ export function listVerdicts(applicationId: string) {
       "users.name as reviewer_name",
     ])
     .where("application_id", "=", applicationId)
+    .where("criterion_verdicts.stage", "in", [...stages])
     .execute();
+  return rows.map((r) => ({ ...r, reviewer_name: r.stage === audience ? r.reviewer_name : null }));
 }
 
-export function listInternalNotes(applicationId: string) {
+/** Internal notes are the working notes of one organisation: the province's stay with the province, the ministry's with the ministry. */
+export function listInternalNotes(applicationId: string, audience: StaffAudience) {
   return db()
     .selectFrom("internal_notes")
     .innerJoin("users", "users.id", "internal_notes.author_id")
-    .select(["internal_notes.id", "internal_notes.body", "internal_notes.created_at", "users.name as author_name", "users.role as author_role"])
+    .select(["internal_notes.id", "internal_notes.body", "internal_notes.created_at", "users.name as author_name"])
     .where("application_id", "=", applicationId)
+    .where("users.role", "=", audience === "province" ? "province_reviewer" : "ministry_reviewer")
     .orderBy("internal_notes.id")
     .execute();
 }
@@ -469,6 +479,7 @@ export async function forwardToMinistry(
       const have = new Set(verdicts.map((v) => v.criterion_key));
       const missing = items.filter((i) => !have.has(i.key)).map((i) => i.key);
       if (missing.length > 0) throw new MissingVerdictsError(missing);
+      await assertEnterpriseVerified(trx, app.enterprise_id);
       const days = await settingNumber("sla.ministry.working_days", 15, trx);
       return {
         province_recommendation: input.recommendation,
@@ -526,7 +537,10 @@ export async function recognisePlatform(
     expectedLockVersion: input.lockVersion,
     requestId,
     data: { decisionNumber: input.decisionNumber, decisionDate: input.decisionDate },
-    apply: async () => ({ decision_number: input.decisionNumber, decision_date: input.decisionDate, due_at: null }),
+    apply: async (trx, app) => {
+      await assertEnterpriseVerified(trx, app.enterprise_id);
+      return { decision_number: input.decisionNumber, decision_date: input.decisionDate, due_at: null };
+    },
   });
 }
 

@@ -10,7 +10,9 @@ import { pageTitle } from "~/lib/meta.ts";
 import { useLocale, useT } from "~/lib/use-t.ts";
 import { needsChanges } from "~/lib/editable.ts";
 import { canTransition } from "~/lib/workflow.ts";
+import { agencyNames } from "~/lib/disclosure.server.ts";
 import { expectedDate } from "~/models/deadlines.server.ts";
+import { getProvince } from "~/models/reference.server.ts";
 import {
   canEditSection,
   criteriaItems,
@@ -31,12 +33,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [groups, files, timeline, versions, emails, changes] = await Promise.all([
     getCriteria(app.criteria_set_id),
     listAttachments(app.id),
-    listTimeline(app.id),
+    listTimeline(app.id, "enterprise"),
     listVersions(app.id),
     listApplicationEmails(app.id, "enterprise"),
     openChangeRequest(app.id),
   ]);
-  const changeHistory = await listChangeRequests(app.id);
+  const [changeHistory, province] = await Promise.all([listChangeRequests(app.id), app.province_code ? getProvince(app.province_code) : undefined]);
+  const agencies = agencyNames(t, locale, { province });
   const items = criteriaItems(groups);
   const states = sectionStates(app, groups, files);
   const editable = app.status === "draft" || app.status === "changes_requested";
@@ -78,7 +81,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     changes: changes
       ? { replyBy: changes.reply_by, message: changes.message, items: changes.items.map((i) => ({ target: i.target, label: label(i.target), note: i.note })) }
       : null,
-    timeline,
+    timeline: timeline
+      .filter((e) => e.from_state !== null || e.action === "application.created")
+      .map((e) => ({ id: e.id, action: e.action, by: e.party === "enterprise" ? null : agencies[e.party], reason: e.reason, createdAt: e.created_at })),
     versions,
     emails,
     canWithdraw: canTransition("withdraw", app.status, user.role),
@@ -209,17 +214,16 @@ export default function ApplicationOverview() {
 
       <h2 className="heading-m">{t("app.timeline")}</h2>
       <ol className="timeline">
-        {timeline
-          .filter((e) => e.from_state !== null || e.action === "application.created")
-          .map((e) => (
-            <li className="timeline__item" key={e.id}>
-              <strong>{t(`timeline.${e.action}`)}</strong>
-              <span className="timeline__date">
-                <time dateTime={new Date(e.created_at).toISOString()}>{formatDateTime(e.created_at, locale)}</time>
-              </span>
-              {e.reason ? <p className="body">{e.reason}</p> : null}
-            </li>
-          ))}
+        {timeline.map((e) => (
+          <li className="timeline__item" key={e.id}>
+            <strong>{t(`timeline.${e.action}`)}</strong>
+            {e.by ? ` – ${e.by}` : null}
+            <span className="timeline__date">
+              <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt, locale)}</time>
+            </span>
+            {e.reason ? <p className="body">{e.reason}</p> : null}
+          </li>
+        ))}
       </ol>
 
       <ApplicationEmails emails={emails} />

@@ -2,21 +2,27 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { Button, ErrorSummary, Select, TextInput, type FormState } from "~/components/form.tsx";
+import { Button, Checkbox, ErrorSummary, Select, TextArea, TextInput, type FormState } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
+import { VerificationTag } from "~/components/verification.tsx";
 import { requireRole } from "~/lib/auth.server.ts";
 import { setFlash } from "~/lib/flash.server.ts";
-import { invalid, readForm, validate } from "~/lib/forms.server.ts";
+import { invalid, readForm, textField, validate, type FieldErrors, type FormValues } from "~/lib/forms.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import { field } from "~/lib/input.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import type { Locale } from "~/lib/db-types.ts";
+import { formatDate } from "~/lib/format.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { provinceName, provinceSortKey } from "~/lib/province-names.ts";
-import { useT } from "~/lib/use-t.ts";
+import { isMultipart, parseUpload, type UploadedFile } from "~/lib/uploads.server.ts";
+import { databaseFileStore } from "~/models/file-store.server.ts";
+import { useLocale, useT } from "~/lib/use-t.ts";
 import { formatPhone } from "~/lib/vn-formats.ts";
 import { AlreadyMemberError, createEnterprise, getMembership, TaxCodeTakenError, updateEnterprise } from "~/models/enterprise.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/models/application.server.ts";
 import { listProvinces } from "~/models/reference.server.ts";
+import { verificationForEnterprise } from "~/models/verification.server.ts";
 
 /** A required single-line text whose "required" message is written out in full (labels must not be lower-cased). */
 const requiredText = (t: Translate, label: string, requiredMessage: string, max: number) =>
@@ -62,6 +68,15 @@ const createSchema = (t: Translate, provinceCodes: string[]) => {
   return z.object({ legalName, englishName, taxCode: taxCodeField(t), ...rest });
 };
 
+/** A second claimant of a tax code files a dispute: a statement and its business registration certificate. */
+const disputeSchema = (t: Translate) =>
+  z.object({
+    dispute: z.literal("yes", { error: t("dispute.error.confirm") }),
+    statement: textField(t, t("dispute.statement"), { max: 2000, required: false }).pipe(z.string().min(1, t("dispute.error.statement"))),
+  });
+
+const CERTIFICATE_TYPES = new Set(["application/pdf", "image/png", "image/jpeg"]);
+
 async function sortedProvinces(locale: Locale) {
   const provinces = await listProvinces();
   return provinces
@@ -75,8 +90,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [membership, provinces] = await Promise.all([getMembership(user.id), sortedProvinces(locale)]);
   const e = membership?.enterprise;
   const editing = membership?.role === "owner" && new URL(request.url).searchParams.has("edit");
+  const v = e ? await verificationForEnterprise(e) : null;
   return {
     title: t("enterprise.title"),
+    accept: ".pdf,.png,.jpg,.jpeg",
     provinces: provinces.map(({ code, name }) => ({ code, name })),
     editing,
     membership: e
@@ -96,13 +113,42 @@ export async function loader({ request }: LoaderFunctionArgs) {
           },
         }
       : null,
+    verification: v
+      ? {
+          status: v.status,
+          reason: v.reason,
+          decidedAt: v.decidedAt,
+          agency: [t("app.agencyProvince"), v.province?.name_vi].filter(Boolean).join(" "),
+          claim: v.claim,
+          openAgainst: v.openAgainst,
+        }
+      : null,
   };
+}
+
+/** Form fields as strings, and the certificate of a dispute if one was attached (the create form is multipart). */
+async function readProfileForm(request: Request, t: Translate) {
+  if (!isMultipart(request)) return { values: await readForm(request), evidence: undefined, fileErrors: {} as FieldErrors, refused: null };
+  // Room for exactly one certificate: the parser refuses anything bigger before reading it.
+  const usage = { files: MAX_FILES_PER_APPLICATION - 1, bytes: MAX_BYTES_PER_APPLICATION - MAX_FILE_BYTES };
+  const upload = await parseUpload(request, { t, fileFields: ["evidence"], usage, store: databaseFileStore });
+  if (!upload.complete) return { values: upload.values, evidence: undefined, fileErrors: upload.errors, refused: upload };
+  const evidence: UploadedFile | undefined = upload.files.find((f) => f.field === "evidence");
+  const fileErrors: FieldErrors = { ...upload.errors };
+  if (evidence && !CERTIFICATE_TYPES.has(evidence.contentType)) fileErrors.evidence = t("upload.error.type", { name: evidence.fileName });
+  // Only a certificate is kept, and only by the dispute that claims it; every other staged byte goes now.
+  const kept = evidence && !fileErrors.evidence ? evidence : undefined;
+  await databaseFileStore.discard(upload.files.filter((f) => f !== kept).map((f) => f.blobId));
+  return { values: upload.values, evidence: kept, fileErrors, refused: null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, "enterprise");
   const { t } = await getTranslator(request);
-  const values = await readForm(request);
+  const form = await readProfileForm(request, t);
+  const values: FormValues = form.values;
+  if (form.refused)
+    return invalid(form.fileErrors, values, { status: form.refused.status, headers: form.refused.closeConnection ? { Connection: "close" } : undefined });
   const [membership, provinces] = await Promise.all([getMembership(user.id), listProvinces()]);
   const provinceCodes = provinces.map((p) => p.code);
 
@@ -118,15 +164,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // A second tab still showing the creation form must not overwrite the profile that now exists.
   if (membership) return redirect("/enterprise");
   const result = validate(createSchema(t, provinceCodes), values);
-  if (!result.ok) return invalid(result.errors, values);
+  const disputing = values.offerDispute === "yes";
+  const dispute = disputing ? validate(disputeSchema(t), values) : null;
+  const errors: FieldErrors = { ...(result.ok ? {} : result.errors), ...(dispute && !dispute.ok ? dispute.errors : {}) };
+  if (disputing) {
+    Object.assign(errors, form.fileErrors);
+    if (!form.evidence && !errors.evidence) errors.evidence = t("dispute.error.evidence");
+  }
+  if (!result.ok || Object.keys(errors).length > 0) {
+    if (form.evidence) await databaseFileStore.discard([form.evidence.blobId]);
+    return invalid(errors, values);
+  }
+  const claim = dispute?.ok && form.evidence ? { statement: dispute.data.statement, evidence: form.evidence } : undefined;
+  if (!claim && form.evidence) await databaseFileStore.discard([form.evidence.blobId]);
+  let filed: boolean;
   try {
-    await createEnterprise(user, result.data, context.requestId);
+    filed = (await createEnterprise(user, result.data, context.requestId, claim)).verification_status === "disputed";
   } catch (e) {
-    if (e instanceof TaxCodeTakenError) return invalid({ taxCode: t("enterprise.error.taxCodeTaken") }, values);
+    if (form.evidence) await databaseFileStore.discard([form.evidence.blobId]);
+    // Not refused for good: the page now offers to file a dispute with the certificate.
+    if (e instanceof TaxCodeTakenError) return invalid({ taxCode: t("enterprise.error.taxCodeTaken") }, { ...values, offerDispute: "yes" });
     if (e instanceof AlreadyMemberError) return redirect("/enterprise");
     throw e;
   }
-  return redirect("/applications", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.enterpriseCreated" }) } });
+  const flash = filed ? "flash.disputeFiled" : "flash.enterpriseCreated";
+  return redirect(filed ? "/enterprise" : "/applications", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: flash }) } });
 }
 
 type Provinces = { code: string; name: string }[];
@@ -208,9 +270,105 @@ function ProfileFields({ state, provinces, taxCode }: { state?: FormState; provi
   );
 }
 
+/** Shown once the tax code turned out to be held by another record: file a dispute instead of giving up. */
+function DisputeFields({ state }: { state?: FormState }) {
+  const t = useT();
+  const { accept } = useLoaderData<typeof loader>();
+  const error = state?.errors?.evidence;
+  return (
+    <fieldset className="fieldset" aria-describedby="dispute-lead">
+      <legend>{t("dispute.legend")}</legend>
+      <p className="body" id="dispute-lead">
+        {t("dispute.lead")}
+      </p>
+      <input type="hidden" name="offerDispute" value="yes" />
+      <Checkbox name="dispute" label={t("dispute.confirm")} state={state} />
+      <TextArea name="statement" label={t("dispute.statement")} hint={t("dispute.statement.hint")} rows={4} state={state} />
+      <div className={`form-group${error ? " form-group--error" : ""}`}>
+        <label className="label" htmlFor="evidence">
+          {t("dispute.evidence")}
+        </label>
+        <div className="hint" id="evidence-hint">
+          {t("dispute.evidence.hint")}
+        </div>
+        {error ? (
+          <p className="error-message" id="evidence-error">
+            <span className="visually-hidden">Lỗi / Error: </span>
+            {error}
+          </p>
+        ) : null}
+        <input
+          className={`file-upload${error ? " input--error" : ""}`}
+          type="file"
+          id="evidence"
+          name="evidence"
+          accept={accept}
+          aria-describedby={["evidence-hint", error ? "evidence-error" : null].filter(Boolean).join(" ")}
+          aria-invalid={error ? true : undefined}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+type VerificationView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["verification"]>;
+
+/** The enterprise's claim of its tax code: unverified, verified, not verified (why), or disputed (and how it ended). */
+function VerificationSection({ v, taxCode }: { v: VerificationView; taxCode: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const date = v.decidedAt ? formatDate(v.decidedAt, locale) : "";
+  return (
+    <section aria-labelledby="verification-title">
+      <h2 className="heading-m" id="verification-title">
+        {t("verification.title")}
+      </h2>
+      <p className="body">
+        <VerificationTag status={v.status} />
+      </p>
+      {v.status === "unverified" ? <p className="body">{t("verification.enterprise.unverified", { agency: v.agency })}</p> : null}
+      {v.status === "verified" ? <p className="body">{t("verification.enterprise.verified", { agency: v.agency, date })}</p> : null}
+      {v.status === "not_verified" ? (
+        <>
+          <p className="body">{t("verification.enterprise.not_verified", { agency: v.agency, date })}</p>
+          <p className="inset summary-list__value">{v.reason}</p>
+          <p className="body">{t("verification.enterprise.not_verifiedNext")}</p>
+        </>
+      ) : null}
+      {v.status === "disputed" && v.claim ? (
+        <>
+          <p className="body">{t("verification.enterprise.disputed", { agency: v.agency, taxCode, date: formatDate(v.claim.filedAt, locale) })}</p>
+          <dl className="summary-list">
+            <div className="summary-list__row">
+              <dt className="summary-list__key">{t("verification.enterprise.claimStatement")}</dt>
+              <dd className="summary-list__value">{v.claim.statement}</dd>
+            </div>
+            <div className="summary-list__row">
+              <dt className="summary-list__key">{t("verification.enterprise.claimEvidence")}</dt>
+              <dd className="summary-list__value">{v.claim.evidence}</dd>
+            </div>
+          </dl>
+        </>
+      ) : null}
+      {v.status === "refused" ? (
+        <>
+          <p className="body">{t("verification.enterprise.refused", { agency: v.agency, taxCode, date })}</p>
+          <p className="inset summary-list__value">{v.reason}</p>
+          <p className="body">{t("verification.enterprise.refusedNext", { agency: v.agency })}</p>
+        </>
+      ) : null}
+      {v.openAgainst > 0 ? (
+        <div className="banner banner--warning" role="status">
+          <p className="banner__text">{t("verification.enterprise.openAgainst", { agency: v.agency, taxCode })}</p>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
 export default function EnterpriseProfile() {
   const t = useT();
-  const { membership, provinces, editing } = useLoaderData<typeof loader>();
+  const { membership, provinces, editing, verification } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
 
   if (!membership) {
@@ -220,10 +378,11 @@ export default function EnterpriseProfile() {
         <PageTitle>{t("enterprise.title")}</PageTitle>
         <p className="body">{t("enterprise.create.lead")}</p>
         <p className="body">{t("enterprise.create.colleague")}</p>
-        <Form method="post" noValidate>
+        <Form method="post" encType="multipart/form-data" noValidate>
           <input type="hidden" name="intent" value="create" />
           <ProfileFields state={failure} provinces={provinces} taxCode={null} />
-          <Button>{t("enterprise.create.submit")}</Button>
+          {failure?.values?.offerDispute === "yes" ? <DisputeFields state={failure} /> : null}
+          <Button>{failure?.values?.offerDispute === "yes" ? t("dispute.submit") : t("enterprise.create.submit")}</Button>
         </Form>
       </>
     );
@@ -287,6 +446,7 @@ export default function EnterpriseProfile() {
       <p className="body">
         <Link to="/enterprise/members">{isOwner ? t("enterprise.membersLink") : t("enterprise.membersLinkReadOnly")}</Link>
       </p>
+      {verification ? <VerificationSection v={verification} taxCode={e.taxCode} /> : null}
     </>
   );
 }

@@ -1,17 +1,36 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { QueuePage } from "~/components/queue.tsx";
 import { requireRole } from "~/lib/auth.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { loadQueue } from "~/lib/queue.server.ts";
+import { useT } from "~/lib/use-t.ts";
+import { countOpenDisputes } from "~/models/verification.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "province_reviewer");
-  return loadQueue(request, user);
+  const [queue, openDisputes] = await Promise.all([loadQueue(request, user), countOpenDisputes(user.province_code!)]);
+  return { ...queue, openDisputes };
 }
 
 export default function ProvinceQueue() {
-  return <QueuePage data={useLoaderData<typeof loader>()} basePath="/review" />;
+  const t = useT();
+  const data = useLoaderData<typeof loader>();
+  return (
+    <>
+      {data.openDisputes > 0 ? (
+        <div className="banner banner--warning" role="status">
+          <p className="banner__text">
+            {t("disputes.banner", { n: data.openDisputes })} <Link to="/review/disputes">{t("disputes.bannerLink")}</Link>
+          </p>
+        </div>
+      ) : null}
+      <QueuePage data={data} basePath="/review" />
+      <p className="body">
+        <Link to="/review/disputes">{t("disputes.viewAll")}</Link>
+      </p>
+    </>
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = (args) => pageTitle(args);
