@@ -9,6 +9,7 @@ import { logger } from "~/lib/logger.server.ts";
 import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
 import { createDraft, criteriaItems, getApplication, getCriteria, submitApplication } from "~/models/application.server.ts";
 import * as review from "~/models/review.server.ts";
+import { verifyEnterprise } from "~/models/verification.server.ts";
 import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
@@ -176,6 +177,7 @@ async function fixtures() {
     await review.assignApplication(province, id, { assigneeId: province.id, lockVersion: await lock(id) }, "fuzz");
     const items = criteriaItems(await getCriteria((await getApplication(id))!.criteria_set_id));
     for (const item of items) await review.saveVerdict(province, id, { criterionKey: item.key, verdict: "met", note: "", lockVersion: await lock(id) }, "fuzz");
+    await verifyEnterprise(province, id, { outcome: "verified", reason: "" }, "fuzz");
     await review.forwardToMinistry(province, id, { lockVersion: await lock(id), recommendation: "recognise", summary: "Đạt" }, "fuzz");
     await review.assignApplication(ministry, id, { assigneeId: ministry.id, lockVersion: await lock(id) }, "fuzz");
     return id;

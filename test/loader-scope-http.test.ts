@@ -12,7 +12,6 @@ import type { User } from "~/lib/db-types.ts";
 import { eventRule } from "~/lib/disclosure.server.ts";
 import { MESSAGES } from "~/lib/messages.server.ts";
 import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
-import { createUserDirect } from "~/models/account.server.ts";
 import {
   createDraft,
   criteriaItems,
@@ -27,7 +26,7 @@ import * as review from "~/models/review.server.ts";
 import { verifyEnterprise } from "~/models/verification.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { enterpriseUser, loginAs, PASSWORD } from "./helpers/fixtures.ts";
+import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 
 let t: TestDb;
 let server: TestApp;
@@ -65,7 +64,7 @@ let build: ServerBuild;
 
 async function staff(name: string, role: "province_reviewer" | "ministry_reviewer", provinceCode: string | null): Promise<Staff> {
   const slug = name.toLowerCase().replace(/\s+/g, ".");
-  const user = await createUserDirect({ email: `${slug}@staff-secret.test`, name, role, provinceCode, password: PASSWORD });
+  const user = await staffUser(role, provinceCode, `${slug}@staff-secret.test`, name);
   return { user, name };
 }
 

@@ -319,7 +319,8 @@ describe("every status change tells the people concerned", () => {
     assert.match(taken[0]!.text_body, /Sở Khoa học và Công nghệ Thành phố Hồ Chí Minh đã tiếp nhận/);
 
     await allVerdicts(province, "/review", id);
-    await province.post(`/review/${id}`, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đạt" });
+    assert.equal((await province.post(`/review/${id}`, { intent: "verify_enterprise", verification: "verified" })).status, 302);
+    assert.equal((await province.post(`/review/${id}`, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đạt" })).status, 302);
     before = await count(user.email);
     await minister.post(`/ministry/${id}`, { intent: "take", lockVersion: await lock(id) });
     assert.equal(await count(user.email), before + 1, "the enterprise hears that the ministry received it");

@@ -13,14 +13,14 @@ import { createDraft, criteriaItems, getApplication, getCriteria, submitApplicat
 import * as review from "~/models/review.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { loginAs, PASSWORD, uniqueEmail, validTaxCode } from "./helpers/fixtures.ts";
+import { loginAs, PASSWORD, type StaffUser, staffUser, uniqueEmail, validTaxCode } from "./helpers/fixtures.ts";
 
 let t: TestDb;
 let server: TestApp;
-let hanoi: User; // provincial reviewer, Hà Nội
-let hanoi2: User;
-let hcm: User; // provincial reviewer of another province
-let ministry: User;
+let hanoi: StaffUser; // provincial reviewer, Hà Nội
+let hanoi2: StaffUser;
+let hcm: StaffUser; // provincial reviewer of another province
+let ministry: StaffUser;
 
 let ipCounter = 1;
 interface Session {
@@ -114,10 +114,10 @@ const certificate = { name: "giay-chung-nhan-dkdn.pdf", type: "application/pdf",
 before(async () => {
   t = await createTestDb();
   server = await startTestApp(t);
-  hanoi = await createUserDirect({ email: uniqueEmail("so.hn"), name: "Cán bộ Sở Hà Nội", role: "province_reviewer", provinceCode: "01", password: PASSWORD });
-  hanoi2 = await createUserDirect({ email: uniqueEmail("so.hn2"), name: "Cán bộ Sở Hà Nội 2", role: "province_reviewer", provinceCode: "01", password: PASSWORD });
-  hcm = await createUserDirect({ email: uniqueEmail("so.hcm"), name: "Cán bộ Sở HCM", role: "province_reviewer", provinceCode: "79", password: PASSWORD });
-  ministry = await createUserDirect({ email: uniqueEmail("bo"), name: "Cán bộ Bộ", role: "ministry_reviewer", provinceCode: null, password: PASSWORD });
+  hanoi = await staffUser("province_reviewer", "01", uniqueEmail("so.hn"), "Cán bộ Sở Hà Nội");
+  hanoi2 = await staffUser("province_reviewer", "01", uniqueEmail("so.hn2"), "Cán bộ Sở Hà Nội 2");
+  hcm = await staffUser("province_reviewer", "79", uniqueEmail("so.hcm"), "Cán bộ Sở HCM");
+  ministry = await staffUser("ministry_reviewer", null, uniqueEmail("bo"), "Cán bộ Bộ");
 });
 after(async () => {
   await server.close();
@@ -335,7 +335,7 @@ describe("the public catalogue lists only platforms of verified enterprises", ()
 
     const gone = await everywhere();
     assert.deepEqual({ ...gone, stats: undefined }, { list: false, csv: false, json: false, api: false, page: false, apiDetail: false, feed: false, stats: undefined });
-    const count = (s: string) => Number(/Nền tảng đang được công nhận: (\d+)/.exec(s)?.[1]);
+    const count = (s: string) => Number(/Nền tảng đã được công nhận: (\d+)/.exec(s)?.[1]);
     assert.equal(count(listed.stats), 1);
     assert.equal(count(gone.stats), 0, "the statistics count only verified enterprises' platforms");
   });

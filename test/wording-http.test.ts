@@ -11,7 +11,7 @@ import { seedDemoCatalogue } from "~/lib/demo-catalogue.server.ts";
 import { createDraft, criteriaItems, getApplication, getCriteria } from "~/models/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { enterpriseUser, PASSWORD, staffUser } from "./helpers/fixtures.ts";
+import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 
 let t: TestDb;
 let app: TestApp;
@@ -31,7 +31,7 @@ after(async () => {
 /** The one place this file signs in (staff sign-in may gain a second step). */
 async function login(user: User, locale: Locale = "vi"): Promise<Client> {
   const c = new Client(app.url, `10.41.${Math.floor(ip / 250)}.${ip++ % 250}`);
-  assert.equal((await c.post("/login", { email: user.email, password: PASSWORD })).status, 302, `sign-in ${user.email}`);
+  await loginAs(c, user);
   assert.equal((await c.post("/lang", { lang: locale, redirectTo: "/" })).status, 302);
   return c;
 }

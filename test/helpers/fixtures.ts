@@ -47,8 +47,8 @@ export type StaffRole = "province_reviewer" | "ministry_reviewer" | "admin";
 /** A staff account enrolled in two-step verification, with the secret its authenticator app would hold. */
 export type StaffUser = User & { totpSecret: string };
 
-export async function staffUser(role: StaffRole, provinceCode: string | null = null, email = uniqueEmail(role)): Promise<StaffUser> {
-  const user = await createUserDirect({ email, name: role, role, provinceCode, password: PASSWORD });
+export async function staffUser(role: StaffRole, provinceCode: string | null = null, email = uniqueEmail(role), name: string = role): Promise<StaffUser> {
+  const user = await createUserDirect({ email, name, role, provinceCode, password: PASSWORD });
   const totpSecret = newTotpSecret();
   await enrolSecondFactorDirect(db(), user.id, totpSecret);
   return { ...user, totpSecret };
