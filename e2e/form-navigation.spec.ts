@@ -108,3 +108,26 @@ test("a form posted back to the same page starts empty again (internal note on t
   await expect(box, "the note form starts empty after its note was saved").toHaveValue("");
   expect(await focused(page)).toMatchObject({ tag: "h1" });
 });
+
+test("what the user types after reading a form's errors stays while the page finishes loading", async ({ page }) => {
+  await gotoHydrated(page, "/login");
+  const main = page.getByRole("main");
+  const password = main.getByLabel(/^(Mật khẩu|Password)$/);
+  await main.getByLabel(/^(Địa chỉ thư điện tử|Email address)$/).fill("nobody@example.com");
+  await password.fill("not the password");
+  // The answer (400, errors) shows while the loaders revalidate; hold that reload until the user has typed again.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/login\.data/, async (route) => {
+    if (route.request().method() === "GET") await held;
+    await route.continue();
+  });
+  await main.getByRole("button", { name: /^(Đăng nhập|Sign in)$/ }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await password.fill("typed after the error");
+  const reloaded = page.waitForResponse((r) => r.request().method() === "GET" && /\/login\.data/.test(r.url()));
+  release();
+  await reloaded;
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(password).toHaveValue("typed after the error");
+});

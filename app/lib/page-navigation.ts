@@ -1,24 +1,44 @@
-import { useLocation } from "@remix-run/react";
+import { useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 
 /**
- * A key that changes with every navigation to a page (a link, a redirect after a form post, an action's answer,
- * back and forward), but not when only the fragment changes (an error-summary link jumping to its field).
+ * A key that changes with every navigation to a page (a link, a redirect after a form post, back and forward), but
+ * not when only the fragment changes (an error-summary link jumping to its field), nor when a form's post is answered
+ * on its own page (a 400 with field errors).
  *
  * The root keys the page by it, so a navigation mounts the page afresh: every form starts from the values the new
  * page was rendered with, exactly as a page load without JavaScript does. Without it React keeps the DOM of a page
  * whose route stays the same (criterion 1 → criterion 2), and uncontrolled fields keep what the user typed or chose
  * on the previous page.
+ *
+ * A post answered with data shows its answer (the error summary) while the loaders revalidate, before the location
+ * changes; remounting then would wipe what the user has begun to type after reading the errors. So a location change
+ * that ends such an answer keeps the page.
  */
 export function usePageKey(): string {
   const location = useLocation();
+  const navigation = useNavigation();
   const path = location.pathname + location.search;
-  const [seen, setSeen] = useState({ locationKey: location.key, path, hash: location.hash, pageKey: location.key });
-  if (seen.locationKey === location.key) return seen.pageKey;
-  const fragmentOnly = path === seen.path && location.hash !== seen.hash;
-  const pageKey = fragmentOnly ? seen.pageKey : location.key;
+  const [seen, setSeen] = useState({ locationKey: location.key, path, hash: location.hash, pageKey: location.key, answering: false });
+  // A post to this page whose action answered with data: the router loads with the submission's method still set. A
+  // redirect loads with the method set too, but React Router marks its location (state._isRedirect, which its own
+  // scroll restoration reads).
+  const redirecting = (navigation.location?.state as { _isRedirect?: unknown } | null)?._isRedirect === true;
+  const answering =
+    navigation.state === "loading" &&
+    navigation.formMethod !== undefined &&
+    navigation.formMethod.toUpperCase() !== "GET" &&
+    !redirecting &&
+    navigation.location.pathname + navigation.location.search === path;
+  if (seen.locationKey === location.key) {
+    if (answering && !seen.answering) setSeen({ ...seen, answering: true });
+    return seen.pageKey;
+  }
+  const samePage = path === seen.path;
+  const keep = samePage && (location.hash !== seen.hash || seen.answering);
+  const pageKey = keep ? seen.pageKey : location.key;
   // Derived from the previous render (React's "storing information from previous renders" pattern).
-  setSeen({ locationKey: location.key, path, hash: location.hash, pageKey });
+  setSeen({ locationKey: location.key, path, hash: location.hash, pageKey, answering: false });
   return pageKey;
 }
 
