@@ -110,3 +110,28 @@ describe("database roles", () => {
     assert.match(refusal({ DATABASE_URL: "postgres://db.internal/portal", MIGRATION_DATABASE_URL: "postgres://o@db/portal" }), /runtime role/);
   });
 });
+
+describe("SMTP_URL is checked at start, not at the first send", () => {
+  test("a port out of range, a port that is not a number, no host or an unparsable URL is one clear line", () => {
+    const cases: [string, RegExp][] = [
+      ["smtp://mail.internal:99999", /SMTP_URL port 99999 is out of range/],
+      ["smtp://mail.internal:0", /SMTP_URL port 0 is out of range/],
+      ["smtps://user:secret@mail.internal:25x", /SMTP_URL port must be a number, not "25x"/],
+      ["smtp://:587", /SMTP_URL has no host name/],
+      ["smtp://us er:p%zz@mail internal:25", /SMTP_URL is not a valid URL/],
+    ];
+    for (const [value, expected] of cases) {
+      const message = refusal({ SMTP_URL: value });
+      assert.match(message, expected, value);
+      const line = message.split("\n").find((l) => l.includes("SMTP_URL"));
+      assert.ok(line && expected.test(line), `the reason is on one line: ${message}`);
+      assert.doesNotMatch(message, /secret/, "the password is never repeated");
+    }
+  });
+
+  test("good SMTP URLs pass, with or without port, credentials and options", () => {
+    for (const value of ["smtp://mail.internal", "smtp://mail.internal:25?ignoreTLS=true", "smtps://u%40x:p%3Aw@[::1]:465", "smtp://127.0.0.1:2525"]) {
+      assert.equal(loadConfig({ SMTP_URL: value }).SMTP_URL, value);
+    }
+  });
+});

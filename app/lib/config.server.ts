@@ -39,6 +39,28 @@ const proxyHops = z
     return s === "" || s === "false" ? 0 : Number(s);
   });
 
+/**
+ * What is wrong with an smtp(s):// URL, in words (the mailer would otherwise fail at the first send, much later, with a
+ * bare "Invalid URL"). The URL itself is never repeated: it may hold the password.
+ */
+export function smtpUrlProblem(value: string): string | undefined {
+  const authority = /^smtps?:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?/.exec(value);
+  if (!authority) return undefined; // the smtp:// prefix check reports it
+  const [, host, port] = authority;
+  if (!host) return "SMTP_URL has no host name (smtp://user:password@host:port)";
+  if (port !== undefined && port !== "") {
+    if (!/^\d+$/.test(port)) return `SMTP_URL port must be a number, not "${port.slice(0, 20)}" (smtp://host:587)`;
+    const n = Number(port);
+    if (n < 1 || n > 65535) return `SMTP_URL port ${port.slice(0, 20)} is out of range (1–65535; usually 25, 465 or 587)`;
+  }
+  try {
+    new URL(value);
+  } catch {
+    return "SMTP_URL is not a valid URL (smtp://user:password@host:port; characters such as @ : / in the user name or password must be percent-encoded)";
+  }
+  return undefined;
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORTAL_MODE: z
@@ -56,6 +78,10 @@ const envSchema = z.object({
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+    .superRefine((v, ctx) => {
+      const problem = smtpUrlProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional()
     .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().default("Cổng Nền tảng số quốc gia <no-reply@nentangso.localhost>"),
