@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -69,26 +69,43 @@ describe("database", () => {
 });
 
 describe("embedded database lock", () => {
-  test("a second process cannot open a data directory that is in use", () => {
+  test("a live holder refuses a second process by name; kill -9 frees it at once; a stale pid file naming a live process does not block", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lock-"));
     const data = path.join(dir, "pglite");
-    const release = lockDataDir(data);
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "-e", `import("./app/lib/db.server.ts").then(async (m) => { await m.lockDataDir(${JSON.stringify(data)}); console.log("LOCKED"); setInterval(() => {}, 1000); })`],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     try {
-      const child = spawnSync(
-        process.execPath,
-        ["--import", "tsx", "-e", `import("./app/lib/db.server.ts").then(m => { try { m.lockDataDir(${JSON.stringify(data)}); console.log("LOCKED"); } catch (e) { console.log(e.message); process.exit(3); } })`],
-        { encoding: "utf8" },
-      );
-      assert.equal(child.status, 3, child.stderr);
-      assert.match(child.stdout, /already open in process/);
-    } finally {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (d) => String(d).includes("LOCKED") && resolve());
+        child.once("exit", (code) => reject(new Error(`the holder exited with ${code}`)));
+      });
+      await assert.rejects(lockDataDir(data), (e: Error) => {
+        assert.ok(e instanceof DatabaseLockedError);
+        assert.match(e.message, new RegExp(`already open in process ${child.pid} \\(node`));
+        assert.match(e.message, /stop that process first/);
+        return true;
+      });
+      // Through another path to the same directory too.
+      await assert.rejects(lockDataDir(path.join(dir, ".", "pglite")), DatabaseLockedError);
+
+      const killed = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await killed;
+      const release = await lockDataDir(data);
+      // The same process does not open it twice either.
+      await assert.rejects(lockDataDir(data), new RegExp(`already open in process ${process.pid}`));
       release();
+    } finally {
+      child.kill("SIGKILL");
     }
-    fs.writeFileSync(`${data}-busy.lock`, String(process.ppid));
-    assert.throws(() => lockDataDir(`${data}-busy`), DatabaseLockedError);
-    // A lock left by a dead process is taken over.
-    fs.writeFileSync(`${data}.lock`, "999999");
-    const again = lockDataDir(data);
+
+    // The old pid file, naming a process that is alive (our parent) but does not hold the directory, is ignored.
+    fs.writeFileSync(`${data}.lock`, String(process.ppid));
+    const again = await lockDataDir(data);
+    assert.equal(fs.existsSync(`${data}.lock`), false);
     again();
     fs.rmSync(dir, { recursive: true, force: true });
   });

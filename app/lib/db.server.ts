@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import path from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
+import { lockDataDir } from "./data-dir-lock.server.ts";
 import type { Database } from "./db-types.ts";
 
 export type DB = Kysely<Database>;
@@ -11,7 +11,7 @@ export interface DbHandle {
   close: () => Promise<void>;
 }
 
-export class DatabaseLockedError extends Error {}
+export { DatabaseLockedError, lockDataDir } from "./data-dir-lock.server.ts";
 
 const GLOBAL_KEY = Symbol.for("nentangso.db");
 type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: DbHandle };
@@ -45,55 +45,8 @@ export async function openPostgres(url: string, opts: { searchPath?: string; max
   return { db, kind: "postgres", close: () => db.destroy() };
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * PGlite has no server: two processes opening one directory both succeed and silently lose writes.
- * A pid lock file next to the directory makes the second one fail loudly instead.
- */
-export function lockDataDir(dir: string): () => void {
-  const lockPath = `${dir}.lock`;
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        try {
-          if (fs.readFileSync(lockPath, "utf8") === String(process.pid)) fs.unlinkSync(lockPath);
-        } catch {
-          /* already gone */
-        }
-      };
-      process.once("exit", release);
-      return release;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const owner = Number.parseInt(fs.readFileSync(lockPath, "utf8"), 10);
-      if (Number.isFinite(owner) && owner !== process.pid && processAlive(owner)) {
-        throw new DatabaseLockedError(
-          `The embedded database in ${dir} is already open in process ${owner}.\n` +
-            `Only one process may use it at a time: stop that process first (for example the running "npm start"), ` +
-            `or set DATABASE_URL to use a PostgreSQL server, which many processes can share.`,
-        );
-      }
-      fs.unlinkSync(lockPath); // left behind by a process that died
-    }
-  }
-  throw new DatabaseLockedError(`Could not lock ${dir}`);
-}
-
 export async function openPglite(dir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<DbHandle> {
-  const release = dir ? lockDataDir(dir) : () => {};
+  const release = dir ? await lockDataDir(dir) : () => {};
   try {
     const { PGlite } = await import("@electric-sql/pglite");
     const { PGliteDialect } = await import("kysely-pglite-dialect");
