@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { Kysely, PostgresDialect } from "kysely";
-import { lockDataDir } from "./data-dir-lock.server.ts";
+import { lockDataDir } from "./exclusive-lock.server.ts";
 import type { Database } from "./db-types.ts";
 
 export type DB = Kysely<Database>;
@@ -11,7 +11,7 @@ export interface DbHandle {
   close: () => Promise<void>;
 }
 
-export { DatabaseLockedError, lockDataDir } from "./data-dir-lock.server.ts";
+export { DatabaseLockedError, lockDataDir } from "./exclusive-lock.server.ts";
 
 const GLOBAL_KEY = Symbol.for("nentangso.db");
 type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: DbHandle };
