@@ -1,5 +1,9 @@
+// scripts/build.ts builds into a staging directory and then moves the result into place (decision 018).
+const staging = process.env.PORTAL_BUILD_STAGING;
+
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
+  ...(staging ? { serverBuildPath: `${staging}/build/index.js`, assetsBuildDirectory: `${staging}/public/build` } : {}),
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   serverModuleFormat: "esm",
   serverDependenciesToBundle: [],

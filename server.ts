@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ServerBuild } from "@remix-run/node";
 import { openDatabase } from "./app/lib/bootstrap.server.ts";
+import { loadRemixBuild } from "./app/lib/compiled.server.ts";
 import { ConfigError, loadConfig, type Config } from "./app/lib/config.server.ts";
 import { DatabaseLockedError, setDb, type DbHandle } from "./app/lib/db.server.ts";
 import { RuntimeRoleError } from "./app/lib/db-roles.server.ts";
@@ -82,8 +82,7 @@ async function main() {
     worker.start();
   }
 
-  // @ts-expect-error the build exists only after `remix build`
-  const build = (await import("./build/index.js")) as ServerBuild;
+  const build = await loadRemixBuild();
   const app = createApp(c, handle, build);
   const server: Server = app.listen(c.PORT, c.HOST, () => {
     log.info({ port: c.PORT, host: c.HOST, mode: c.mode, database: handle.kind, worker: Boolean(worker) }, "listening");
