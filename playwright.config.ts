@@ -2,7 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 import { BASE_URL, DATA_DIR, PORT, SMTP_PORT } from "./e2e/env.ts";
 
 /**
- * End-to-end tests: `npm run test:e2e` (= `remix build && playwright test`).
+ * End-to-end tests: `npm run test:e2e` (= `npm run build && playwright test`).
  * Ports are fixed (this file is evaluated in the runner and in every worker) and can be overridden with
  * E2E_PORT and E2E_SMTP_PORT. Chromium is Debian's (/usr/bin/chromium) unless CHROMIUM_PATH says otherwise.
  */
@@ -45,7 +45,7 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      // Wipes e2e/.run/data, then runs server.ts in demo mode (fresh embedded PGlite database, demo accounts seeded).
+      // Wipes e2e/.run/data, then runs build/server.js in demo mode (fresh embedded PGlite database, demo accounts seeded).
       command: "node --import tsx e2e/app-server.ts",
       url: `${BASE_URL}/healthz`,
       reuseExistingServer: false,

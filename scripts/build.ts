@@ -51,7 +51,7 @@ export interface BuildInfo {
   previous: ClientBuild[];
 }
 
-/** Path, size and modification time of every source file and directory (a directory's time changes when a file goes). */
+/** Path, size and modification time of every source file. */
 export function sourceFingerprint(root: string): string {
   const hash = createHash("sha256");
   const visit = (rel: string) => {
@@ -63,7 +63,8 @@ export function sourceFingerprint(root: string): string {
       hash.update(`${rel} missing\n`);
       return;
     }
-    hash.update(`${rel} ${st.isDirectory() ? "dir" : st.size} ${st.mtimeMs}\n`);
+    // A directory counts by the names in it (a deleted file changes the list), not by its own time.
+    hash.update(st.isDirectory() ? `${rel}/\n` : `${rel} ${st.size} ${st.mtimeMs}\n`);
     if (st.isDirectory()) for (const name of fs.readdirSync(path.join(root, rel)).sort()) visit(`${rel}/${name}`);
   };
   for (const s of SOURCES) visit(s);

@@ -31,11 +31,11 @@ async function waitFor(url: string, ms: number) {
 }
 
 // The embedded database belongs to one process: a command against a running server must fail loudly,
-// and SIGTERM must stop the server cleanly so the command then works.
-test("one process per embedded database; SIGTERM drains and releases it; user:create and audit:verify work", { timeout: 240_000 }, async () => {
+// and SIGTERM must stop the server cleanly so the command then works. The server is the compiled one (npm run build).
+test("one process per embedded database; SIGTERM drains and releases it; user:create and audit:verify work; npm start again does not rebuild", { timeout: 240_000 }, async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-proc-"));
   const port = 3900 + Math.floor(Math.random() * 90);
-  const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env: env(dataDir, port), stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn(process.execPath, ["build/server.js"], { env: env(dataDir, port), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   server.stdout.on("data", (d) => (output += d));
   server.stderr.on("data", (d) => (output += d));
@@ -79,6 +79,28 @@ test("one process per embedded database; SIGTERM drains and releases it; user:cr
     const tampered = verify();
     assert.equal(tampered.status, 1);
     assert.match(tampered.stderr, /Audit chain BROKEN at link 2: event \d+ \(link 2\) was changed after it was recorded/);
+
+    // The README's start on an existing database with the build up to date: no rebuild, one node process, quick.
+    const buildInfo = fs.statSync("build/build-info.json").mtimeMs;
+    const started = Date.now();
+    const again = spawn("npm", ["start"], { env: env(dataDir, port), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let againOutput = "";
+    again.stdout.on("data", (d) => (againOutput += d));
+    again.stderr.on("data", (d) => (againOutput += d));
+    try {
+      await waitFor(`http://127.0.0.1:${port}/healthz`, 30_000);
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`second npm start answered /healthz after ${seconds.toFixed(1)} s`);
+      assert.ok(seconds < 10, `a second npm start took ${seconds} s`);
+      assert.doesNotMatch(againOutput, /Building|building/);
+      assert.equal(fs.statSync("build/build-info.json").mtimeMs, buildInfo, "the build was not rewritten");
+      assert.match(againOutput, /DEMO MODE, not for production/);
+      assert.match(againOutput, /doanhnghiep@demo\.nentangso\.vn/);
+    } finally {
+      const stopped = new Promise((resolve) => again.on("exit", resolve));
+      process.kill(-again.pid!, "SIGTERM");
+      await stopped;
+    }
   } finally {
     server.kill("SIGKILL");
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -101,11 +123,11 @@ test("a production start without SMTP_URL, or with demo seeding, stops with a cl
   delete production.SMTP_URL;
   delete production.SEED_DEMO;
   delete production.PORTAL_MODE;
-  const noSmtp = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], { env: production, encoding: "utf8" });
+  const noSmtp = spawnSync(process.execPath, ["build/server.js"], { env: production, encoding: "utf8" });
   assert.equal(noSmtp.status, 1);
   assert.match(noSmtp.stderr, /Refusing to start in production mode/);
   assert.match(noSmtp.stderr, /SMTP_URL is required/);
-  const seeded = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+  const seeded = spawnSync(process.execPath, ["build/server.js"], {
     env: { ...production, SMTP_URL: "smtp://127.0.0.1:1", SEED_DEMO: "1" },
     encoding: "utf8",
   });
@@ -114,7 +136,7 @@ test("a production start without SMTP_URL, or with demo seeding, stops with a cl
 });
 
 test("invalid configuration stops start-up with a clear message", () => {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+  const r = spawnSync(process.execPath, ["build/server.js"], {
     env: { ...process.env, PORT: "not-a-port", DATABASE_URL: "mysql://nope" },
     encoding: "utf8",
   });
