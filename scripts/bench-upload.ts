@@ -365,6 +365,37 @@ async function main({ servers, useDb }: lib.BenchResources) {
     rows.push([`1 request with ${BIG_FILES} files of 10 MiB`, mb(big.memory.beforeMb), mb(big.memory.peakMb), mb(big.memory.peakMb - big.memory.beforeMb), mb(big.memory.afterMb), mb(big.memory.heapMb), mb(big.memory.externalMb), big.ms.toFixed(0)]);
   }
 
+  // 4. Other visitors while a 10 MiB upload streams in: GET / every 50 ms, before and during the upload.
+  const probe = async (ms: number, until?: Promise<unknown>, pathname = "/") => {
+    const times: number[] = [];
+    let done = false;
+    void until?.then(() => (done = true));
+    const end = Date.now() + ms;
+    while (until ? !done : Date.now() < end) {
+      const t = performance.now();
+      const res = await fetch(new URL(pathname, s.base));
+      await res.arrayBuffer();
+      times.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return times;
+  };
+  const idle = await probe(3000);
+  const third = await createDraft(s);
+  const started = performance.now();
+  const uploading = upload(s, third, [{ field: "doc-other", fileName: "trong-khi.pdf", bytes: FILE_BYTES }]);
+  const during = await probe(0, uploading);
+  await uploading;
+  const fourth = await createDraft(s);
+  const uploadingAgain = upload(s, fourth, [{ field: "doc-other", fileName: "trong-khi-2.pdf", bytes: FILE_BYTES }]);
+  const healthDuring = await probe(0, uploadingAgain, "/healthz");
+  await uploadingAgain;
+  const uploadMs = performance.now() - started;
+  const stats = (u: number[]) => { const t = [...u].sort((a, b) => a - b); return `${t.length} requests, median ${lib.percentile(t, 50).toFixed(0)} ms, p90 ${lib.percentile(t, 90).toFixed(0)} ms, max ${t[t.length - 1]!.toFixed(0)} ms`; };
+  const concurrency = [`GET / while idle: ${stats(idle)}`, `GET / during one 10 MiB upload (${uploadMs.toFixed(0)} ms): ${stats(during)}`, `GET /healthz (no database) during another: ${stats(healthDuring)}`];
+
+  log("");
+  for (const line of concurrency) log(line);
   log("");
   log(lib.formatTable(["phase", "RSS before MB", "peak RSS MB", "peak − before MB", "RSS after MB", "peak JS heap MB", "peak external MB", "ms per request"], rows));
   log("");
