@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Locale, OutboxEmail } from "~/lib/db-types.ts";
 import { seal, unseal } from "~/lib/secret-box.server.ts";
 import { carriesToken, withoutTokens } from "~/lib/tokens.server.ts";
+import { recordAudit } from "./audit.server.ts";
 import { takeEmailAllowance, type EmailKind } from "./throttle.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -292,6 +293,31 @@ export async function retryFailedEmails(trx: Executor, id?: number): Promise<num
     .where("carries_link", "=", false);
   if (id !== undefined) query = query.where("id", "=", id);
   return (await query.returning("id").execute()).map((r) => r.id);
+}
+
+/** An administrator's retry (one message, or every retryable failed one), with its audit event. Returns how many. */
+export async function retryEmailsAsAdmin(
+  db: Kysely<Database>,
+  admin: { id: string; role: string },
+  requestId: string,
+  id?: number,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const ids = await retryFailedEmails(trx, id);
+    if (ids.length === 0) return 0;
+    await recordAudit(trx, {
+      actorUserId: admin.id,
+      actorRole: admin.role,
+      action: id === undefined ? "email.retried_all" : "email.retried",
+      entityType: id === undefined ? "outbox" : "outbox_email",
+      entityId: id === undefined ? "failed" : String(id),
+      fromState: "failed",
+      toState: "pending",
+      data: { ids },
+      requestId,
+    });
+    return ids.length;
+  });
 }
 
 export type DeliveryState = "pending" | "sent" | "failed";
