@@ -139,6 +139,11 @@ export interface OutboxEmailTable {
   user_id: string | null;
   application_id: string | null;
   sealed_body: string | null;
+  message_id: Generated<string>;
+  claimed_by: string | null;
+  waiting_for_server: Generated<boolean>;
+  give_up_at: Generated<Date>;
+  carries_link: Generated<boolean>;
 }
 
 export interface AuditEventTable {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Locale, Role, User } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
 import { config } from "~/lib/config.server.ts";
@@ -10,7 +11,7 @@ import {
 import { dummyPasswordHash, hashPassword, verifyPassword } from "~/lib/password.server.ts";
 import { tokenLink as link } from "~/lib/tokens.server.ts";
 import { recordAudit } from "./audit.server.ts";
-import { EmailLimitedError, enqueueEmail } from "./outbox.server.ts";
+import { EmailLimitedError, enqueueEmail, enqueueEmailWithReceipt } from "./outbox.server.ts";
 import { deleteOtherSessions, deleteUserSessions } from "./session.server.ts";
 import {
   activateInvitedUser,
@@ -26,25 +27,31 @@ import {
 export { EmailLimitedError } from "./outbox.server.ts";
 
 /**
- * Signs up an enterprise user. An address that already has an account gets a notice instead, so the
- * page the visitor sees never tells whether an account exists.
+ * What a "check your email" page is given to ask about its message (outbox message_id). When nothing was queued (an
+ * unknown address, a limit) it is a random id that matches nothing, so the page and its address look the same.
  */
-export async function signUpEnterprise(input: { email: string; name: string; password: string; locale: Locale; requestId: string; ip: string }) {
+export type EmailReceipt = string;
+
+/**
+ * Signs up an enterprise user. An address that already has an account gets a notice instead, so the
+ * page the visitor sees never tells whether an account exists: either way one email goes to the address, and the
+ * receipt can tell whether it bounced.
+ */
+export async function signUpEnterprise(input: { email: string; name: string; password: string; locale: Locale; requestId: string; ip: string }): Promise<EmailReceipt> {
   const requestedBy = { kind: "confirmation", ip: input.ip } as const;
   const passwordHash = await hashPassword(input.password);
-  await db()
+  const queued = await db()
     .transaction()
     .execute(async (trx) => {
       const existing = await findUserByEmail(input.email, trx);
       if (existing) {
-        await enqueueEmail(trx, {
+        return enqueueEmailWithReceipt(trx, {
           to: existing.email,
           locale: existing.locale,
           userId: existing.id,
           email: signupExistingMessage(existing.locale, { name: existing.name, url: `${config().publicUrl}/forgot-password` }),
           requestedBy,
         });
-        return;
       }
       const user = await createUser(trx, {
         email: input.email,
@@ -54,7 +61,7 @@ export async function signUpEnterprise(input: { email: string; name: string; pas
         locale: input.locale,
       });
       const token = await issueUserToken(trx, user.id, "verify_email");
-      await enqueueEmail(trx, {
+      const receipt = await enqueueEmailWithReceipt(trx, {
         to: user.email,
         locale: user.locale,
         userId: user.id,
@@ -69,8 +76,13 @@ export async function signUpEnterprise(input: { email: string; name: string; pas
         entityId: user.id,
         requestId: input.requestId,
       });
+      return receipt;
     });
+  return queued?.messageId ?? randomUUID();
 }
+
+/** The templates whose bounce the sign-up "check your email" page may report (one of them goes to any address). */
+export const SIGNUP_TEMPLATES = ["verify_email", "signup_existing"] as const;
 
 export async function resendVerification(user: User, ip: string): Promise<void> {
   await db()
@@ -117,15 +129,18 @@ export async function checkCredentials(email: string, password: string): Promise
   return { ok: true, user };
 }
 
-/** Past the limits (per address and per requesting IP) nothing is sent; the visitor sees the same page. */
-export async function requestPasswordReset(email: string, ip: string): Promise<void> {
-  await db()
+/**
+ * Past the limits (per address and per requesting IP), or for an address without an active account, nothing is sent;
+ * the visitor sees the same page and gets a receipt of the same shape.
+ */
+export async function requestPasswordReset(email: string, ip: string): Promise<EmailReceipt> {
+  const queued = await db()
     .transaction()
     .execute(async (trx) => {
       const user = await findUserByEmail(email, trx);
-      if (!user || user.status !== "active") return;
+      if (!user || user.status !== "active") return null;
       const token = await issueUserToken(trx, user.id, "reset_password");
-      await enqueueEmail(trx, {
+      return enqueueEmailWithReceipt(trx, {
         to: user.email,
         locale: user.locale,
         userId: user.id,
@@ -133,6 +148,7 @@ export async function requestPasswordReset(email: string, ip: string): Promise<v
         requestedBy: { kind: "reset", ip },
       });
     });
+  return queued?.messageId ?? randomUUID();
 }
 
 /** Uses the token once, sets the password, confirms the address (the link proved it) and ends all sessions. */

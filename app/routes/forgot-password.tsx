@@ -5,6 +5,7 @@ import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { emailField, invalid, readForm, validate } from "~/lib/forms.server.ts";
+import { resetEmailBounced } from "~/lib/bounce-notice.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
@@ -15,8 +16,10 @@ const forgotSchema = (t: Translate) => z.object({ email: emailField(t) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { t } = await getTranslator(request);
-  const sent = new URL(request.url).searchParams.get("sent");
-  return { title: t("forgot.title"), sent: sent?.slice(0, 254) ?? null };
+  const url = new URL(request.url);
+  const sent = url.searchParams.get("sent")?.slice(0, 254) ?? null;
+  const bounced = await resetEmailBounced(request, sent, url.searchParams.get("receipt"));
+  return { title: bounced ? t("bounce.title") : t("forgot.title"), sent, bounced };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -24,22 +27,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = await readForm(request);
   const result = validate(forgotSchema(t), values);
   if (!result.ok) return invalid(result.errors, values);
-  await requestPasswordReset(result.data.email, context.ip);
-  return redirect(`/forgot-password?sent=${encodeURIComponent(result.data.email)}`);
+  const receipt = await requestPasswordReset(result.data.email, context.ip);
+  return redirect(`/forgot-password?${new URLSearchParams({ sent: result.data.email, receipt })}`);
 }
 
 export default function ForgotPassword() {
   const t = useT();
-  const { sent } = useLoaderData<typeof loader>();
+  const { sent, bounced } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   return (
     <div className="narrow">
       <ErrorSummary errors={state?.errors} />
-      <PageTitle>{t("forgot.title")}</PageTitle>
-      {sent ? (
-        <div className="panel" role="status">
-          <p className="body">{t("forgot.sent", { email: sent })}</p>
+      <PageTitle>{bounced ? t("bounce.title") : t("forgot.title")}</PageTitle>
+      {sent && bounced ? (
+        <div className="banner banner--warning" role="alert">
+          <p className="banner__text">{t("bounce.reset", { email: sent })}</p>
         </div>
+      ) : sent ? (
+        <>
+          <div className="panel" role="status">
+            <p className="body">{t("forgot.sent", { email: sent })}</p>
+          </div>
+          <p className="body">{t("forgot.notReceived")}</p>
+        </>
       ) : (
         <>
           <p className="body">{t("forgot.lead")}</p>

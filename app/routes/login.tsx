@@ -6,6 +6,7 @@ import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { getUser, homePathFor, safeRedirectTarget, startSession, trustedDeviceFor } from "~/lib/auth.server.ts";
 import { emailField, invalid, passwordField, readForm, validate } from "~/lib/forms.server.ts";
+import { confirmationBounced } from "~/lib/bounce-notice.server.ts";
 import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
@@ -42,8 +43,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const check = await checkCredentials(email, password);
   if (!check.ok) {
     if (check.reason === "unverified" && check.user) {
+      // The password was right: this person may learn that the last confirmation did not reach the address.
+      const bounced = await confirmationBounced(check.user.id);
       await resendVerification(check.user, context.ip);
-      return invalid({ email: t("login.unverified") }, values);
+      return invalid({ email: bounced ? t("bounce.login", { email: check.user.email }) : t("login.unverified") }, values);
     }
     await recordLoginFailure(attempt, gate);
     return invalid({ email: t("error.credentials") }, values);

@@ -10,6 +10,7 @@ import { getTranslator } from "~/lib/i18n.server.ts";
 import type { Translate } from "~/lib/i18n.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { passwordIssue } from "~/lib/password-form.server.ts";
+import { signupEmailBounced } from "~/lib/bounce-notice.server.ts";
 import { useT } from "~/lib/use-t.ts";
 import { signUpEnterprise } from "~/models/account.server.ts";
 
@@ -33,8 +34,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user) throw redirect(homePathFor(user));
   const { t } = await getTranslator(request);
   const url = new URL(request.url);
-  const sentTo = url.searchParams.get("sent");
-  return { title: sentTo ? t("signup.checkEmail.title") : t("signup.title"), sentTo: sentTo?.slice(0, 254) ?? null };
+  const sentTo = url.searchParams.get("sent")?.slice(0, 254) ?? null;
+  const receipt = url.searchParams.get("receipt");
+  const bounced = await signupEmailBounced(sentTo, receipt);
+  return {
+    title: bounced ? t("bounce.title") : sentTo ? t("signup.checkEmail.title") : t("signup.title"),
+    sentTo,
+    bounced,
+    again: sentTo && receipt ? `/signup?${new URLSearchParams({ sent: sentTo, receipt })}` : null,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -42,14 +50,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = await readForm(request);
   const result = validate(signupSchema(t), values);
   if (!result.ok) return invalid(result.errors, values);
-  await signUpEnterprise({ ...result.data, locale, requestId: context.requestId, ip: context.ip });
-  return redirect(`/signup?sent=${encodeURIComponent(result.data.email)}`);
+  const receipt = await signUpEnterprise({ ...result.data, locale, requestId: context.requestId, ip: context.ip });
+  return redirect(`/signup?${new URLSearchParams({ sent: result.data.email, receipt })}`);
 }
 
 export default function Signup() {
   const t = useT();
-  const { sentTo } = useLoaderData<typeof loader>();
+  const { sentTo, bounced, again } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
+  if (sentTo && bounced) {
+    return (
+      <div className="narrow">
+        <PageTitle>{t("bounce.title")}</PageTitle>
+        <div className="banner banner--warning" role="alert">
+          <p className="banner__text">{t("bounce.signup", { email: sentTo })}</p>
+        </div>
+        <p className="body">
+          <Link to="/signup">{t("signup.title")}</Link>
+        </p>
+      </div>
+    );
+  }
   if (sentTo) {
     return (
       <div className="narrow">
@@ -58,6 +79,11 @@ export default function Signup() {
           <p className="body">{t("signup.checkEmail.body", { email: sentTo })}</p>
         </div>
         <p className="body">{t("signup.checkEmail.notReceived")}</p>
+        {again ? (
+          <p className="body">
+            {t("bounce.checkAgain")} <Link to={again} reloadDocument>{t("bounce.checkAgain.link")}</Link>
+          </p>
+        ) : null}
       </div>
     );
   }

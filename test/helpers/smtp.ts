@@ -8,6 +8,8 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** Recipients the server answers 550 for (a permanent failure). */
   rejectRecipients: Set<string>;
+  /** Recipients the server answers 451 for (a transient failure of that message, the server itself is up). */
+  deferRecipients: Set<string>;
   /** SMTP sessions opened so far. */
   connections: number;
   stop(): Promise<void>;
@@ -18,6 +20,7 @@ export interface TestSmtp {
 export async function startTestSmtp(port = 0): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
   const rejectRecipients = new Set<string>();
+  const deferRecipients = new Set<string>();
   let server: SMTPServer | undefined;
   let boundPort = port;
   let connections = 0;
@@ -36,6 +39,11 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
           if (rejectRecipients.has(address.address)) {
             const err = new Error("Mailbox unavailable") as Error & { responseCode: number };
             err.responseCode = 550;
+            return callback(err);
+          }
+          if (deferRecipients.has(address.address)) {
+            const err = new Error("Try again later") as Error & { responseCode: number };
+            err.responseCode = 451;
             return callback(err);
           }
           callback();
@@ -69,6 +77,7 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     },
     messages,
     rejectRecipients,
+    deferRecipients,
     stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
     start,
   };
