@@ -11,9 +11,24 @@ import { seedDemoApplications, seedDemoWorkflow } from "./app/lib/demo-data.serv
 import { logger } from "./app/lib/logger.server.ts";
 import { createMailer, createOutboxWorker, type OutboxWorker } from "./app/lib/mailer.server.ts";
 import { createApp } from "./app/lib/http-app.server.ts";
+import { installCrashHandlers, startupFailureLine } from "./app/lib/process-guards.server.ts";
+import { GracefulShutdown, shutdownTimes } from "./app/lib/shutdown.server.ts";
 import { runDeadlineChecks } from "./app/models/deadlines.server.ts";
 
 const log = logger();
+installCrashHandlers(log);
+
+/** Resolves once listening; a port in use (or any listen failure) rejects instead of throwing from an event. */
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once("error", reject);
+    server.once("listening", () => {
+      server.off("error", reject);
+      resolve(server);
+    });
+  });
+}
 
 function printDemoAccounts(c: Config, accounts: { email: string; role: string; provinceCode?: string }[]) {
   const lines = accounts.map((a) => `  ${a.role.padEnd(18)} ${a.email}${a.provinceCode ? ` (province ${a.provinceCode})` : ""}`);
@@ -60,6 +75,7 @@ async function main() {
       console.error(e.message);
       process.exit(1);
     }
+    exitIfExpected(e, c);
     throw e;
   }
   setDb(handle);
@@ -79,36 +95,36 @@ async function main() {
       messageIdDomain: new URL(c.publicUrl).hostname,
     });
     worker = createOutboxWorker({ db: handle.db, mailer, log, pollMs: 1000, periodic: () => runDeadlineChecks(handle.db) });
-    worker.start();
   }
 
   const build = await loadRemixBuild();
-  const app = createApp(c, handle, build);
-  const server: Server = app.listen(c.PORT, c.HOST, () => {
-    log.info({ port: c.PORT, host: c.HOST, mode: c.mode, database: handle.kind, worker: Boolean(worker) }, "listening");
-    printMode(c, server.address() as AddressInfo);
-    console.log(`\nPortal: ${c.publicUrl}  (database: ${handle.kind === "pglite" ? `embedded, ${c.pgliteDir}` : "PostgreSQL"})`);
-    if (demo.length > 0) printDemoAccounts(c, demo);
-  });
+  const shutdown = new GracefulShutdown({ log, ...shutdownTimes(c), stopWorker: async () => worker?.stop(), closeDatabase: () => handle.close() });
+  shutdown.onSignals();
+  const app = createApp(c, handle, build, shutdown);
+  let server: Server;
+  try {
+    server = await listen(app, c.PORT, c.HOST);
+  } catch (e) {
+    exitIfExpected(e, c);
+    throw e;
+  }
+  shutdown.track(server);
+  // Only once listening: a refused second start must not claim emails.
+  worker?.start();
   server.keepAliveTimeout = 65_000;
+  const address = server.address() as AddressInfo;
+  log.info({ port: address.port, host: c.HOST, mode: c.mode, database: handle.kind, worker: Boolean(worker) }, "listening");
+  printMode(c, address);
+  console.log(`\nPortal: ${c.publicUrl}  (database: ${handle.kind === "pglite" ? `embedded, ${c.pgliteDir}` : "PostgreSQL"})`);
+  if (demo.length > 0) printDemoAccounts(c, demo);
+}
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close(async () => {
-      await worker?.stop();
-      await handle.close();
-      log.info("stopped");
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+/** A port in use or a database out of reach is the operator's to fix: one line and exit 1, not a stack trace. */
+function exitIfExpected(e: unknown, c: Config) {
+  const line = startupFailureLine(e, { databaseUrl: c.DATABASE_URL, port: c.PORT, host: c.HOST });
+  if (!line) return;
+  console.error(line);
+  process.exit(1);
 }
 
 main().catch((e) => {

@@ -1,4 +1,4 @@
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { isLocale } from "./lib/i18n.ts";
@@ -6,6 +6,7 @@ import { getLocale, messagesScript } from "./lib/i18n.server.ts";
 import { logger } from "./lib/logger.server.ts";
 import { renderHtml } from "./lib/render-html.server.ts";
 import { RequestInfoContext } from "./lib/request-info.tsx";
+import { RETRY_AFTER_SECONDS } from "./lib/unavailable.server.ts";
 
 export const streamTimeout = 5000;
 
@@ -41,8 +42,19 @@ export default async function handleRequest(
   });
   void body.allReady.finally(() => clearTimeout(timer));
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  if (responseStatusCode === 503) retryLater(responseHeaders);
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
+
+/** A 503 (the database out of reach, see unavailable.server.ts) tells the browser when to try again. */
+function retryLater(headers: Headers) {
+  headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response) => {
+  if (response.status === 503) retryLater(response.headers);
+  return response;
+};
 
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;

@@ -3,14 +3,22 @@ import { loadConfig } from "../app/lib/config.server.ts";
 import { setDb } from "../app/lib/db.server.ts";
 import { logger } from "../app/lib/logger.server.ts";
 import { createMailer, createOutboxWorker } from "../app/lib/mailer.server.ts";
+import { installCrashHandlers, startupFailureLine } from "../app/lib/process-guards.server.ts";
+import { GracefulShutdown, shutdownTimes } from "../app/lib/shutdown.server.ts";
 import { runDeadlineChecks } from "../app/models/deadlines.server.ts";
 
+installCrashHandlers(logger());
 const c = loadConfig();
 if (!c.DATABASE_URL) {
   console.error("The stand-alone worker needs DATABASE_URL: with the embedded database the web process runs the worker itself.");
   process.exit(1);
 }
-const handle = await openDatabase(c);
+const handle = await openDatabase(c).catch((e: unknown) => {
+  const line = startupFailureLine(e, { databaseUrl: c.DATABASE_URL });
+  if (!line) throw e;
+  console.error(line);
+  process.exit(1);
+});
 setDb(handle);
 const worker = createOutboxWorker({
   db: handle.db,
@@ -20,10 +28,11 @@ const worker = createOutboxWorker({
 });
 worker.start();
 logger().info("outbox worker started");
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, async () => {
-    await worker.stop();
-    await handle.close();
-    process.exit(0);
-  });
-}
+// No listener to drain: the worker stops between messages, then the database closes, within SHUTDOWN_TIMEOUT_MS.
+new GracefulShutdown({
+  log: logger(),
+  graceMs: 0,
+  timeoutMs: shutdownTimes(c).timeoutMs,
+  stopWorker: () => worker.stop(),
+  closeDatabase: () => handle.close(),
+}).onSignals();

@@ -2,10 +2,26 @@ import type { Config } from "./config.server.ts";
 import { openPglite, openPostgres, type DbHandle } from "./db.server.ts";
 import { assertLimitedRuntimeRole, ensureRuntimeRole, grantRuntimeRole } from "./db-roles.server.ts";
 import { migrateToLatest } from "./migrate.server.ts";
+import type { DbTimeouts } from "./pg-pool.server.ts";
 import { seedReferenceData } from "~/models/reference.server.ts";
 
 function urlPassword(url: string): string | undefined {
   return decodeURIComponent(new URL(url).password) || undefined;
+}
+
+/** The DB_*_TIMEOUT_MS settings; unset ones keep the defaults of pg-pool.server.ts. */
+export function dbTimeouts(c: Config): Partial<DbTimeouts> {
+  return {
+    connectMs: c.DB_CONNECT_TIMEOUT_MS,
+    statementMs: c.DB_STATEMENT_TIMEOUT_MS,
+    queryMs: c.DB_QUERY_TIMEOUT_MS,
+    idleInTransactionMs: c.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
+}
+
+/** Migrations may build an index over a large table: no limit on a statement, the other limits as configured. */
+function migrationTimeouts(c: Config): Partial<DbTimeouts> {
+  return { ...dbTimeouts(c), statementMs: 0, queryMs: 0 };
 }
 
 export interface OwnerMigration {
@@ -20,7 +36,7 @@ export interface OwnerMigration {
  */
 export async function migrateAsOwner(c: Config): Promise<OwnerMigration> {
   const url = c.MIGRATION_DATABASE_URL ?? c.DATABASE_URL;
-  const owner = url ? await openPostgres(url, { max: 1 }) : await openPglite(c.pgliteDir);
+  const owner = url ? await openPostgres(url, { max: 1, timeouts: migrationTimeouts(c) }) : await openPglite(c.pgliteDir);
   try {
     const applied = await migrateToLatest(owner.db);
     await seedReferenceData(owner.db);
@@ -51,12 +67,14 @@ export async function openDatabase(c: Config): Promise<DbHandle> {
     }
   }
   if (c.MIGRATION_DATABASE_URL) await migrateAsOwner(c);
-  const handle = await openPostgres(c.DATABASE_URL);
+  const handle = await openPostgres(c.DATABASE_URL, { timeouts: dbTimeouts(c) });
   try {
     if (!c.MIGRATION_DATABASE_URL) {
+      // On a connection of its own: the runtime pool's statement timeout would stop a long index build.
+      const owner = await openPostgres(c.DATABASE_URL, { max: 1, timeouts: migrationTimeouts(c) });
       try {
-        await migrateToLatest(handle.db);
-        await seedReferenceData(handle.db);
+        await migrateToLatest(owner.db);
+        await seedReferenceData(owner.db);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (!/permission denied|must be owner/i.test(message)) throw e;
@@ -64,6 +82,8 @@ export async function openDatabase(c: Config): Promise<DbHandle> {
           `${message}\nDATABASE_URL cannot change the schema (a runtime role?): run npm run db:migrate with ` +
             `MIGRATION_DATABASE_URL set to the owner role, or set MIGRATION_DATABASE_URL for this process too.`,
         );
+      } finally {
+        await owner.close();
       }
     }
     if (c.mode === "production") await assertLimitedRuntimeRole(handle.db);

@@ -61,13 +61,20 @@ export function smtpUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** Milliseconds, 0 for none; unset (or empty) takes the default of the setting. */
+const millis = (name: string) =>
+  z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number(`${name} must be a number of milliseconds`).int(`${name} must be a whole number of milliseconds`).min(0, `${name} cannot be negative`).optional(),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORTAL_MODE: z
     .enum(PORTAL_MODES, "PORTAL_MODE must be demo or production")
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z
     .string()
     .optional()
@@ -95,6 +102,13 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   TRUST_PROXY: proxyHops,
+  /** Limits on waiting for PostgreSQL and on shutting down; see docs/operations/resilience.md. */
+  DB_CONNECT_TIMEOUT_MS: millis("DB_CONNECT_TIMEOUT_MS"),
+  DB_STATEMENT_TIMEOUT_MS: millis("DB_STATEMENT_TIMEOUT_MS"),
+  DB_QUERY_TIMEOUT_MS: millis("DB_QUERY_TIMEOUT_MS"),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: millis("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS"),
+  SHUTDOWN_GRACE_MS: millis("SHUTDOWN_GRACE_MS"),
+  SHUTDOWN_TIMEOUT_MS: millis("SHUTDOWN_TIMEOUT_MS"),
   /** 32 bytes (64 hex digits or base64) sealing token emails and TOTP secrets; without it, DATA_DIR/encryption.key. */
   DATA_ENCRYPTION_KEY: z
     .string()

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { Kysely, PostgresDialect } from "kysely";
 import { lockDataDir } from "./exclusive-lock.server.ts";
 import type { Database } from "./db-types.ts";
+import { createPool, type DbTimeouts, type PoolOptions } from "./pg-pool.server.ts";
 
 export type DB = Kysely<Database>;
 
@@ -31,17 +32,22 @@ export function setDb(handle: DbHandle | undefined): void {
   (globalThis as GlobalWithDb)[GLOBAL_KEY] = handle;
 }
 
-export async function openPostgres(url: string, opts: { searchPath?: string; max?: number } = {}): Promise<DbHandle> {
+export interface PostgresOptions {
+  searchPath?: string;
+  max?: number;
+  /** Limits on waiting for the server (see pg-pool.server.ts); unset ones take the defaults. */
+  timeouts?: Partial<DbTimeouts>;
+  applicationName?: string;
+  log?: PoolOptions["log"];
+}
+
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<DbHandle> {
   const pg = await import("pg");
   const { Pool, types } = pg.default;
   // PGlite returns int8 as a number; make pg agree so queries behave the same on both.
   types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
-  const pool = new Pool({
-    connectionString: url,
-    max: opts.max ?? 10,
-    options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
-  });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const { dialectPool } = createPool(Pool, { ...opts, connectionString: url, max: opts.max ?? 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) });
   return { db, kind: "postgres", close: () => db.destroy() };
 }
 

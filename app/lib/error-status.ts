@@ -17,6 +17,7 @@ const TEXTS = {
   413: { title: "error.tooLarge.title", body: "error.tooLarge.body" },
   429: { title: "error.tooMany.title", body: "error.tooMany.body" },
   500: { title: "error.title", body: "error.body" },
+  503: { title: "error.unavailable.title", body: "error.unavailable.body" },
 } as const satisfies Record<number, ErrorTexts>;
 
 export type ErrorStatus = keyof typeof TEXTS;

@@ -8,7 +8,10 @@ import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
 import { devMailboxAllowed } from "./dev-mailbox.server.ts";
 import { logger } from "./logger.server.ts";
+import { faultSummary, isDatabaseUnavailable } from "./db-faults.server.ts";
+import { deadlineProbe, DeadlineExceeded, type Lifecycle } from "./readiness.server.ts";
 import { requestGuards } from "./request-guards.server.ts";
+import { RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, withDatabaseFaultsAs503 } from "./unavailable.server.ts";
 
 const log = logger();
 
@@ -54,7 +57,7 @@ export function isCrossSite(req: Request, publicUrl: string): boolean {
   return !own.has(origin);
 }
 
-export function createApp(c: Config, handle: DbHandle, build: ServerBuild): express.Express {
+export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifecycle: Lifecycle = { draining: false }): express.Express {
   const app = express();
   app.disable("x-powered-by");
   if (c.TRUST_PROXY > 0) app.set("trust proxy", c.TRUST_PROXY);
@@ -109,15 +112,24 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
   app.get("/healthz", (_req, res) => {
     res.set("Cache-Control", "no-store").json({ status: "ok" });
   });
+  const readiness = deadlineProbe(async () => {
+    await sql`select 1`.execute(handle.db);
+  });
   app.get("/readyz", async (_req, res) => {
     res.set("Cache-Control", "no-store");
+    if (lifecycle.draining) {
+      res.status(503).json({ status: "shutting-down" });
+      return;
+    }
     try {
       // Only what this instance needs to serve: a separate worker being behind is a metric (outboxStats), not a
       // reason to take web instances out of the load balancer.
-      await sql`select 1`.execute(handle.db);
+      await readiness();
       res.json({ status: "ready", database: "ok" });
-    } catch {
-      res.status(503).json({ status: "database-unavailable" });
+    } catch (e) {
+      const status = e instanceof DeadlineExceeded ? "database-timeout" : "database-unavailable";
+      log.warn({ status, fault: faultSummary(e) }, "not ready");
+      res.status(503).json({ status });
     }
   });
 
@@ -127,7 +139,7 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
   app.all(
     "*",
     createRequestHandler({
-      build,
+      build: withDatabaseFaultsAs503(build),
       mode: c.NODE_ENV === "production" ? "production" : "development",
       getLoadContext: (req, res) => ({
         requestId: res.locals.requestId,
@@ -138,6 +150,11 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
     }),
   );
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(err)) {
+      log.warn({ requestId: res.locals.requestId, fault: faultSummary(err) }, "database unavailable: answered 503");
+      if (!res.headersSent) res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).type("text/plain").send(`${UNAVAILABLE_TEXT}. Request id: ${res.locals.requestId}`);
+      return;
+    }
     log.error({ requestId: res.locals.requestId, err: String(err) }, "unhandled error");
     if (!res.headersSent) res.status(500).type("text/plain").send(`Lỗi hệ thống / Server error. Request id: ${res.locals.requestId}`);
   });
