@@ -9,6 +9,15 @@ export interface DbHandle {
   db: DB;
   kind: "postgres" | "pglite";
   close: () => Promise<void>;
+  /** Connections of the pg pool, for /metrics (PGlite has one connection and no pool). */
+  poolStats?: () => PoolStats;
+}
+
+export interface PoolStats {
+  max: number;
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export class DatabaseLockedError extends Error {}
@@ -42,7 +51,8 @@ export async function openPostgres(url: string, opts: { searchPath?: string; max
     options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: "postgres", close: () => db.destroy() };
+  const poolStats = () => ({ max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db, kind: "postgres", close: () => db.destroy(), poolStats };
 }
 
 function processAlive(pid: number): boolean {

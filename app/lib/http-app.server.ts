@@ -8,6 +8,9 @@ import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
 import { devMailboxAllowed } from "./dev-mailbox.server.ts";
 import { logger } from "./logger.server.ts";
+import { createMetrics } from "./metrics.server.ts";
+import { redactUrl } from "./redact.server.ts";
+import { observeRequests, reachedRemix } from "./request-log.server.ts";
 import { requestGuards } from "./request-guards.server.ts";
 import { oldestOverdueEmailAgeSeconds } from "~/models/outbox.server.ts";
 
@@ -76,14 +79,10 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
     });
     if (c.publicUrl.startsWith("https://")) res.set("Strict-Transport-Security", "max-age=31536000");
     if (/(^|;\s*)(__Host-)?sid=/.test(req.get("Cookie") ?? "") || isNoStorePath(req.path)) res.set("Cache-Control", "no-store");
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (req.path.startsWith("/build/")) return;
-      log.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
-    });
     next();
   });
+  const metrics = createMetrics(c, handle);
+  app.use(observeRequests(build, metrics.observe));
 
   app.use(requestGuards(build));
 
@@ -122,11 +121,14 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
     }
   });
 
+  app.get("/metrics", (req, res, next) => void metrics.handler(req, res).catch(next));
+
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all(
     "*",
+    reachedRemix,
     createRequestHandler({
       build,
       mode: c.NODE_ENV === "production" ? "production" : "development",
@@ -138,8 +140,8 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild): expr
       }),
     }),
   );
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    log.error({ requestId: res.locals.requestId, err: String(err) }, "unhandled error");
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    log.error({ requestId: res.locals.requestId, url: redactUrl(req.originalUrl), err }, "unhandled error");
     if (!res.headersSent) res.status(500).type("text/plain").send(`Lỗi hệ thống / Server error. Request id: ${res.locals.requestId}`);
   });
   return app;

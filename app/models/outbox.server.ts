@@ -171,3 +171,20 @@ export async function oldestOverdueEmailAgeSeconds(db: Kysely<Database>): Promis
     .executeTakeFirstOrThrow();
   return Number(row.age);
 }
+
+/**
+ * Queue depth for /metrics: messages waiting or being sent, messages given up on, and how long the oldest waiting
+ * one has been queued (null when none waits).
+ */
+export async function outboxStats(db: Kysely<Database>): Promise<{ pending: number; failed: number; oldestPendingAgeSeconds: number | null }> {
+  const row = await db
+    .selectFrom("outbox_emails")
+    .select([
+      sql<number>`count(*) filter (where status in ('pending', 'sending'))::int`.as("pending"),
+      sql<number>`count(*) filter (where status = 'failed')::int`.as("failed"),
+      sql<number | null>`extract(epoch from now() - min(created_at) filter (where status in ('pending', 'sending')))::float8`.as("age"),
+    ])
+    .where("status", "in", ["pending", "sending", "failed"])
+    .executeTakeFirstOrThrow();
+  return { pending: Number(row.pending), failed: Number(row.failed), oldestPendingAgeSeconds: row.age === null ? null : Math.max(0, Number(row.age)) };
+}
