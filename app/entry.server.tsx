@@ -4,6 +4,7 @@ import { isbot } from "isbot";
 import { isLocale } from "./lib/i18n.ts";
 import { getLocale, messagesScript } from "./lib/i18n.server.ts";
 import { logger } from "./lib/logger.server.ts";
+import { redactUrl } from "./lib/redact.server.ts";
 import { renderHtml } from "./lib/render-html.server.ts";
 import { RequestInfoContext } from "./lib/request-info.tsx";
 import { RETRY_AFTER_SECONDS } from "./lib/unavailable.server.ts";
@@ -34,7 +35,7 @@ export default async function handleRequest(
       waitForAll: isbot(request.headers.get("user-agent") ?? ""),
       onError(error) {
         responseStatusCode = 500;
-        if (shellRendered) logger().error({ requestId, err: String(error) }, "render error");
+        if (shellRendered) logger().error({ requestId, url: redactUrl(request.url), err: error }, "render error");
       },
     },
   ).finally(() => {
@@ -61,6 +62,5 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   if (error instanceof Response) return;
   // A 4xx the router answers itself (405 for a method a route has no handler for, 404, 400): the visitor's mistake.
   if (isRouteErrorResponse(error) && error.status < 500) return;
-  const err = error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) };
-  logger().error({ requestId: (context as AppLoadContext).requestId, url: request.url, err }, "request failed");
+  logger().error({ requestId: (context as AppLoadContext).requestId, url: redactUrl(request.url), err: error }, "request failed");
 };

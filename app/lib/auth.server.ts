@@ -5,6 +5,7 @@ import type { Role, User } from "./db-types.ts";
 import { config } from "./config.server.ts";
 import { setFlash, type Flash } from "./flash.server.ts";
 import { mac, macMatches, seal, unseal } from "./secret-box.server.ts";
+import { noteSignedInUser } from "./request-scope.server.ts";
 import { newToken } from "./tokens.server.ts";
 import { hasSecondFactor, needsSecondFactor } from "~/models/second-factor.server.ts";
 import { createSession, deleteSession, getSession, type SessionPolicy, type SessionState } from "~/models/session.server.ts";
@@ -35,7 +36,11 @@ const SESSION_CACHE = new WeakMap<Request, Promise<SessionState | null>>();
 export function getSessionState(request: Request): Promise<SessionState | null> {
   let pending = SESSION_CACHE.get(request);
   if (!pending) {
-    pending = sessionToken(request).then(async (token) => (token ? ((await getSession(token, sessionPolicy())) ?? null) : null));
+    pending = sessionToken(request).then(async (token) => {
+      const state = token ? ((await getSession(token, sessionPolicy())) ?? null) : null;
+      if (state && !state.secondFactorPending) noteSignedInUser(state.user.id);
+      return state;
+    });
     SESSION_CACHE.set(request, pending);
   }
   return pending;
@@ -229,6 +234,7 @@ export async function signedIn(
   flash: Flash = { kind: "success", key: "flash.signedIn" },
 ): Promise<Response> {
   const headers = await fullSessionHeaders(request, context, user);
+  noteSignedInUser(user.id);
   headers.append("Set-Cookie", await setFlash(flash));
   return redirect(target, { headers });
 }

@@ -115,6 +115,8 @@ const envSchema = z.object({
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, "DATA_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Bearer token for /metrics; without it /metrics answers only direct requests from this machine. */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
 });
 
 type Env = z.infer<typeof envSchema>;

@@ -10,6 +10,15 @@ export interface DbHandle {
   db: DB;
   kind: "postgres" | "pglite";
   close: () => Promise<void>;
+  /** Connections of the pg pool, for /metrics (PGlite has one connection and no pool). */
+  poolStats?: () => PoolStats;
+}
+
+export interface PoolStats {
+  max: number;
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export { DatabaseLockedError, lockDataDir } from "./exclusive-lock.server.ts";
@@ -46,9 +55,10 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const { Pool, types } = pg.default;
   // PGlite returns int8 as a number; make pg agree so queries behave the same on both.
   types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
-  const { dialectPool } = createPool(Pool, { ...opts, connectionString: url, max: opts.max ?? 10 });
+  const { pool, dialectPool } = createPool(Pool, { ...opts, connectionString: url, max: opts.max ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) });
-  return { db, kind: "postgres", close: () => db.destroy() };
+  const poolStats = () => ({ max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db, kind: "postgres", close: () => db.destroy(), poolStats };
 }
 
 export async function openPglite(dir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<DbHandle> {

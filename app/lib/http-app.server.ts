@@ -10,6 +10,9 @@ import { devMailboxAllowed } from "./dev-mailbox.server.ts";
 import { logger } from "./logger.server.ts";
 import { faultSummary, isDatabaseUnavailable } from "./db-faults.server.ts";
 import { deadlineProbe, DeadlineExceeded, type Lifecycle } from "./readiness.server.ts";
+import { createMetrics } from "./metrics.server.ts";
+import { redactUrl } from "./redact.server.ts";
+import { observeRequests, reachedRemix } from "./request-log.server.ts";
 import { requestGuards } from "./request-guards.server.ts";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, withDatabaseFaultsAs503 } from "./unavailable.server.ts";
 
@@ -78,14 +81,10 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
     });
     if (c.publicUrl.startsWith("https://")) res.set("Strict-Transport-Security", "max-age=31536000");
     if (/(^|;\s*)(__Host-)?sid=/.test(req.get("Cookie") ?? "") || isNoStorePath(req.path)) res.set("Cache-Control", "no-store");
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (req.path.startsWith("/build/")) return;
-      log.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
-    });
     next();
   });
+  const metrics = createMetrics(c, handle);
+  app.use(observeRequests(build, metrics.observe));
 
   app.use(requestGuards(build));
 
@@ -133,11 +132,14 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
     }
   });
 
+  app.get("/metrics", (req, res, next) => void metrics.handler(req, res).catch(next));
+
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all(
     "*",
+    reachedRemix,
     createRequestHandler({
       build: withDatabaseFaultsAs503(build),
       mode: c.NODE_ENV === "production" ? "production" : "development",
@@ -149,13 +151,13 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
       }),
     }),
   );
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (isDatabaseUnavailable(err)) {
       log.warn({ requestId: res.locals.requestId, fault: faultSummary(err) }, "database unavailable: answered 503");
       if (!res.headersSent) res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).type("text/plain").send(`${UNAVAILABLE_TEXT}. Request id: ${res.locals.requestId}`);
       return;
     }
-    log.error({ requestId: res.locals.requestId, err: String(err) }, "unhandled error");
+    log.error({ requestId: res.locals.requestId, url: redactUrl(req.originalUrl), err }, "unhandled error");
     if (!res.headersSent) res.status(500).type("text/plain").send(`Lỗi hệ thống / Server error. Request id: ${res.locals.requestId}`);
   });
   return app;
