@@ -106,6 +106,9 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
       ];
     }
     case "admin":
-      return [{ name: "users", path: "/admin/users" }];
+      return [
+        { name: "users", path: "/admin/users" },
+        { name: "outgoing email", path: "/admin/outbox" },
+      ];
   }
 }

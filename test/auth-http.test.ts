@@ -806,13 +806,11 @@ describe("limits on emails a visitor can make the portal send", () => {
     for (let i = 0; i < 6; i++) {
       const res = await new Client(app.url, `198.22.0.${i + 1}`).post("/forgot-password", { email });
       assert.equal(res.status, 302);
-      const location = new URL(res.headers.get("Location")!, app.url);
-      // Each answer carries a fresh receipt (a random id when nothing was queued): same shape either way.
-      assert.match(location.searchParams.get("receipt") ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      location.searchParams.delete("receipt");
-      locations.add(location.pathname + location.search);
+      // Each answer carries its own receipt (a random id either way: outbox-http.test.ts); the rest is the same.
+      locations.add(res.headers.get("Location")!.replace(/&receipt=[0-9a-f-]{36}$/, "&receipt=R"));
     }
     assert.equal(locations.size, 1, "same answer whether or not the email went");
+    assert.match([...locations][0]!, /&receipt=R$/);
     assert.equal(await countTo(email, "reset_password"), 3);
   });
 

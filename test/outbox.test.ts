@@ -312,7 +312,7 @@ describe("email outbox", () => {
     assert.notEqual(smtp.messages[1]!.messageId, smtp.messages[0]!.messageId);
   });
 
-  describe("after an outage", () => {
+  describe("after an outage", { timeout: 20_000 }, () => {
     test("while the server is unreachable one message is tried per probe interval; when it answers everything goes at once", async () => {
       let clock = 1_000_000;
       await smtp.stop();
@@ -366,7 +366,8 @@ describe("email outbox", () => {
     });
   });
 
-  describe("claims, leases and stopping", () => {
+  // A worker that kept claiming after stop() would never settle: fail rather than hang.
+  describe("claims, leases and stopping", { timeout: 20_000 }, () => {
     test("a worker claims only what it is sending; if it dies those come back when the lease ends, and only they can repeat", async () => {
       for (let i = 0; i < 10; i++) await enqueue(`lease${i}@dn.vn`);
       const gate = gatedMailer();
@@ -450,7 +451,7 @@ describe("email outbox", () => {
     });
   });
 
-  describe("database faults", () => {
+  describe("database faults", { timeout: 20_000 }, () => {
     test("a cut connection during a tick is logged and the loop goes on", async () => {
       const cut = new CutConnection();
       const log = captureLog();

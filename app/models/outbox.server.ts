@@ -260,7 +260,7 @@ export interface AdminOutboxRow {
   retryable: boolean;
 }
 
-/** The waiting and the failed messages for the admin page, each list newest-first-due and capped. */
+/** The waiting messages (next due first) and the failed ones (latest first) for the admin page, each capped. */
 export async function listOutboxForAdmin(db: Kysely<Database>, limit = 50): Promise<{ pending: AdminOutboxRow[]; failed: AdminOutboxRow[] }> {
   const columns = ["id", "to_address", "template", "status", "attempts", "last_error", "next_attempt_at", "created_at", "carries_link"] as const;
   const [pending, failed] = await Promise.all([
