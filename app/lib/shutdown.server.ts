@@ -65,7 +65,9 @@ export class GracefulShutdown implements Lifecycle {
     const started = Date.now();
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
     log.info({ signal, graceMs, timeoutMs, inFlight: this.inFlight.size }, "shutting down: not ready, draining");
+    let overdue = false;
     const bound = setTimeout(() => {
+      overdue = true;
       log.error(
         { inFlight: this.inFlight.size, elapsedMs: Date.now() - started, graceMs, timeoutMs },
         "shutdown did not finish within SHUTDOWN_GRACE_MS + SHUTDOWN_TIMEOUT_MS: exiting with 1",
@@ -81,7 +83,7 @@ export class GracefulShutdown implements Lifecycle {
         (err: unknown) => (log.error({ err }, "outbox worker did not stop cleanly"), false),
       );
     try {
-      if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
+      if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs).unref());
       const server = this.server;
       if (server) {
         await new Promise<void>((resolve) => {
@@ -90,12 +92,14 @@ export class GracefulShutdown implements Lifecycle {
         });
       }
       const workerOk = await workerStopped;
+      if (overdue) return;
       await this.opts.closeDatabase();
       clearTimeout(bound);
       log.info({ elapsedMs: Date.now() - started }, "stopped");
       this.exit(workerOk ? 0 : 1);
     } catch (err) {
       clearTimeout(bound);
+      if (overdue) return;
       log.error({ err }, "shutdown failed");
       this.exit(1);
     }
