@@ -162,7 +162,10 @@ export function createMetrics(c: Pick<Config, "METRICS_TOKEN" | "mode" | "RUN_WO
         return;
       }
       await refresh();
-      res.type(registry.contentType).send(await registry.metrics());
+      const body = await registry.metrics();
+      // Not res.send: it would reorder the media type's parameters.
+      res.status(200).setHeader("Content-Type", registry.contentType);
+      res.end(req.method === "HEAD" ? undefined : body);
     },
   };
 }
