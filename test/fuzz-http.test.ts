@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import http from "node:http";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { after, before, mock, test } from "node:test";
 import type { ServerBuild } from "@remix-run/node";
 import type { User } from "~/lib/db-types.ts";
@@ -10,7 +8,7 @@ import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
 import { createDraft, criteriaItems, getApplication, getCriteria, submitApplication } from "~/models/application.server.ts";
 import * as review from "~/models/review.server.ts";
 import { verifyEnterprise } from "~/models/verification.server.ts";
-import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
+import { Client, loadTestBuild, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 
@@ -32,7 +30,7 @@ let build: ServerBuild;
 before(async () => {
   t = await createTestDb();
   app = await startTestApp(t);
-  build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  build = await loadTestBuild();
 });
 after(async () => {
   await app.close();

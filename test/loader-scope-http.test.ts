@@ -4,8 +4,6 @@
  * loader that returns the same internal data fails here without being listed.
  */
 import assert from "node:assert/strict";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import type { ServerBuild } from "@remix-run/node";
 import type { User } from "~/lib/db-types.ts";
@@ -24,7 +22,7 @@ import {
 } from "~/models/application.server.ts";
 import * as review from "~/models/review.server.ts";
 import { verifyEnterprise } from "~/models/verification.server.ts";
-import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
+import { Client, loadTestBuild, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 
@@ -209,7 +207,7 @@ function identity(s: Staff, label: string): Record<string, string> {
 before(async () => {
   t = await createTestDb();
   server = await startTestApp(t);
-  build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  build = await loadTestBuild();
   alpha = await staff("Reviewer Alpha Secretname", "province_reviewer", "79");
   bravo = await staff("Reviewer Bravo Secretname", "province_reviewer", "79");
   mike = await staff("Ministry Mike Secretname", "ministry_reviewer", null);

@@ -2,8 +2,6 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -13,7 +11,7 @@ import { serializeError } from "~/lib/logger.server.ts";
 import { bearerMatches, createMetrics, metricsAccess } from "~/lib/metrics.server.ts";
 import { redactText, redactUrl } from "~/lib/redact.server.ts";
 import { routeLabeller } from "~/lib/request-log.server.ts";
-import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
+import { Client, loadTestBuild, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs } from "./helpers/fixtures.ts";
 import { captureLogs, type LogLine } from "./helpers/logs.ts";
@@ -27,7 +25,7 @@ const SECRET = "SECRETtoken7f3a9c";
 before(async () => {
   t = await createTestDb();
   app = await startTestApp(t);
-  build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  build = await loadTestBuild();
 });
 after(async () => {
   await app.close();

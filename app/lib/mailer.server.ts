@@ -208,7 +208,7 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
     try {
       await write();
     } catch (error) {
-      log.error({ emailId: email.id, err: errorText(error) }, `could not record that the email was ${what}; it will be taken again when its lease ends`);
+      log.error({ emailId: email.id, err: error }, `could not record that the email was ${what}; it will be taken again when its lease ends`);
     }
   }
 
@@ -270,7 +270,7 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
     try {
       await renewLeases(db, id, leaseSeconds);
     } catch (error) {
-      log.error({ err: errorText(error) }, "could not renew the outbox leases");
+      log.error({ err: error }, "could not renew the outbox leases");
     }
   }
 
@@ -342,7 +342,7 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
   async function periodicThenTick() {
     if (opts.periodic && (lastPeriodic === null || now() - lastPeriodic >= (opts.periodicMs ?? 60_000))) {
       lastPeriodic = now();
-      await opts.periodic().catch((error) => log.error({ err: errorText(error) }, "periodic job failed"));
+      await opts.periodic().catch((error) => log.error({ err: error }, "periodic job failed"));
     }
     return tick();
   }
@@ -353,7 +353,7 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
     if (stopping || !started) return;
     timer = setTimeout(() => {
       loop = periodicThenTick()
-        .catch((error) => log.error({ err: errorText(error) }, "outbox tick failed"))
+        .catch((error) => log.error({ err: error }, "outbox tick failed"))
         .finally(schedule);
     }, pollMs);
   }
@@ -388,7 +388,7 @@ export function createOutboxWorker(opts: WorkerOptions): OutboxWorker {
         (handedBack) => {
           if (handedBack > 0) log.warn({ handedBack }, "outbox worker stopped: unsent claims handed back");
         },
-        (error) => log.error({ err: errorText(error) }, "outbox worker stopped: could not hand back its claims; their leases will end"),
+        (error) => log.error({ err: error }, "outbox worker stopped: could not hand back its claims; their leases will end"),
       );
       await Promise.race([handBack, sleep(2000)]);
     },

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "express";
-import { sql } from "kysely";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Config } from "./config.server.ts";
 import type { DbHandle } from "./db.server.ts";
 import { isLoopbackAddress } from "./dev-mailbox.server.ts";
 import { logger } from "./logger.server.ts";
+import { deadlineProbe } from "./readiness.server.ts";
 import type { FinishedRequest } from "./request-log.server.ts";
 import { outboxStats } from "~/models/outbox.server.ts";
 
@@ -62,20 +62,6 @@ export function metricsAccess(c: Pick<Config, "METRICS_TOKEN">, req: Parameters<
   return isDirectLocalRequest(req) ? 200 : 403;
 }
 
-async function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from the database within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The portal's metrics in Prometheus text format, one registry per app (tests start several in one process). Request
  * labels are the method, the Remix route id and the status: never a URL, so no token or id reaches a label.
@@ -118,6 +104,9 @@ export function createMetrics(c: Pick<Config, "METRICS_TOKEN" | "mode" | "RUN_WO
     : null;
   const registry = Registry.merge([processRegistry(), own]);
 
+  // Concurrent scrapes share one query; a stalled database costs one connection, not one per scrape.
+  const outboxFromDatabase = deadlineProbe(() => outboxStats(handle.db), DATABASE_WAIT_MS);
+
   async function refresh() {
     const pool = handle.poolStats?.() ?? { max: 1, total: 1, idle: null, waiting: null };
     poolMax.set(pool.max);
@@ -125,13 +114,7 @@ export function createMetrics(c: Pick<Config, "METRICS_TOKEN" | "mode" | "RUN_WO
     if (pool.idle !== null) poolIdle?.set(pool.idle);
     if (pool.waiting !== null) poolWaiting?.set(pool.waiting);
     try {
-      const stats = await withinTime(
-        (async () => {
-          await sql`select 1`.execute(handle.db);
-          return outboxStats(handle.db);
-        })(),
-        DATABASE_WAIT_MS,
-      );
+      const stats = await outboxFromDatabase();
       databaseUp.set(1);
       outboxPending.set(stats.pending);
       outboxFailed.set(stats.failed);

@@ -105,24 +105,22 @@ export default function AdminOutbox() {
       <p className="body">{t("admin.outbox.lead")}</p>
       <h2 className="heading-m">{t("admin.outbox.stats")}</h2>
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt className="summary-list__key">{t("admin.outbox.pendingCount")}</dt>
-          <dd className="summary-list__value" id="outbox-pending">
-            {stats.pending}
-          </dd>
-        </div>
-        <div className="summary-list__row">
-          <dt className="summary-list__key">{t("admin.outbox.oldest")}</dt>
-          <dd className="summary-list__value" id="outbox-oldest">
-            {stats.oldestPendingAgeSeconds === null ? t("admin.outbox.oldest.none") : age(t, stats.oldestPendingAgeSeconds)}
-          </dd>
-        </div>
-        <div className="summary-list__row">
-          <dt className="summary-list__key">{t("admin.outbox.failedCount")}</dt>
-          <dd className="summary-list__value" id="outbox-failed">
-            {stats.failed}
-          </dd>
-        </div>
+        {[
+          { id: "outbox-pending", key: t("admin.outbox.pendingCount"), value: stats.pending },
+          {
+            id: "outbox-oldest",
+            key: t("admin.outbox.oldest"),
+            value: stats.oldestPendingAgeSeconds === null ? t("admin.outbox.oldest.none") : age(t, stats.oldestPendingAgeSeconds),
+          },
+          { id: "outbox-failed", key: t("admin.outbox.failedCount"), value: stats.failed },
+        ].map((row) => (
+          <div className="summary-list__row" key={row.id}>
+            <dt className="summary-list__key">{row.key}</dt>
+            <dd className="summary-list__value" id={row.id}>
+              {row.value}
+            </dd>
+          </div>
+        ))}
       </dl>
 
       <h2 className="heading-m" id="failed">

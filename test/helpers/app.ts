@@ -7,6 +7,11 @@ import { loadConfig } from "~/lib/config.server.ts";
 import { createApp } from "~/lib/http-app.server.ts";
 import type { DbHandle } from "~/lib/db.server.ts";
 
+/** The Remix server build that `npm run build` wrote (what the HTTP tests serve and walk). */
+export async function loadTestBuild(): Promise<ServerBuild> {
+  return (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+}
+
 export interface TestApp {
   url: string;
   close(): Promise<void>;
@@ -20,7 +25,7 @@ export interface TestApp {
 export async function startTestApp(handle: DbHandle, opts: { env?: Record<string, string>; host?: string } = {}): Promise<TestApp> {
   process.env.TRUST_PROXY = "1";
   const c = loadConfig({ ...process.env, NODE_ENV: "production", PORTAL_MODE: "demo", TRUST_PROXY: "1", ...opts.env });
-  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const build = await loadTestBuild();
   const app = createApp(c, handle, build);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, opts.host ?? "127.0.0.1", () => resolve(s));
