@@ -132,7 +132,7 @@ test("SIGTERM: /readyz 503 at once, accepting during the grace, then refusing; t
     await until("the answer to the request in flight", () => (slow.state.closed ? true : undefined), 15_000);
     const answer = slow.state.data.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, "");
     assert.match(answer, /^HTTP\/1\.1 302 /, "the form post completed");
-    assert.match(answer, /\r\nLocation: \/forgot-password\?sent=nguoi\.dung%40example\.vn\r\n/i);
+    assert.match(answer, /\r\nLocation: \/forgot-password\?sent=nguoi\.dung%40example\.vn&receipt=[0-9a-f-]{36}\r\n/i);
     assert.match(answer, /\r\nConnection: close\r\n/i);
 
     assert.equal(await server.exited, 0, server.out() + server.err());
