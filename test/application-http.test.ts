@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import type { User } from "~/lib/db-types.ts";
 import { completeApplication, DEMO_PLATFORM, demoPdf } from "~/lib/demo-data.server.ts";
-import { addAttachments, createDraft, getApplication, saveCriterion, transition } from "~/models/application.server.ts";
+import { addAttachments, createDraft, getApplication, PlatformTakenError, saveCriterion, submitApplication, transition } from "~/models/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
@@ -174,14 +174,14 @@ describe("the application journey", () => {
     assert.deepEqual(seq, [seq[0], seq[0]! + 1, seq[0]! + 2]);
   });
 
-  test("withdrawing an application that is not yet decided; a duplicate platform is flagged before submit", async () => {
+  test("withdrawing an application that is not yet decided; a platform of the same name is flagged before submit", async () => {
     const { user, enterpriseId } = await enterpriseUser();
     const first = await createDraft(user, enterpriseId, "test");
     await completeApplication(user, first.id, DEMO_PLATFORM);
     const c = await signIn(user);
     await c.post(`/applications/${first.id}/check`, {});
     const second = await createDraft(user, enterpriseId, "test");
-    await completeApplication(user, second.id, { ...DEMO_PLATFORM, publicUrl: "https://www.anbinh.example.vn/" });
+    await completeApplication(user, second.id, { ...DEMO_PLATFORM, publicUrl: "https://anbinh-2.example.vn/" });
     const check = pageText(await (await c.get(`/applications/${second.id}/check`)).text());
     assert.match(check, /Lưu ý: doanh nghiệp đã có hồ sơ/);
 
@@ -194,6 +194,53 @@ describe("the application journey", () => {
     assert.equal(stale.status, 302, "withdrawing again is refused without error");
     assert.equal((await c.get(`/applications/${first.id}/withdraw`)).headers.get("Location"), `/applications/${first.id}`);
     assert.doesNotMatch(pageText(await (await c.get(`/applications/${second.id}/check`)).text()), /Lưu ý: doanh nghiệp đã có hồ sơ/);
+  });
+
+  test("one active application per platform: a second one for the same address is refused until the first ends", async () => {
+    const { user, enterpriseId } = await enterpriseUser();
+    const c = await signIn(user);
+    const first = await createDraft(user, enterpriseId, "test");
+    await completeApplication(user, first.id, DEMO_PLATFORM);
+    assert.equal((await c.post(`/applications/${first.id}/check`, {})).status, 302);
+    const firstRef = (await getApplication(first.id))!.reference!;
+
+    // The same address written differently is the same platform.
+    const second = await createDraft(user, enterpriseId, "test");
+    await completeApplication(user, second.id, { ...DEMO_PLATFORM, name: "Tên khác", publicUrl: "http://WWW.anbinh.example.vn/" });
+    const check = pageText(await (await c.get(`/applications/${second.id}/check`)).text());
+    assert.match(check, new RegExp(`Chưa thể nộp hồ sơ.*hồ sơ ${firstRef}`, "s"));
+    const refused = await c.post(`/applications/${second.id}/check`, {});
+    assert.equal(refused.status, 409);
+    assert.match(pageText(await refused.text()), /Mỗi nền tảng chỉ có một hồ sơ/);
+    assert.equal((await getApplication(second.id))!.status, "draft");
+
+    // The database holds the rule even when the check is skipped (two submits racing past it).
+    await assert.rejects(
+      t.db.updateTable("applications").set({ status: "submitted" }).where("id", "=", second.id).execute(),
+      /applications_one_active_per_platform/,
+    );
+
+    // Once the first is rejected or withdrawn, the platform is free again; an ended one never blocks.
+    await transition({ applicationId: first.id, actor: user, action: "withdraw", requestId: "test" });
+    assert.equal((await c.post(`/applications/${second.id}/check`, {})).status, 302);
+    assert.equal((await getApplication(second.id))!.status, "submitted");
+
+    // Another enterprise may file for the same address (reviewers decide who owns it).
+    const other = await enterpriseUser();
+    const theirs = await createDraft(other.user, other.enterpriseId, "test");
+    await completeApplication(other.user, theirs.id, DEMO_PLATFORM);
+    assert.equal((await (await signIn(other.user)).post(`/applications/${theirs.id}/check`, {})).status, 302);
+  });
+
+  test("two drafts of one platform submitted at once: one is submitted, the other refused with a clear page", async () => {
+    const { user, enterpriseId } = await enterpriseUser();
+    const drafts = [await createDraft(user, enterpriseId, "test"), await createDraft(user, enterpriseId, "test")];
+    for (const d of drafts) await completeApplication(user, d.id, DEMO_PLATFORM);
+    const [a, b] = await Promise.all([signIn(user), signIn(user)]);
+    const responses = await Promise.all([a.post(`/applications/${drafts[0]!.id}/check`, {}), b.post(`/applications/${drafts[1]!.id}/check`, {})]);
+    assert.deepEqual(responses.map((r) => r.status).sort(), [302, 409]);
+    const statuses = await Promise.all(drafts.map(async (d) => (await getApplication(d.id))!.status));
+    assert.deepEqual(statuses.sort(), ["draft", "submitted"]);
   });
 
   test("changes requested: only the reopened parts can change; resubmitting makes version 2 with a diff", async () => {
@@ -247,6 +294,37 @@ describe("the application journey", () => {
     const resolved = await t.db.selectFrom("change_requests").select("resolved_at").where("application_id", "=", draft.id).executeTakeFirstOrThrow();
     assert.ok(resolved.resolved_at);
   });
+  test(
+    "a submit that races past the check is stopped by the unique index and answered as 'platform taken'",
+    { skip: process.env.DATABASE_URL ? false : "PGlite has one connection: transactions cannot interleave" },
+    async () => {
+      const { user, enterpriseId } = await enterpriseUser();
+      const drafts = [await createDraft(user, enterpriseId, "test"), await createDraft(user, enterpriseId, "test")];
+      for (const d of drafts) await completeApplication(user, d.id, DEMO_PLATFORM);
+      // The first submission is made but not committed: the second's check cannot see it, its update waits on the index.
+      let commitFirst!: () => void;
+      const firstHeld = new Promise<void>((resolve) => (commitFirst = resolve));
+      let firstWritten!: () => void;
+      const written = new Promise<void>((resolve) => (firstWritten = resolve));
+      const first = t.db.transaction().execute(async (trx) => {
+        await trx.updateTable("applications").set({ status: "submitted" }).where("id", "=", drafts[0]!.id).execute();
+        firstWritten();
+        await firstHeld;
+      });
+      await written;
+      const second = submitApplication(user, drafts[1]!.id, { requestId: "test" });
+      const outcome = second.then(() => "submitted", (e: unknown) => e);
+      // Wait until the second really waits on the first (a lock not granted), so the index, not the check, decides.
+      while ((await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db)).rows[0]!.n === 0)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      commitFirst();
+      await first;
+      const e = await outcome;
+      assert.ok(e instanceof PlatformTakenError, `expected PlatformTakenError, got ${String(e)}`);
+      assert.equal(e.holder?.id, drafts[0]!.id);
+      assert.equal((await getApplication(drafts[1]!.id))!.status, "draft");
+    },
+  );
 });
 
 describe("authorization", () => {

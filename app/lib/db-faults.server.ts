@@ -74,3 +74,11 @@ export function faultSummary(error: unknown): { message: string; code?: string }
   const code = typeof e.code === "string" ? e.code : innerSummary?.code;
   return code ? { message, code } : { message };
 }
+
+/** True when `error` is PostgreSQL's unique_violation (23505) on the named constraint or index (pg and PGlite). */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (e.code !== "23505") return false;
+  return e.constraint === constraint || (typeof e.message === "string" && e.message.includes(`"${constraint}"`));
+}

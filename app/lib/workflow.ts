@@ -57,6 +57,20 @@ export const WORKFLOW: Record<WorkflowAction, Rule> = {
 
 export const FINAL_STATES: readonly ApplicationStatus[] = ["recognised", "rejected", "withdrawn", "revoked"];
 
+/** Every status the workflow knows (derived from the table). */
+export const WORKFLOW_STATUSES: readonly ApplicationStatus[] = [
+  ...new Set(Object.values(WORKFLOW).flatMap((r) => [...r.from, r.to, ...(r.toWhenAssigned ? [r.toWhenAssigned] : [])])),
+];
+
+/**
+ * Statuses in which an application holds its platform: submitted and not yet ended, or recognised (listed). An
+ * enterprise has at most one such application per platform address (the unique index applications_one_active_per_platform,
+ * checked against this list by test/schema-hygiene.test.ts).
+ */
+export const ACTIVE_APPLICATION_STATUSES: readonly ApplicationStatus[] = WORKFLOW_STATUSES.filter(
+  (s) => s !== "draft" && (s === "recognised" || !FINAL_STATES.includes(s)),
+);
+
 /** A status in which the ministry acts (derived from the table): once an application reaches one, the ministry may see it for good. */
 export function isMinistryStage(status: ApplicationStatus): boolean {
   return actionsFor(status, "ministry_reviewer").length > 0;

@@ -11,11 +11,12 @@ import type {
   User,
 } from "~/lib/db-types.ts";
 import { db } from "~/lib/db.server.ts";
+import { isUniqueViolation } from "~/lib/db-faults.server.ts";
 import { isUuid } from "~/lib/input.server.ts";
 import { ACCENTED, FOLDED } from "~/lib/search-text.ts";
 import { addWorkingDays, vietnamDate } from "~/lib/working-days.ts";
 import { canEditCriterion, canEditSection, canEditSlot } from "~/lib/editable.ts";
-import { AWAITING_PROVINCE, canTransition, isEditable, isMinistryStage, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
+import { ACTIVE_APPLICATION_STATUSES, AWAITING_PROVINCE, canTransition, isEditable, isMinistryStage, WORKFLOW, type WorkflowAction } from "~/lib/workflow.ts";
 import { emailsFor, timelineFor, type Audience, type EmailEntry, type TimelineEntry } from "~/lib/disclosure.server.ts";
 
 export { canEditCriterion, canEditSection, canEditSlot, editableTargets } from "~/lib/editable.ts";
@@ -50,6 +51,12 @@ export class ConflictError extends Error {
 }
 export class ForbiddenTransitionError extends Error {}
 export class NotEditableError extends Error {}
+/** The enterprise already has an application under review or recognised for this platform address. */
+export class PlatformTakenError extends Error {
+  constructor(public holder: { id: string; reference: string | null; platform_name: string } | null) {
+    super("The enterprise already has an active application for this platform");
+  }
+}
 export class IncompleteError extends Error {
   constructor(public missing: MissingItem[]) {
     super("The application is incomplete");
@@ -289,22 +296,18 @@ export function listChangeRequests(applicationId: string) {
 }
 
 /** Open or recognised applications of the same enterprise with the same platform name or URL. */
+/** Other open or recognised applications of the enterprise for a platform of the same name (a warning, not a block). */
 export function findSimilarApplications(app: Pick<Application, "id" | "enterprise_id" | "platform_name" | "platform_url">) {
   const name = app.platform_name.trim().toLowerCase();
-  const url = normaliseUrl(app.platform_url);
+  if (!name) return Promise.resolve([]);
   return db()
     .selectFrom("applications")
     .select(["id", "reference", "platform_name", "status"])
     .where("enterprise_id", "=", app.enterprise_id)
     .where("id", "!=", app.id)
-    .where("status", "not in", ["draft", "withdrawn", "rejected", "revoked"])
-    .where((eb) =>
-      eb.or([
-        ...(name ? [eb(sql<string>`lower(trim(platform_name))`, "=", name)] : []),
-        ...(url ? [eb(sql<string>`platform_url`, "=", url)] : []),
-        eb.val(false),
-      ]),
-    )
+    .where("status", "in", ACTIVE_APPLICATION_STATUSES)
+    .where(sql<string>`lower(trim(platform_name))`, "=", name)
+    .where("platform_url", "!=", app.platform_url)
     .execute();
 }
 
@@ -883,6 +886,27 @@ export async function submitApplication(user: User, applicationId: string, opts:
   const current = await getApplicationForMember(user, applicationId);
   if (!current) throw new NotFoundError();
   const resubmission = current.status === "changes_requested";
+  return submitTransition(user, applicationId, resubmission, opts).catch(async (e: unknown) => {
+    // Two drafts of one platform submitted at the same moment: both pass the check, the unique index stops the second.
+    if (isUniqueViolation(e, "applications_one_active_per_platform")) throw new PlatformTakenError((await findActiveHolder(current)) ?? null);
+    throw e;
+  });
+}
+
+/** Another application of the enterprise that holds the same platform address (under review or recognised). */
+export function findActiveHolder(app: Pick<Application, "id" | "enterprise_id" | "platform_url">, ex: Executor = db()) {
+  if (!app.platform_url) return Promise.resolve(undefined);
+  return ex
+    .selectFrom("applications")
+    .select(["id", "reference", "platform_name"])
+    .where("enterprise_id", "=", app.enterprise_id)
+    .where("platform_url", "=", app.platform_url)
+    .where("id", "!=", app.id)
+    .where("status", "in", ACTIVE_APPLICATION_STATUSES)
+    .executeTakeFirst();
+}
+
+function submitTransition(user: User, applicationId: string, resubmission: boolean, opts: { requestId: string }) {
   return transition({
     applicationId,
     actor: user,
@@ -892,6 +916,10 @@ export async function submitApplication(user: User, applicationId: string, opts:
       const groups = await getCriteria(app.criteria_set_id, trx);
       const missing = missingForSubmission(app, groups, await listAttachments(app.id, trx));
       if (missing.length > 0) throw new IncompleteError(missing);
+      if (!resubmission) {
+        const holder = await findActiveHolder(app, trx);
+        if (holder) throw new PlatformTakenError(holder);
+      }
       const enterprise = await trx.selectFrom("enterprises").select("province_code").where("id", "=", app.enterprise_id).executeTakeFirstOrThrow();
       const now = new Date();
       const version = app.current_version + 1;

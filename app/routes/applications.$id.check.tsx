@@ -15,10 +15,12 @@ import { useT } from "~/lib/use-t.ts";
 import {
   ConflictError,
   criteriaItems,
+  findActiveHolder,
   findSimilarApplications,
   getCriteria,
   IncompleteError,
   listAttachments,
+  PlatformTakenError,
   missingForSubmission,
   submitApplication,
   type CriteriaGroup,
@@ -47,16 +49,18 @@ function describeMissing(t: Translate, locale: string, groups: CriteriaGroup[], 
 
 async function checkData(request: Request, app: Application) {
   const { t, locale } = await getTranslator(request);
-  const [groups, files, categories, similar, membership] = await Promise.all([
+  const [groups, files, categories, similar, membership, holder] = await Promise.all([
     getCriteria(app.criteria_set_id),
     listAttachments(app.id),
     listCategories(),
     findSimilarApplications(app),
     getMembership(app.created_by),
+    app.status === "draft" ? findActiveHolder(app) : undefined,
   ]);
   const provinceCode = app.province_code ?? membership?.enterprise.province_code ?? "";
   const province = await getProvince(provinceCode);
   const missing = missingForSubmission(app, groups, files).map((m) => describeMissing(t, locale, groups, app.id, m));
+  if (holder) missing.unshift({ text: t("check.platformTaken", { reference: holder.reference ?? "—", name: holder.platform_name }), href: `/applications/${app.id}/platform#publicUrl` });
   return { t, groups, files, categories, similar, province: province ? provinceInPhrase(province, locale) : "", missing };
 }
 
@@ -84,6 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await submitApplication(user, app.id, { requestId: context.requestId });
   } catch (e) {
     if (e instanceof IncompleteError) return data({ incomplete: true }, { status: 400 });
+    if (e instanceof PlatformTakenError) return data({ incomplete: true }, { status: 409 });
     // A double-click or replayed post finds the application already submitted: show the same confirmation.
     if (e instanceof ConflictError && e.current.status !== "draft" && e.current.status !== "changes_requested") return done;
     throw e;

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import path from "node:path";
@@ -9,7 +10,13 @@ import type { DbHandle } from "~/lib/db.server.ts";
 
 /** The Remix server build that `npm run build` wrote (what the HTTP tests serve and walk). */
 export async function loadTestBuild(): Promise<ServerBuild> {
-  return (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const file = path.resolve("build/index.js");
+  // Without it every HTTP test would fail in its before hook and leave its database open, so the run never ends.
+  if (!fs.existsSync(file)) {
+    console.error("build/index.js is missing: run `npm run build` before the HTTP tests (npm test does).");
+    process.exit(1);
+  }
+  return (await import(pathToFileURL(file).href)) as ServerBuild;
 }
 
 export interface TestApp {
