@@ -160,7 +160,7 @@ async function fixtures() {
   const apps: string[] = [];
   const submitted = async () => {
     const draft = await createDraft(owner.user, owner.enterpriseId, "fuzz");
-    await completeApplication(owner.user, draft.id, { ...DEMO_PLATFORM, name: `Nền tảng Thử nghiệm ${apps.length}` });
+    await completeApplication(owner.user, draft.id, { ...DEMO_PLATFORM, name: `Nền tảng Thử nghiệm ${apps.length}`, publicUrl: `https://thu-nghiem-${apps.length}.example.vn` });
     apps.push(draft.id);
     await submitApplication(owner.user, draft.id, { requestId: "fuzz" });
     return draft.id;
