@@ -1,13 +1,13 @@
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
-import { isLocale } from "./lib/i18n.ts";
-import { getLocale, messagesScript } from "./lib/i18n.server.ts";
-import { logger } from "./lib/logger.server.ts";
-import { redactUrl } from "./lib/redact.server.ts";
-import { renderHtml } from "./lib/render-html.server.ts";
-import { RequestInfoContext } from "./lib/request-info.tsx";
-import { RETRY_AFTER_SECONDS } from "./lib/unavailable.server.ts";
+import { isLocale } from "./platform/i18n/i18n.ts";
+import { getLocale, messagesScript } from "./platform/i18n/i18n.server.ts";
+import { logger } from "./platform/ops/logger.server.ts";
+import { redactUrl } from "./platform/ops/redact.server.ts";
+import { renderHtml } from "./platform/http/render-html.server.ts";
+import { RequestInfoContext } from "./platform/i18n/request-info.tsx";
+import { RETRY_AFTER_SECONDS } from "./platform/http/unavailable.server.ts";
 
 export const streamTimeout = 5000;
 

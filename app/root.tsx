@@ -16,15 +16,15 @@ import {
 import type { ReactNode } from "react";
 import stylesHref from "./styles/app.css";
 import { FlashBanner } from "./components/ui.tsx";
-import { getUser } from "./lib/auth.server.ts";
-import { readFlash } from "./lib/flash.server.ts";
-import { getLocale } from "./lib/i18n.server.ts";
-import { errorStatus, errorTexts } from "./lib/error-status.ts";
-import type { Translate } from "./lib/i18n.ts";
-import { pageTitle } from "./lib/meta.ts";
-import { usePageFocus, usePageKey } from "./lib/page-navigation.ts";
-import { useRequestInfo } from "./lib/request-info.tsx";
-import { useLocale, useRootData, useT, type RootData } from "./lib/use-t.ts";
+import { getUser } from "./features/account/auth.server.ts";
+import { readFlash } from "./platform/http/flash.server.ts";
+import { getLocale } from "./platform/i18n/i18n.server.ts";
+import { errorStatus, errorTexts } from "./platform/http/error-status.ts";
+import type { Translate } from "./platform/i18n/i18n.ts";
+import { pageTitle } from "./platform/http/meta.ts";
+import { usePageFocus, usePageKey } from "./platform/forms/page-navigation.ts";
+import { useRequestInfo } from "./platform/i18n/request-info.tsx";
+import { useLocale, useRootData, useT, type RootData } from "./platform/i18n/use-t.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },

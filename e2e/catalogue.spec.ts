@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { expectNoAxeViolations, gotoHydrated } from "./helpers.ts";
 
 /**
- * The public catalogue, with the demo listings of app/lib/demo-catalogue.server.ts (seeded by server.ts on the
+ * The public catalogue, with the demo listings of app/seeds/demo-catalogue.server.ts (seeded by server.ts on the
  * embedded database): search and filters with and without JavaScript, platform pages, certificates, statistics.
  */
 

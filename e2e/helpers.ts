@@ -9,7 +9,7 @@ import type { StoredEmail } from "./smtp-sink.ts";
 
 export { BASE_URL };
 
-/** Demo accounts seeded on the embedded database (app/lib/demo.server.ts). */
+/** Demo accounts seeded on the embedded database (app/seeds/demo.server.ts). */
 export const DEMO_PASSWORD = "demo-nentangso-2026";
 export const DEMO = {
   enterprise: { email: "doanhnghiep@demo.nentangso.vn", home: "/applications", heading: "Hồ sơ của tôi" },
@@ -19,7 +19,7 @@ export const DEMO = {
 } as const;
 export type DemoRole = keyof typeof DEMO;
 
-/** Texts from app/lib/messages/foundation.ts (Vietnamese, the default language) used by several specs. */
+/** Texts from app/platform/i18n/messages/foundation.ts (Vietnamese, the default language) used by several specs. */
 export const VI = {
   siteName: "Nền tảng số quốc gia",
   errorSummaryTitle: "Có lỗi cần sửa",
@@ -154,7 +154,7 @@ export async function submitSignIn(page: Page, email: string, password: string):
   await main.getByRole("button", { name: /^(Đăng nhập|Sign in)$/ }).click();
 }
 
-/** The published authenticator secret of the demo staff accounts (app/lib/demo.server.ts DEMO_TOTP_SECRET). */
+/** The published authenticator secret of the demo staff accounts (app/seeds/demo.server.ts DEMO_TOTP_SECRET). */
 export const DEMO_TOTP_SECRET = "NENTANGSODEMOSECRETKEYBKHCNTOTPQ";
 
 // Authenticator secrets of the accounts this worker enrolled itself; the demo staff accounts use DEMO_TOTP_SECRET.
@@ -251,7 +251,7 @@ export async function createConfirmedEnterprise(
 
 const TAX_WEIGHTS = [31, 29, 23, 19, 17, 13, 7, 5, 3];
 
-/** A random 10-digit mã số doanh nghiệp with a correct check digit (app/lib/vn-formats.ts), starting with `prefix`. */
+/** A random 10-digit mã số doanh nghiệp with a correct check digit (app/platform/forms/vn-formats.ts), starting with `prefix`. */
 export function validTaxCode(prefix = "79"): string {
   for (;;) {
     let digits = prefix;
@@ -269,7 +269,7 @@ export function withWrongCheckDigit(code: string): string {
   return `${code.slice(0, 9)}${(last + 1) % 10}`;
 }
 
-/** A minimal one-page PDF (same as demoPdf in app/lib/demo-data.server.ts). */
+/** A minimal one-page PDF (same as demoPdf in app/seeds/demo-data.server.ts). */
 export function demoPdf(title: string): Buffer {
   const text = title.replace(/[()\\]/g, "").replace(/[^\x20-\x7e]/g, "?");
   const stream = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;

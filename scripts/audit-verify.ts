@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../app/lib/bootstrap.server.ts";
-import { loadConfig } from "../app/lib/config.server.ts";
-import { openPostgres } from "../app/lib/db.server.ts";
-import { verifyAuditChain } from "../app/models/audit.server.ts";
+import { openDatabase } from "../app/server/bootstrap.server.ts";
+import { loadConfig } from "../app/platform/config.server.ts";
+import { openPostgres } from "../app/platform/db/db.server.ts";
+import { verifyAuditChain } from "../app/platform/db/audit.server.ts";
 
 const usage = `Usage: npm run audit:verify [-- --anchor <link>:<hash>]
 Walks the audit hash chain and reports the first broken link. --anchor checks that a link noted down earlier

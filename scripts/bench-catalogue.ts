@@ -28,7 +28,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const started = performance.now();
   const loadStart = os.loadavg()[0]!;
   const { sql } = await import("kysely");
-  const catalogue = await import("../app/models/catalogue.server.ts");
+  const catalogue = await import("../app/features/catalogue/catalogue.server.ts");
 
   log(`Catalogue benchmark — Node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim() ?? "?"}), ${os.platform()}`);
   log(`${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONCURRENCY} concurrent keep-alive connections, anonymous visitors, no compression`);

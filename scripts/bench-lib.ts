@@ -20,12 +20,12 @@ import { Worker } from "node:worker_threads";
 import type { ServerBuild } from "@remix-run/node";
 import { sql, type KyselyPlugin, type RootOperationNode } from "kysely";
 import pino from "pino";
-import type { DB, DbHandle } from "../app/lib/db.server.ts";
-import { ACCENTED, FOLDED } from "../app/lib/search-text.ts";
+import type { DB, DbHandle } from "../app/platform/db/db.server.ts";
+import { ACCENTED, FOLDED } from "../app/platform/db/search-text.ts";
 
 // App modules are imported lazily (inside the functions below): some create the logger or read the environment when
 // they load, so prepareBenchProcess() must run first.
-const appDb = () => import("../app/lib/db.server.ts");
+const appDb = () => import("../app/platform/db/db.server.ts");
 
 // ---------------------------------------------------------------- process set-up
 
@@ -78,8 +78,8 @@ export interface BenchDb extends DbHandle {
  */
 export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise<BenchDb> {
   const { openPglite, openPostgres, setDb } = await appDb();
-  const { migrateToLatest } = await import("../app/lib/migrate.server.ts");
-  const { seedReferenceData } = await import("../app/models/reference.server.ts");
+  const { migrateToLatest } = await import("../app/platform/db/migrate.server.ts");
+  const { seedReferenceData } = await import("../app/features/reference/reference.server.ts");
   const url = env.DATABASE_URL || undefined;
   let handle: BenchDb;
   let schemaName: string | undefined;
@@ -128,7 +128,7 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
 async function migrateSchema(database: DB, schema: string): Promise<void> {
   const { promises: fsp } = await import("node:fs");
   const { FileMigrationProvider, Migrator } = await import("kysely");
-  const { MIGRATIONS_DIR } = await import("../app/lib/migrate.server.ts");
+  const { MIGRATIONS_DIR } = await import("../app/platform/db/migrate.server.ts");
   const migrator = new Migrator({
     db: database,
     migrationTableSchema: schema,
@@ -394,8 +394,8 @@ export function ensureRemixBuild(): void {
 export async function startAppServer(handle: DbHandle): Promise<RunningServer> {
   if (process.env.NODE_ENV !== "production") log("WARNING: NODE_ENV is not production: React and Remix run in development mode.");
   ensureRemixBuild();
-  const { loadConfig } = await import("../app/lib/config.server.ts");
-  const { createApp } = await import("../app/lib/http-app.server.ts");
+  const { loadConfig } = await import("../app/platform/config.server.ts");
+  const { createApp } = await import("../app/platform/http/http-app.server.ts");
   const c = loadConfig({ ...process.env, NODE_ENV: "production", PORTAL_MODE: "demo" });
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const app = createApp(c, handle, build);

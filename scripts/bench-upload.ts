@@ -241,9 +241,9 @@ async function upload(s: Session, appId: string, files: FilePart[]): Promise<voi
 
 async function openDatabase(): Promise<{ handle: lib.BenchDb; dataDir?: string }> {
   if (process.env.DATABASE_URL) return { handle: await lib.openBenchDb() };
-  const { openPglite, setDb } = await import("../app/lib/db.server.ts");
-  const { migrateToLatest } = await import("../app/lib/migrate.server.ts");
-  const { seedReferenceData } = await import("../app/models/reference.server.ts");
+  const { openPglite, setDb } = await import("../app/platform/db/db.server.ts");
+  const { migrateToLatest } = await import("../app/platform/db/migrate.server.ts");
+  const { seedReferenceData } = await import("../app/features/reference/reference.server.ts");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-upload-"));
   const inner = await openPglite(path.join(dataDir, "pglite"));
   const pkg = JSON.parse(fs.readFileSync(path.resolve("node_modules/@electric-sql/pglite/package.json"), "utf8")) as { version: string };
@@ -294,7 +294,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   log(`Upload benchmark — Node ${process.version}, ${os.cpus().length} CPU(s), ${os.platform()}, load average ${os.loadavg()[0]!.toFixed(2)}`);
   if (!(globalThis as { gc?: unknown }).gc) log("(no --expose-gc: 'before' and 'after' are measured without a forced GC)");
   const { sql } = await import("kysely");
-  const { createUserDirect } = await import("../app/models/account.server.ts");
+  const { createUserDirect } = await import("../app/features/account/account.server.ts");
 
   const { handle } = await openDatabase();
   useDb(handle);

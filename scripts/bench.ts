@@ -32,8 +32,8 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const started = performance.now();
   const loadStart = os.loadavg()[0]!;
   const { sql } = await import("kysely");
-  const { createUserDirect } = await import("../app/models/account.server.ts");
-  const { listQueue, countQueue, PROVINCE_VIEWS } = await import("../app/models/review.server.ts");
+  const { createUserDirect } = await import("../app/features/account/account.server.ts");
+  const { listQueue, countQueue, PROVINCE_VIEWS } = await import("../app/features/review/review.server.ts");
 
   log(`Review queue benchmark — Node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim() ?? "?"}), ${os.platform()}`);
   log(`${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONCURRENCY} concurrent keep-alive connections, ${SESSIONS} session(s)${GZIP ? ", Accept-Encoding: gzip" : ", no compression"}`);
@@ -45,8 +45,8 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const email = `bench.reviewer.${Date.now()}@bench.example`;
   const reviewer = await createUserDirect({ email, name: "Người duyệt (bench)", role: "province_reviewer", provinceCode: PROVINCE, password: PASSWORD });
   // Staff sign in with a second factor; each code works once, and the benchmark opens several sessions at once.
-  const { enrolSecondFactorDirect } = await import("../app/models/second-factor.server.ts");
-  const { newTotpSecret, totpCode } = await import("../app/lib/totp.server.ts");
+  const { enrolSecondFactorDirect } = await import("../app/features/account/second-factor.server.ts");
+  const { newTotpSecret, totpCode } = await import("../app/features/account/totp.server.ts");
   const totpSecret = newTotpSecret();
   await enrolSecondFactorDirect(handle.db, reviewer.id, totpSecret);
   const freshCode = async () => {

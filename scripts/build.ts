@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build as esbuild, type Plugin } from "esbuild";
-import { describeHolder, tryExclusiveLock } from "../app/lib/exclusive-lock.server.ts";
+import { describeHolder, tryExclusiveLock } from "../app/platform/db/exclusive-lock.server.ts";
 
 export const BUILD_INFO = "build/build-info.json";
 const KEEP_CLIENT_BUILDS = 3;

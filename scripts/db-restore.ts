@@ -1,6 +1,6 @@
 import path from "node:path";
-import { loadConfig } from "../app/lib/config.server.ts";
-import { BackupError, restoreEmbedded } from "../app/lib/embedded-backup.server.ts";
+import { loadConfig } from "../app/platform/config.server.ts";
+import { BackupError, restoreEmbedded } from "../app/platform/db/embedded-backup.server.ts";
 
 const c = loadConfig();
 if (c.DATABASE_URL) {

@@ -1,5 +1,5 @@
-import { migrateAsOwner } from "../app/lib/bootstrap.server.ts";
-import { loadConfig } from "../app/lib/config.server.ts";
+import { migrateAsOwner } from "../app/server/bootstrap.server.ts";
+import { loadConfig } from "../app/platform/config.server.ts";
 
 // Runs as the owner role: MIGRATION_DATABASE_URL when set (then DATABASE_URL names the runtime role to grant).
 try {

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { openDatabase } from "../app/lib/bootstrap.server.ts";
-import { loadConfig } from "../app/lib/config.server.ts";
-import { ROLES, type Role } from "../app/lib/db-types.ts";
-import { setDb } from "../app/lib/db.server.ts";
-import { passwordProblem } from "../app/lib/password.server.ts";
-import { createUserDirect, EmailTakenError } from "../app/models/account.server.ts";
-import { getProvince } from "../app/models/reference.server.ts";
+import { openDatabase } from "../app/server/bootstrap.server.ts";
+import { loadConfig } from "../app/platform/config.server.ts";
+import { ROLES, type Role } from "../app/platform/db/db-types.ts";
+import { setDb } from "../app/platform/db/db.server.ts";
+import { passwordProblem } from "../app/features/account/password.server.ts";
+import { createUserDirect, EmailTakenError } from "../app/features/account/account.server.ts";
+import { getProvince } from "../app/features/reference/reference.server.ts";
 
 const usage = `Usage: npm run user:create -- --email a@b.vn --name "Họ Tên" --role province_reviewer --province 01 --password "…"
 Roles: ${ROLES.join(", ")}. --province is required for province_reviewer only.`;

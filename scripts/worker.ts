@@ -1,11 +1,11 @@
-import { openDatabase } from "../app/lib/bootstrap.server.ts";
-import { loadConfig } from "../app/lib/config.server.ts";
-import { setDb } from "../app/lib/db.server.ts";
-import { logger } from "../app/lib/logger.server.ts";
-import { createMailer, createOutboxWorker } from "../app/lib/mailer.server.ts";
-import { installCrashHandlers, startupFailureLine } from "../app/lib/process-guards.server.ts";
-import { GracefulShutdown, shutdownTimes } from "../app/lib/shutdown.server.ts";
-import { runDeadlineChecks } from "../app/models/deadlines.server.ts";
+import { openDatabase } from "../app/server/bootstrap.server.ts";
+import { loadConfig } from "../app/platform/config.server.ts";
+import { setDb } from "../app/platform/db/db.server.ts";
+import { logger } from "../app/platform/ops/logger.server.ts";
+import { createMailer, createOutboxWorker } from "../app/platform/mail/mailer.server.ts";
+import { installCrashHandlers, startupFailureLine } from "../app/platform/ops/process-guards.server.ts";
+import { GracefulShutdown, shutdownTimes } from "../app/platform/ops/shutdown.server.ts";
+import { runDeadlineChecks } from "../app/features/review/deadlines.server.ts";
 
 installCrashHandlers(logger());
 const c = loadConfig();

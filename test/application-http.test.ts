@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
-import type { User } from "~/lib/db-types.ts";
-import { completeApplication, DEMO_PLATFORM, demoPdf } from "~/lib/demo-data.server.ts";
-import { addAttachments, createDraft, getApplication, PlatformTakenError, saveCriterion, submitApplication, transition } from "~/models/application.server.ts";
+import type { User } from "~/platform/db/db-types.ts";
+import { completeApplication, DEMO_PLATFORM, demoPdf } from "~/seeds/demo-data.server.ts";
+import { addAttachments, createDraft, getApplication, PlatformTakenError, saveCriterion, submitApplication, transition } from "~/features/application/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";

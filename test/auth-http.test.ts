@@ -4,15 +4,15 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
-import { config } from "~/lib/config.server.ts";
-import { setDb } from "~/lib/db.server.ts";
-import { createMailer, createOutboxWorker, readDeliveredEmail } from "~/lib/mailer.server.ts";
-import { createUserDirect } from "~/models/account.server.ts";
-import type { Role, User } from "~/lib/db-types.ts";
+import { config } from "~/platform/config.server.ts";
+import { setDb } from "~/platform/db/db.server.ts";
+import { createMailer, createOutboxWorker, readDeliveredEmail } from "~/platform/mail/mailer.server.ts";
+import { createUserDirect } from "~/features/account/account.server.ts";
+import type { Role, User } from "~/platform/db/db-types.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { DEMO_PASSWORD, demoAidsEnabled, seedDemoAccounts } from "~/lib/demo.server.ts";
-import { totpCode } from "~/lib/totp.server.ts";
+import { DEMO_PASSWORD, demoAidsEnabled, seedDemoAccounts } from "~/seeds/demo.server.ts";
+import { totpCode } from "~/features/account/totp.server.ts";
 import { currentCode, enterpriseUser, lastEmailText, loginAs, PASSWORD, staffUser, uniqueEmail, type StaffUser } from "./helpers/fixtures.ts";
 
 // This file's key file and local mail delivery, away from a developer's .data (the demo's mailbox uses message ids).

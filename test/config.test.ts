@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ConfigError, loadConfig } from "~/lib/config.server.ts";
+import { ConfigError, loadConfig } from "~/platform/config.server.ts";
 
 const PG = "postgres://portal_app:secret@db.internal:5432/portal";
 const SMTP = "smtp://mail.internal:25";

@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
-import { lockDataDir, DatabaseLockedError } from "~/lib/db.server.ts";
-import { recordAudit } from "~/models/audit.server.ts";
-import { countRows } from "~/models/reference.server.ts";
+import { lockDataDir, DatabaseLockedError } from "~/platform/db/db.server.ts";
+import { recordAudit } from "~/platform/db/audit.server.ts";
+import { countRows } from "~/features/reference/reference.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 
 describe("database", () => {
@@ -37,7 +37,7 @@ describe("database", () => {
   });
 
   test("reference seeding is idempotent", async () => {
-    const { seedReferenceData } = await import("~/models/reference.server.ts");
+    const { seedReferenceData } = await import("~/features/reference/reference.server.ts");
     await seedReferenceData(t.db);
     assert.equal(await countRows("provinces"), 34);
     const sets = await t.db.selectFrom("criteria_sets").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
@@ -74,7 +74,7 @@ describe("embedded database lock", () => {
     const data = path.join(dir, "pglite");
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "-e", `import("./app/lib/db.server.ts").then(async (m) => { await m.lockDataDir(${JSON.stringify(data)}); console.log("LOCKED"); setInterval(() => {}, 1000); })`],
+      ["--import", "tsx", "-e", `import("./app/platform/db/db.server.ts").then(async (m) => { await m.lockDataDir(${JSON.stringify(data)}); console.log("LOCKED"); setInterval(() => {}, 1000); })`],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     try {

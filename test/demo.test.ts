@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { sql } from "kysely";
-import { seedDemoApplications, seedDemoWorkflow } from "~/lib/demo-data.server.ts";
-import { allowsCodeReuse, DEMO_ACCOUNTS, DEMO_TOTP_SECRET, demoAidsEnabled, demoSecondFactorAid, seedDemoAccounts } from "~/lib/demo.server.ts";
-import { totpCode } from "~/lib/totp.server.ts";
-import { enrolledSecret } from "~/models/second-factor.server.ts";
-import { findUserByEmail } from "~/models/user.server.ts";
-import { seedDemoCatalogue } from "~/lib/demo-catalogue.server.ts";
-import { countListings } from "~/models/catalogue.server.ts";
+import { seedDemoApplications, seedDemoWorkflow } from "~/seeds/demo-data.server.ts";
+import { allowsCodeReuse, DEMO_ACCOUNTS, DEMO_TOTP_SECRET, demoAidsEnabled, demoSecondFactorAid, seedDemoAccounts } from "~/seeds/demo.server.ts";
+import { totpCode } from "~/features/account/totp.server.ts";
+import { enrolledSecret } from "~/features/account/second-factor.server.ts";
+import { findUserByEmail } from "~/features/account/user.server.ts";
+import { seedDemoCatalogue } from "~/seeds/demo-catalogue.server.ts";
+import { countListings } from "~/features/catalogue/catalogue.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 
 let t: TestDb;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { provincialAgencyName } from "~/lib/agency.ts";
-import type { Locale } from "~/lib/db-types.ts";
+import { provincialAgencyName } from "~/features/reference/agency.ts";
+import type { Locale } from "~/platform/db/db-types.ts";
 import {
   applicationMessage,
   enterpriseInviteMessage,
@@ -11,11 +11,11 @@ import {
   signupExistingMessage,
   verifyEmailMessage,
   type ApplicationTemplate,
-} from "~/lib/email-templates.server.ts";
-import { EMAIL_TEXTS_VI } from "~/lib/email-texts.server.ts";
-import { createDraft } from "~/models/application.server.ts";
-import { transition } from "~/models/application.server.ts";
-import type { RenderedEmail } from "~/models/outbox.server.ts";
+} from "~/platform/mail/email-templates.server.ts";
+import { EMAIL_TEXTS_VI } from "~/platform/mail/email-texts.server.ts";
+import { createDraft } from "~/features/application/application.server.ts";
+import { transition } from "~/features/application/application.server.ts";
+import type { RenderedEmail } from "~/platform/mail/outbox.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, staffUser } from "./helpers/fixtures.ts";
 

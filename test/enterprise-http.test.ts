@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createUserDirect } from "~/models/account.server.ts";
+import { createUserDirect } from "~/features/account/account.server.ts";
 import { Client, startTestApp, type TestApp, pageText } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { lastEmailText, loginAs, staffUser } from "./helpers/fixtures.ts";

@@ -4,9 +4,9 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { FileMigrationProvider, Migrator, sql, type Kysely } from "kysely";
-import { openPglite, openPostgres, type DbHandle } from "~/lib/db.server.ts";
-import { MIGRATIONS_DIR } from "~/lib/migrate.server.ts";
-import { CHUNK_BYTES, toBytes } from "~/models/file-store.server.ts";
+import { openPglite, openPostgres, type DbHandle } from "~/platform/db/db.server.ts";
+import { MIGRATIONS_DIR } from "~/platform/db/migrate.server.ts";
+import { CHUNK_BYTES, toBytes } from "~/platform/db/file-store.server.ts";
 
 /**
  * The file-storage migration on a database that holds files the old way (one bytea per attachment): the bytes of live

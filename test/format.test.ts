@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { dateTimeFormat, formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
+import { dateTimeFormat, formatDate, formatDateTime, formatIsoDate } from "~/platform/i18n/format.ts";
 
 test("English dates name the month; Vietnamese dates are day/month/year", () => {
   const at = new Date("2026-12-09T03:05:00Z");

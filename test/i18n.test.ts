@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import provincesFile from "../db/reference/provinces-2025.json";
-import { makeTranslate } from "~/lib/i18n.ts";
-import { MESSAGES } from "~/lib/messages.server.ts";
-import { englishProvinceName, provinceInPhrase, provinceName, provinceShortName, type ProvinceRow } from "~/lib/province-names.ts";
+import { makeTranslate } from "~/platform/i18n/i18n.ts";
+import { MESSAGES } from "~/platform/i18n/messages.server.ts";
+import { englishProvinceName, provinceInPhrase, provinceName, provinceShortName, type ProvinceRow } from "~/features/reference/province-names.ts";
 
 const en = makeTranslate(MESSAGES.en, "en");
 const vi = makeTranslate(MESSAGES.vi, "vi");

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, mock, test } from "node:test";
-import type { User } from "~/lib/db-types.ts";
-import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
-import { logger } from "~/lib/logger.server.ts";
-import { createUserDirect } from "~/models/account.server.ts";
-import { createDraft, getApplication } from "~/models/application.server.ts";
+import type { User } from "~/platform/db/db-types.ts";
+import { completeApplication, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
+import { logger } from "~/platform/ops/logger.server.ts";
+import { createUserDirect } from "~/features/account/account.server.ts";
+import { createDraft, getApplication } from "~/features/application/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, PASSWORD, staffUser, uniqueEmail, validTaxCode } from "./helpers/fixtures.ts";

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isRouteErrorResponse } from "@remix-run/react";
 import { z } from "zod";
-import { translator } from "~/lib/i18n.server.ts";
-import { cleanText, field, isIsoDate, isUuid, isWebUrl, parseSearchParams, searchTerm } from "~/lib/input.server.ts";
-import { parseQueueCursor } from "~/models/review.server.ts";
+import { translator } from "~/platform/i18n/i18n.server.ts";
+import { cleanText, field, isIsoDate, isUuid, isWebUrl, parseSearchParams, searchTerm } from "~/platform/forms/input.server.ts";
+import { parseQueueCursor } from "~/features/review/review.server.ts";
 
 const t = translator("vi");
 const parse = <S extends z.ZodType>(schema: S, value: unknown) => schema.safeParse(value);

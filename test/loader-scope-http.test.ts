@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ServerBuild } from "@remix-run/node";
-import type { User } from "~/lib/db-types.ts";
-import { eventRule } from "~/lib/disclosure.server.ts";
-import { MESSAGES } from "~/lib/messages.server.ts";
-import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
+import type { User } from "~/platform/db/db-types.ts";
+import { eventRule } from "~/features/application/disclosure.server.ts";
+import { MESSAGES } from "~/platform/i18n/messages.server.ts";
+import { completeApplication, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
 import {
   createDraft,
   criteriaItems,
@@ -19,9 +19,9 @@ import {
   saveCriterion,
   saveSection,
   submitApplication,
-} from "~/models/application.server.ts";
-import * as review from "~/models/review.server.ts";
-import { verifyEnterprise } from "~/models/verification.server.ts";
+} from "~/features/application/application.server.ts";
+import * as review from "~/features/review/review.server.ts";
+import { verifyEnterprise } from "~/features/enterprise/verification.server.ts";
 import { Client, loadTestBuild, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";

@@ -6,11 +6,11 @@ import { after, before, describe, test } from "node:test";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { sql } from "kysely";
-import { openPostgres } from "~/lib/db.server.ts";
-import { serializeError } from "~/lib/logger.server.ts";
-import { bearerMatches, createMetrics, metricsAccess } from "~/lib/metrics.server.ts";
-import { redactText, redactUrl } from "~/lib/redact.server.ts";
-import { routeLabeller } from "~/lib/request-log.server.ts";
+import { openPostgres } from "~/platform/db/db.server.ts";
+import { serializeError } from "~/platform/ops/logger.server.ts";
+import { bearerMatches, createMetrics, metricsAccess } from "~/platform/ops/metrics.server.ts";
+import { redactText, redactUrl } from "~/platform/ops/redact.server.ts";
+import { routeLabeller } from "~/platform/ops/request-log.server.ts";
 import { Client, loadTestBuild, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs } from "./helpers/fixtures.ts";
@@ -304,7 +304,7 @@ describe("request and error logs", () => {
   test("no route takes a secret in its path (the log keeps paths as they are)", () => {
     for (const r of Object.values(build.routes)) {
       for (const segment of (r.path ?? "").split("/")) {
-        assert.doesNotMatch(segment, /^:.*(token|secret|password)/i, `${r.id} carries a secret in its path: redact it in app/lib/redact.server.ts`);
+        assert.doesNotMatch(segment, /^:.*(token|secret|password)/i, `${r.id} carries a secret in its path: redact it in app/platform/ops/redact.server.ts`);
       }
     }
   });

@@ -13,9 +13,9 @@ import {
   MAX_RETRY_DELAY_SECONDS,
   readDeliveredEmail,
   type Mailer,
-} from "~/lib/mailer.server.ts";
-import { verifyEmailMessage } from "~/lib/email-templates.server.ts";
-import { enqueueEmail, maskAddress, outboxStats, UnlimitedTokenEmailError } from "~/models/outbox.server.ts";
+} from "~/platform/mail/mailer.server.ts";
+import { verifyEmailMessage } from "~/platform/mail/email-templates.server.ts";
+import { enqueueEmail, maskAddress, outboxStats, UnlimitedTokenEmailError } from "~/platform/mail/outbox.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DEMO_PASSWORD } from "~/lib/demo.server.ts";
-import { isCommonPassword, passwordProblem } from "~/lib/password.server.ts";
+import { DEMO_PASSWORD } from "~/seeds/demo.server.ts";
+import { isCommonPassword, passwordProblem } from "~/features/account/password.server.ts";
 
 describe("the common-password check", () => {
   test("refuses Vietnamese and portal-specific passwords and their usual variations", () => {

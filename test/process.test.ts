@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { sql } from "kysely";
-import { openPglite } from "~/lib/db.server.ts";
+import { openPglite } from "~/platform/db/db.server.ts";
 
 function env(dataDir: string, port: number): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production", LOG_LEVEL: "warn" };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createElement } from "react";
-import { renderHtml } from "~/lib/render-html.server.ts";
+import { renderHtml } from "~/platform/http/render-html.server.ts";
 
 test("multi-byte characters survive every buffer boundary of the HTML stream", async () => {
   // Many short Vietnamese texts of varied byte lengths, so some 2- or 3-byte character straddles each 2 KB boundary.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
-import { ACTIVE_APPLICATION_STATUSES } from "~/lib/workflow.ts";
+import { ACTIVE_APPLICATION_STATUSES } from "~/features/application/workflow.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 
 describe("schema hygiene", () => {

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { sql } from "kysely";
-import { openPostgres } from "~/lib/db.server.ts";
+import { openPostgres } from "~/platform/db/db.server.ts";
 import { NO_POSTGRES, postgresForTests } from "./helpers/postgres.ts";
 
 // One real server.ts on PostgreSQL (a schema of its own, through search_path in DATABASE_URL), started once and

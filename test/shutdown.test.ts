@@ -4,8 +4,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import pino from "pino";
-import { installCrashHandlers, startupFailureLine } from "~/lib/process-guards.server.ts";
-import { GracefulShutdown, shutdownTimes } from "~/lib/shutdown.server.ts";
+import { installCrashHandlers, startupFailureLine } from "~/platform/ops/process-guards.server.ts";
+import { GracefulShutdown, shutdownTimes } from "~/platform/ops/shutdown.server.ts";
 
 // The signal path end to end (a real server.ts, SIGTERM, exit code) is in shutdown-process.test.ts; here the cases
 // a child process would make slow: the bound, a second signal, the order of the steps.

@@ -4,9 +4,9 @@ import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import type { Application, User } from "~/lib/db-types.ts";
-import { formatBytes } from "~/lib/format.ts";
-import { createUserDirect } from "~/models/account.server.ts";
+import type { Application, User } from "~/platform/db/db-types.ts";
+import { formatBytes } from "~/platform/i18n/format.ts";
+import { createUserDirect } from "~/features/account/account.server.ts";
 import {
   addAttachments,
   attachmentUsage,
@@ -19,8 +19,8 @@ import {
   MAX_OPEN_DRAFTS_PER_ENTERPRISE,
   QuotaError,
   transition,
-} from "~/models/application.server.ts";
-import { CHUNK_BYTES } from "~/models/file-store.server.ts";
+} from "~/features/application/application.server.ts";
+import { CHUNK_BYTES } from "~/platform/db/file-store.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { loginAs, staffUser } from "./helpers/fixtures.ts";
 import * as sample from "./fixtures/upload-samples.ts";

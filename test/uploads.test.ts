@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
-import { translator } from "~/lib/i18n.server.ts";
-import { contentDisposition, inspectFile, MULTIPART_OVERHEAD_BYTES, parseUpload, sanitizeFileName, toBytes } from "~/lib/uploads.server.ts";
-import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES } from "~/models/application.server.ts";
-import { CHUNK_BYTES, type FileStore } from "~/models/file-store.server.ts";
+import { translator } from "~/platform/i18n/i18n.server.ts";
+import { contentDisposition, inspectFile, MULTIPART_OVERHEAD_BYTES, parseUpload, sanitizeFileName, toBytes } from "~/features/application/uploads.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES } from "~/features/application/application.server.ts";
+import { CHUNK_BYTES, type FileStore } from "~/platform/db/file-store.server.ts";
 import * as sample from "./fixtures/upload-samples.ts";
 
 const t = translator("en");

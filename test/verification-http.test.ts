@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { User } from "~/lib/db-types.ts";
-import { completeApplication, demoPdf, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
-import { MESSAGES } from "~/lib/messages.server.ts";
-import { createUserDirect } from "~/models/account.server.ts";
-import { createDraft, criteriaItems, getApplication, getCriteria, submitApplication } from "~/models/application.server.ts";
-import * as review from "~/models/review.server.ts";
+import type { User } from "~/platform/db/db-types.ts";
+import { completeApplication, demoPdf, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
+import { MESSAGES } from "~/platform/i18n/messages.server.ts";
+import { createUserDirect } from "~/features/account/account.server.ts";
+import { createDraft, criteriaItems, getApplication, getCriteria, submitApplication } from "~/features/application/application.server.ts";
+import * as review from "~/features/review/review.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { loginAs, PASSWORD, type StaffUser, staffUser, uniqueEmail, validTaxCode } from "./helpers/fixtures.ts";
@@ -303,7 +303,7 @@ describe("the public catalogue lists only platforms of verified enterprises", ()
     const taxCode = validTaxCode("01");
     const holder = await claimantWithApplication(taxCode, "Công ty Danh Mục Xác Minh", hanoi2);
     const name = (await getApplication(holder.appId))!.platform_name;
-    await (await import("~/models/verification.server.ts")).verifyEnterprise(hanoi2, holder.appId, { outcome: "verified", reason: "" }, "t");
+    await (await import("~/features/enterprise/verification.server.ts")).verifyEnterprise(hanoi2, holder.appId, { outcome: "verified", reason: "" }, "t");
     await review.forwardToMinistry(hanoi2, holder.appId, { lockVersion: Number(await lock(holder.appId)), recommendation: "recognise", summary: "Đạt" }, "t");
     await review.assignApplication(ministry, holder.appId, { assigneeId: ministry.id, lockVersion: Number(await lock(holder.appId)) }, "t");
     await review.recognisePlatform(ministry, holder.appId, { lockVersion: Number(await lock(holder.appId)), decisionNumber: "777/QĐ-BKHCN", decisionDate: "2026-11-20" }, "t");

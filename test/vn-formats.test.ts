@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import validation from "../db/reference/validation.json";
-import { formatPhone, normaliseTaxCode, phoneToE164, taxCodeProblem } from "~/lib/vn-formats.ts";
+import { formatPhone, normaliseTaxCode, phoneToE164, taxCodeProblem } from "~/platform/forms/vn-formats.ts";
 
 test("tax codes: the reference test vectors", () => {
   for (const code of validation.ma_so_doanh_nghiep.checksum.test_vectors_valid) assert.equal(taxCodeProblem(code), null, code);

@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Locale, User } from "~/lib/db-types.ts";
-import { completeApplication, DEMO_PLATFORM } from "~/lib/demo-data.server.ts";
-import { seedDemoAccounts } from "~/lib/demo.server.ts";
-import { seedDemoCatalogue } from "~/lib/demo-catalogue.server.ts";
-import { createDraft, criteriaItems, getApplication, getCriteria } from "~/models/application.server.ts";
+import type { Locale, User } from "~/platform/db/db-types.ts";
+import { completeApplication, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
+import { seedDemoAccounts } from "~/seeds/demo.server.ts";
+import { seedDemoCatalogue } from "~/seeds/demo-catalogue.server.ts";
+import { createDraft, criteriaItems, getApplication, getCriteria } from "~/features/application/application.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
-import type { ApplicationStatus, User } from "~/lib/db-types.ts";
-import { formatDate } from "~/lib/format.ts";
-import { addWorkingDays } from "~/lib/working-days.ts";
+import type { ApplicationStatus, User } from "~/platform/db/db-types.ts";
+import { formatDate } from "~/platform/i18n/format.ts";
+import { addWorkingDays } from "~/platform/time/working-days.ts";
 import {
   actionsFor,
   canTransition,
@@ -14,9 +14,9 @@ import {
   type Audience,
   type NoticeCondition,
   type WorkflowAction,
-} from "~/lib/workflow.ts";
-import { createDraft, getApplication, transition } from "~/models/application.server.ts";
-import { runDeadlineChecks } from "~/models/deadlines.server.ts";
+} from "~/features/application/workflow.ts";
+import { createDraft, getApplication, transition } from "~/features/application/application.server.ts";
+import { runDeadlineChecks } from "~/features/review/deadlines.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, staffUser } from "./helpers/fixtures.ts";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { describe, mock, test } from "node:test";
-import { provinceOutcomes } from "~/lib/catalogue-stats.server.ts";
-import { logger } from "~/lib/logger.server.ts";
-import { addWorkingDays, checkHolidayFile, HOLIDAY_YEARS, isWorkingDay, workingDaysBetween, type HolidayFile } from "~/lib/working-days.ts";
+import { provinceOutcomes } from "~/features/catalogue/catalogue-stats.server.ts";
+import { logger } from "~/platform/ops/logger.server.ts";
+import { addWorkingDays, checkHolidayFile, HOLIDAY_YEARS, isWorkingDay, workingDaysBetween, type HolidayFile } from "~/platform/time/working-days.ts";
 
 /** A moment given as Vietnam local time (UTC+7). */
 const vn = (local: string) => new Date(`${local}+07:00`);

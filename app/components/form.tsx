@@ -1,6 +1,6 @@
 import { Form as RemixForm, type FormProps as RemixFormProps } from "@remix-run/react";
 import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
-import { useT } from "~/lib/use-t.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
 
 /**
  * Field ids come from the field's name inside the nearest form scope: "note" alone, "reject-note" inside the

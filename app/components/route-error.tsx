@@ -1,7 +1,7 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { errorStatus, errorTexts } from "~/lib/error-status.ts";
-import { useRequestInfo } from "~/lib/request-info.tsx";
-import { useRootData, useT } from "~/lib/use-t.ts";
+import { errorStatus, errorTexts } from "~/platform/http/error-status.ts";
+import { useRequestInfo } from "~/platform/i18n/request-info.tsx";
+import { useRootData, useT } from "~/platform/i18n/use-t.ts";
 import { PageTitle } from "./ui.tsx";
 
 /** The error page inside the portal's frame, in the visitor's language, worded for its status; never a stack trace. */

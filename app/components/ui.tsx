@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { useT } from "~/lib/use-t.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
 
 export function FlashBanner({ kind, text }: { kind: "success" | "info" | "warning"; text: string }) {
   return (

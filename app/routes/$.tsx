@@ -1,5 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
-import { pageTitle } from "~/lib/meta.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
 
 /**
  * Every address no other route takes. Answering 404 from a route (not from "no route matches") runs the root loader,

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle } from "~/components/ui.tsx";
-import { requireUser } from "~/lib/auth.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { needsSecondFactor } from "~/models/second-factor.server.ts";
+import { requireUser } from "~/features/account/auth.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { needsSecondFactor } from "~/features/account/second-factor.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -4,16 +4,16 @@ import { Form, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { getSessionState, requireUser } from "~/lib/auth.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { invalid, passwordField, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { passwordIssue } from "~/lib/password-form.server.ts";
-import { useT } from "~/lib/use-t.ts";
-import { changePassword } from "~/models/account.server.ts";
-import { loginGate, recordLoginFailure, recordLoginSuccess } from "~/models/throttle.server.ts";
+import { getSessionState, requireUser } from "~/features/account/auth.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { invalid, passwordField, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { passwordIssue } from "~/features/account/password-form.server.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { changePassword } from "~/features/account/account.server.ts";
+import { loginGate, recordLoginFailure, recordLoginSuccess } from "~/platform/security/throttle.server.ts";
 
 const changeSchema = (t: Translate) =>
   z

@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle } from "~/components/ui.tsx";
-import { homePathFor, requireUser, safeRedirectTarget, takeRecoveryCodes } from "~/lib/auth.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
+import { homePathFor, requireUser, safeRedirectTarget, takeRecoveryCodes } from "~/features/account/auth.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
 
 // Shown once: the loader clears the cookie that carried the codes here.
 export async function loader({ request }: LoaderFunctionArgs) {

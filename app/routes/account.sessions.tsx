@@ -3,16 +3,16 @@ import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Button } from "~/components/form.tsx";
 import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
-import { getSessionState, requireUser, sessionPolicy } from "~/lib/auth.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { formatDateTime } from "~/lib/format.ts";
-import { readForm } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { describeUserAgent } from "~/lib/user-agent.ts";
-import { useT } from "~/lib/use-t.ts";
-import { endOtherSessions } from "~/models/account.server.ts";
-import { listActiveSessions } from "~/models/session.server.ts";
+import { getSessionState, requireUser, sessionPolicy } from "~/features/account/auth.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { formatDateTime } from "~/platform/i18n/format.ts";
+import { readForm } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { describeUserAgent } from "~/platform/http/user-agent.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { endOtherSessions } from "~/features/account/account.server.ts";
+import { listActiveSessions } from "~/features/account/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -10,15 +10,15 @@ import {
   homePathFor,
   recoveryCodesHeader,
   safeRedirectTarget,
-} from "~/lib/auth.server.ts";
-import type { User } from "~/lib/db-types.ts";
-import { formatDate } from "~/lib/format.ts";
-import { invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { groupedSecret, totpQrDataUrl } from "~/lib/totp.server.ts";
-import { useT } from "~/lib/use-t.ts";
+} from "~/features/account/auth.server.ts";
+import type { User } from "~/platform/db/db-types.ts";
+import { formatDate } from "~/platform/i18n/format.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { groupedSecret, totpQrDataUrl } from "~/features/account/totp.server.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
 import {
   confirmEnrolment,
   enrolmentSecret,
@@ -26,8 +26,8 @@ import {
   regenerateRecoveryCodes,
   secondFactorStatus,
   verifySecondFactor,
-} from "~/models/second-factor.server.ts";
-import { clearCodeFailures, codeRetryAfter, recordCodeFailure } from "~/models/throttle.server.ts";
+} from "~/features/account/second-factor.server.ts";
+import { clearCodeFailures, codeRetryAfter, recordCodeFailure } from "~/platform/security/throttle.server.ts";
 
 const codeSchema = (t: Translate) =>
   z.object({

@@ -3,16 +3,16 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button } from "~/components/form.tsx";
 import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
-import { requireRole } from "~/lib/auth.server.ts";
-import { db } from "~/lib/db.server.ts";
-import { redirectWithFlash } from "~/lib/flash.server.ts";
-import { formatDateTime } from "~/lib/format.ts";
-import { readForm } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { listOutboxForAdmin, outboxStats, retryEmailsAsAdmin, type AdminOutboxRow } from "~/models/outbox.server.ts";
+import { requireRole } from "~/features/account/auth.server.ts";
+import { db } from "~/platform/db/db.server.ts";
+import { redirectWithFlash } from "~/platform/http/flash.server.ts";
+import { formatDateTime } from "~/platform/i18n/format.ts";
+import { readForm } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { listOutboxForAdmin, outboxStats, retryEmailsAsAdmin, type AdminOutboxRow } from "~/platform/mail/outbox.server.ts";
 
 const LIST_LIMIT = 50;
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { criteriaStatus, detailJson, goneJson, makeLabels, requireListing } from "~/lib/catalogue.server.ts";
-import { jsonResponse } from "~/lib/public-response.server.ts";
-import { listFilterOptions } from "~/models/catalogue.server.ts";
+import { criteriaStatus, detailJson, goneJson, makeLabels, requireListing } from "~/features/catalogue/open-data.server.ts";
+import { jsonResponse } from "~/platform/http/public-response.server.ts";
+import { listFilterOptions } from "~/features/catalogue/catalogue.server.ts";
 
 /** GET /api/v1/platforms/{id}: one recognised platform; 410 with the end date once revoked or withdrawn; 404 otherwise. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

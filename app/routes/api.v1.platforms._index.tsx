@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { API_MAX_PAGE_SIZE, CATALOGUE_PAGE_SIZE, catalogueSearch, makeLabels, parseCatalogueQuery, searchCatalogue, summaryJson } from "~/lib/catalogue.server.ts";
-import { config } from "~/lib/config.server.ts";
-import { jsonResponse } from "~/lib/public-response.server.ts";
-import { listFilterOptions } from "~/models/catalogue.server.ts";
+import { API_MAX_PAGE_SIZE, CATALOGUE_PAGE_SIZE, catalogueSearch, makeLabels, parseCatalogueQuery, searchCatalogue, summaryJson } from "~/features/catalogue/open-data.server.ts";
+import { config } from "~/platform/config.server.ts";
+import { jsonResponse } from "~/platform/http/public-response.server.ts";
+import { listFilterOptions } from "~/features/catalogue/catalogue.server.ts";
 
 /** GET /api/v1/platforms: recognised platforms, filtered and paginated (`PlatformPage` in /api/v1/openapi.json). */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,18 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ApplicationEmails, ApplicationStatusTag } from "~/components/application-ui.tsx";
-import { ListingActions } from "~/components/listing-actions.tsx";
+import { ApplicationEmails, ApplicationStatusTag } from "~/features/application/ui/application-ui.tsx";
+import { ListingActions } from "~/features/application/ui/listing-actions.tsx";
 import { PageTitle, StatusTag } from "~/components/ui.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import { formatDate, formatDateTime, formatIsoDate } from "~/lib/format.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { needsChanges } from "~/lib/editable.ts";
-import { canTransition } from "~/lib/workflow.ts";
-import { agencyNames } from "~/lib/disclosure.server.ts";
-import { expectedDate } from "~/models/deadlines.server.ts";
-import { getProvince } from "~/models/reference.server.ts";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import { formatDate, formatDateTime, formatIsoDate } from "~/platform/i18n/format.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { needsChanges } from "~/features/application/editable.ts";
+import { canTransition } from "~/features/application/workflow.ts";
+import { agencyNames } from "~/features/application/disclosure.server.ts";
+import { expectedDate } from "~/features/review/deadlines.server.ts";
+import { getProvince } from "~/features/reference/reference.server.ts";
 import {
   canEditSection,
   criteriaItems,
@@ -25,7 +25,7 @@ import {
   openChangeRequest,
   SECTIONS,
   sectionStates,
-} from "~/models/application.server.ts";
+} from "~/features/application/application.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);

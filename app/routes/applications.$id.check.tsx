@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ApplicationAnswers } from "~/components/application-answers.tsx";
-import { canEditCriterion, canEditSection } from "~/lib/editable.ts";
+import { ApplicationAnswers } from "~/features/application/ui/application-answers.tsx";
+import { canEditCriterion, canEditSection } from "~/features/application/editable.ts";
 import { Button } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import type { Application } from "~/lib/db-types.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { provinceInPhrase } from "~/lib/province-names.ts";
-import { useT } from "~/lib/use-t.ts";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import type { Application } from "~/platform/db/db-types.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { provinceInPhrase } from "~/features/reference/province-names.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
 import {
   ConflictError,
   criteriaItems,
@@ -25,9 +25,9 @@ import {
   submitApplication,
   type CriteriaGroup,
   type MissingItem,
-} from "~/models/application.server.ts";
-import { getMembership } from "~/models/enterprise.server.ts";
-import { getProvince, listCategories } from "~/models/reference.server.ts";
+} from "~/features/application/application.server.ts";
+import { getMembership } from "~/features/account/membership.server.ts";
+import { getProvince, listCategories } from "~/features/reference/reference.server.ts";
 
 function describeMissing(t: Translate, locale: string, groups: CriteriaGroup[], appId: string, m: MissingItem) {
   const item = criteriaItems(groups).find((i) => i.key === m.target);

@@ -1,20 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { SummaryRow } from "~/components/application-ui.tsx";
+import { SummaryRow } from "~/features/application/ui/application-ui.tsx";
 import { Button, ErrorSummary, Radios, TextArea } from "~/components/form.tsx";
 import { FlashBanner, PageTitle } from "~/components/ui.tsx";
-import { FileList, RemoveForms, UploadForm } from "~/components/upload-progress.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import type { Application } from "~/lib/db-types.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { formatBytes, formatIsoDate } from "~/lib/format.ts";
-import { criterionSchema, MAX_LINKS } from "~/lib/criterion-form.server.ts";
-import { readForm, validate, type FieldErrors, type FormValues } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/lib/uploads.server.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
+import { FileList, RemoveForms, UploadForm } from "~/features/application/ui/upload-progress.tsx";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import type { Application } from "~/platform/db/db-types.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { formatBytes, formatIsoDate } from "~/platform/i18n/format.ts";
+import { criterionSchema, MAX_LINKS } from "~/features/application/criterion-form.server.ts";
+import { readForm, validate, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import {
   addAttachments,
   attachmentUsage,
@@ -29,9 +29,9 @@ import {
   removeAttachment,
   saveCriterion,
   type CriteriaItem,
-} from "~/models/application.server.ts";
-import { findLiveAttachment } from "~/models/attachment.server.ts";
-import { databaseFileStore } from "~/models/file-store.server.ts";
+} from "~/features/application/application.server.ts";
+import { findLiveAttachment } from "~/features/application/attachment.server.ts";
+import { databaseFileStore } from "~/platform/db/file-store.server.ts";
 
 const FILE_FIELD = "evidence";
 

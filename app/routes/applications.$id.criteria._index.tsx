@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle } from "~/components/ui.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import type { Application } from "~/lib/db-types.ts";
-import { needsChanges } from "~/lib/editable.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { canEditCriterion, getCriteria, listAttachments, openChangeRequest, type CriteriaItem } from "~/models/application.server.ts";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import type { Application } from "~/platform/db/db-types.ts";
+import { needsChanges } from "~/features/application/editable.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { canEditCriterion, getCriteria, listAttachments, openChangeRequest, type CriteriaItem } from "~/features/application/application.server.ts";
 
 type ItemState = "not_started" | "in_progress" | "completed" | "locked" | "needs_changes";
 

@@ -3,15 +3,15 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Button, ErrorSummary } from "~/components/form.tsx";
 import { FlashBanner, PageTitle } from "~/components/ui.tsx";
-import { FileList, RemoveForms, UploadForm, type FileRow } from "~/components/upload-progress.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { formatBytes } from "~/lib/format.ts";
-import { readForm, type FieldErrors, type FormValues } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/lib/uploads.server.ts";
-import { useT } from "~/lib/use-t.ts";
+import { FileList, RemoveForms, UploadForm, type FileRow } from "~/features/application/ui/upload-progress.tsx";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { formatBytes } from "~/platform/i18n/format.ts";
+import { readForm, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
 import {
   addAttachmentsToSlots,
   attachmentUsage,
@@ -23,9 +23,9 @@ import {
   NotFoundError,
   QuotaError,
   removeAttachment,
-} from "~/models/application.server.ts";
-import { findLiveAttachment } from "~/models/attachment.server.ts";
-import { databaseFileStore } from "~/models/file-store.server.ts";
+} from "~/features/application/application.server.ts";
+import { findLiveAttachment } from "~/features/application/attachment.server.ts";
+import { databaseFileStore } from "~/platform/db/file-store.server.ts";
 
 /** Form field (and element id) of a slot: "doc:business_registration" → "doc-business_registration". */
 const fieldOf = (slot: string) => slot.replace(":", "-");

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/lib/auth.server.ts";
-import { contentDisposition, SERVABLE_TYPES } from "~/lib/uploads.server.ts";
-import { canViewApplication, getApplication } from "~/models/application.server.ts";
-import { getAttachmentForDownload } from "~/models/attachment.server.ts";
-import { blobStream } from "~/models/file-store.server.ts";
+import { requireUser } from "~/features/account/auth.server.ts";
+import { contentDisposition, SERVABLE_TYPES } from "~/features/application/uploads.server.ts";
+import { canViewApplication, getApplication } from "~/features/application/application.server.ts";
+import { getAttachmentForDownload } from "~/features/application/attachment.server.ts";
+import { blobStream } from "~/platform/db/file-store.server.ts";
 
 /**
  * Downloads an attachment. Who may: members of the owning enterprise (live files, and removed ones that a

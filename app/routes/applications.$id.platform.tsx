@@ -3,17 +3,17 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, Radios, Select, TextArea, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import type { PlatformAnswers } from "~/lib/db-types.ts";
-import { isCompleteIntent, sectionFields } from "~/lib/fields.server.ts";
-import { invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { saveOrRespond } from "~/lib/section-action.server.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { canEditSection, saveSection } from "~/models/application.server.ts";
-import { listCategories } from "~/models/reference.server.ts";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import type { PlatformAnswers } from "~/platform/db/db-types.ts";
+import { isCompleteIntent, sectionFields } from "~/features/application/fields.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { saveOrRespond } from "~/features/application/section-action.server.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { canEditSection, saveSection } from "~/features/application/application.server.ts";
+import { listCategories } from "~/features/reference/reference.server.ts";
 
 type Categories = Awaited<ReturnType<typeof listCategories>>;
 

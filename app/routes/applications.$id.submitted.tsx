@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import { formatDate } from "~/lib/format.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { provinceInPhrase } from "~/lib/province-names.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { getProvince } from "~/models/reference.server.ts";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import { formatDate } from "~/platform/i18n/format.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { provinceInPhrase } from "~/features/reference/province-names.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { getProvince } from "~/features/reference/reference.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);

@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ApplicationAnswers } from "~/components/application-answers.tsx";
+import { ApplicationAnswers } from "~/features/application/ui/application-answers.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { VersionChanges } from "~/components/version-changes.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import { answerLabels } from "~/lib/answer-labels.server.ts";
-import { diffAnswers, diffFiles } from "~/lib/answers-diff.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { getCriteria, getVersion, listAttachmentsByIds } from "~/models/application.server.ts";
-import { listCategories } from "~/models/reference.server.ts";
+import { VersionChanges } from "~/features/application/ui/version-changes.tsx";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import { answerLabels } from "~/features/application/answer-labels.server.ts";
+import { diffAnswers, diffFiles } from "~/features/application/answers-diff.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { getCriteria, getVersion, listAttachmentsByIds } from "~/features/application/application.server.ts";
+import { listCategories } from "~/features/reference/reference.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { app } = await requireMemberApplication(request, params.id);

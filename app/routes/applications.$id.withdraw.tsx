@@ -4,14 +4,14 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { requireMemberApplication } from "~/lib/application-guards.server.ts";
-import { transitionThenRedirect } from "~/lib/flash.server.ts";
-import { readForm } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { canTransition } from "~/lib/workflow.ts";
-import { withdrawApplication } from "~/models/application.server.ts";
+import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
+import { transitionThenRedirect } from "~/platform/http/flash.server.ts";
+import { readForm } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { canTransition } from "~/features/application/workflow.ts";
+import { withdrawApplication } from "~/features/application/application.server.ts";
 
 // A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
 const withdrawSchema = () =>

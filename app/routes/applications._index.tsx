@@ -1,18 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ApplicationStatusTag } from "~/components/application-ui.tsx";
+import { ApplicationStatusTag } from "~/features/application/ui/application-ui.tsx";
 import { Button, ErrorSummary } from "~/components/form.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
-import { requireMembership } from "~/lib/application-guards.server.ts";
-import { requireRole } from "~/lib/auth.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { formatDateTime } from "~/lib/format.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { createDraft, DraftLimitError, listApplicationsForEnterprise } from "~/models/application.server.ts";
-import { getMembership } from "~/models/enterprise.server.ts";
+import { requireMembership } from "~/features/application/application-guards.server.ts";
+import { requireRole } from "~/features/account/auth.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { formatDateTime } from "~/platform/i18n/format.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { createDraft, DraftLimitError, listApplicationsForEnterprise } from "~/features/application/application.server.ts";
+import { getMembership } from "~/features/account/membership.server.ts";
 
 /** Where the start button sits: the error summary links to it when the enterprise may not open another draft. */
 const START = "start-application";

@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle } from "~/components/ui.tsx";
-import { requireDevMailbox } from "~/lib/dev-mailbox.server.ts";
-import { config } from "~/lib/config.server.ts";
-import { db } from "~/lib/db.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { readDeliveredEmail } from "~/lib/mailer.server.ts";
-import { getEmail } from "~/models/outbox.server.ts";
+import { requireDevMailbox } from "~/platform/mail/dev-mailbox.server.ts";
+import { config } from "~/platform/config.server.ts";
+import { db } from "~/platform/db/db.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { readDeliveredEmail } from "~/platform/mail/mailer.server.ts";
+import { getEmail } from "~/platform/mail/outbox.server.ts";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireDevMailbox(context);

@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
-import { requireDevMailbox } from "~/lib/dev-mailbox.server.ts";
-import { db } from "~/lib/db.server.ts";
-import { formatDateTime } from "~/lib/format.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { listRecentEmails } from "~/models/outbox.server.ts";
+import { requireDevMailbox } from "~/platform/mail/dev-mailbox.server.ts";
+import { db } from "~/platform/db/db.server.ts";
+import { formatDateTime } from "~/platform/i18n/format.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { listRecentEmails } from "~/platform/mail/outbox.server.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireDevMailbox(context);

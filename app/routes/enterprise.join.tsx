@@ -3,14 +3,15 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { getUser, requireRole } from "~/lib/auth.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { readForm } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { acceptEnterpriseInvitation, AlreadyMemberError, findEnterpriseInvitation, getMembership } from "~/models/enterprise.server.ts";
-import { normaliseEmail } from "~/models/user.server.ts";
+import { getUser, requireRole } from "~/features/account/auth.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { readForm } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { acceptEnterpriseInvitation, AlreadyMemberError, findEnterpriseInvitation } from "~/features/enterprise/enterprise.server.ts";
+import { getMembership } from "~/features/account/membership.server.ts";
+import { normaliseEmail } from "~/features/account/user.server.ts";
 
 type JoinState =
   | { kind: "invalid" }

@@ -4,17 +4,17 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput, type FormState } from "~/components/form.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
-import { requireMembership } from "~/lib/application-guards.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { formatDate } from "~/lib/format.ts";
-import { emailField, invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { inviteMember, listMembers, listPendingInvitations, removeMember } from "~/models/enterprise.server.ts";
-import { EmailLimitedError } from "~/models/outbox.server.ts";
-import { normaliseEmail } from "~/models/user.server.ts";
+import { requireMembership } from "~/features/application/application-guards.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { formatDate } from "~/platform/i18n/format.ts";
+import { emailField, invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { inviteMember, listMembers, listPendingInvitations, removeMember } from "~/features/enterprise/enterprise.server.ts";
+import { EmailLimitedError } from "~/platform/mail/outbox.server.ts";
+import { normaliseEmail } from "~/features/account/user.server.ts";
 
 const MEMBER_ROLES = ["owner", "member"] as const;
 

@@ -4,13 +4,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { emailField, invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { resetEmailBounced } from "~/lib/bounce-notice.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { requestPasswordReset } from "~/models/account.server.ts";
+import { emailField, invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { resetEmailBounced } from "~/features/account/bounce-notice.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { requestPasswordReset } from "~/features/account/account.server.ts";
 
 const forgotSchema = (t: Translate) => z.object({ email: emailField(t) });
 

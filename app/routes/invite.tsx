@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { NewPasswordForm } from "~/components/new-password-form.tsx";
+import { NewPasswordForm } from "~/features/account/ui/new-password-form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { setFlash } from "~/lib/flash.server.ts";
-import { invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { newPasswordSchema } from "~/lib/password-form.server.ts";
-import { useT } from "~/lib/use-t.ts";
-import { acceptInvite } from "~/models/account.server.ts";
-import { peekUserToken } from "~/models/user.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { newPasswordSchema } from "~/features/account/password-form.server.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { acceptInvite } from "~/features/account/account.server.ts";
+import { peekUserToken } from "~/features/account/user.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { t } = await getTranslator(request);

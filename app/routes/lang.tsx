@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { getUser, homePathFor, safeRedirectTarget } from "~/lib/auth.server.ts";
-import { readForm } from "~/lib/forms.server.ts";
-import { langCookie } from "~/lib/i18n.server.ts";
-import { isLocale } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { setUserLocale } from "~/models/user.server.ts";
+import { getUser, homePathFor, safeRedirectTarget } from "~/features/account/auth.server.ts";
+import { readForm } from "~/platform/forms/forms.server.ts";
+import { langCookie } from "~/platform/i18n/i18n.server.ts";
+import { isLocale } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { setUserLocale } from "~/features/account/user.server.ts";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });

@@ -4,15 +4,15 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { getUser, homePathFor, safeRedirectTarget, startSession, trustedDeviceFor } from "~/lib/auth.server.ts";
-import { emailField, invalid, passwordField, readForm, validate } from "~/lib/forms.server.ts";
-import { confirmationBounced } from "~/lib/bounce-notice.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { checkCredentials, resendVerification } from "~/models/account.server.ts";
-import { loginGate, recordLoginFailure, recordLoginSuccess } from "~/models/throttle.server.ts";
+import { getUser, homePathFor, safeRedirectTarget, startSession, trustedDeviceFor } from "~/features/account/auth.server.ts";
+import { emailField, invalid, passwordField, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { confirmationBounced } from "~/features/account/bounce-notice.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { checkCredentials, resendVerification } from "~/features/account/account.server.ts";
+import { loginGate, recordLoginFailure, recordLoginSuccess } from "~/platform/security/throttle.server.ts";
 
 const loginSchema = (t: Translate) =>
   z.object({ email: emailField(t), password: passwordField(t), redirectTo: z.string().optional() });

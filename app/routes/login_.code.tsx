@@ -4,15 +4,15 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { homePathFor, requireSecondFactorStep, safeRedirectTarget, signedIn } from "~/lib/auth.server.ts";
-import { allowsCodeReuse, demoSecondFactorAid } from "~/lib/demo.server.ts";
-import { invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { enrolledSecret, hasSecondFactor, verifySecondFactor } from "~/models/second-factor.server.ts";
-import { clearCodeFailures, codeRetryAfter, recordCodeFailure } from "~/models/throttle.server.ts";
+import { homePathFor, requireSecondFactorStep, safeRedirectTarget, signedIn } from "~/features/account/auth.server.ts";
+import { allowsCodeReuse, demoSecondFactorAid } from "~/seeds/demo.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { enrolledSecret, hasSecondFactor, verifySecondFactor } from "~/features/account/second-factor.server.ts";
+import { clearCodeFailures, codeRetryAfter, recordCodeFailure } from "~/platform/security/throttle.server.ts";
 
 const codeSchema = (t: Translate) =>
   z.object({

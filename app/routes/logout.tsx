@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { endSession } from "~/lib/auth.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
+import { endSession } from "~/features/account/auth.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ReviewPage } from "~/components/review-page.tsx";
-import { pageTitle } from "~/lib/meta.ts";
-import { loadReview, reviewAction } from "~/lib/review-route.server.ts";
-import { revalidateOnConflict } from "~/lib/revalidate.ts";
+import { ReviewPage } from "~/features/review/ui/review-page.tsx";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { loadReview, reviewAction } from "~/features/review/review-route.server.ts";
+import { revalidateOnConflict } from "~/platform/http/revalidate.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return loadReview(request, "ministry", params.id);

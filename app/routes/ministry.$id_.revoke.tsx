@@ -3,14 +3,14 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Button, ErrorSummary, TextArea, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { requireRole } from "~/lib/auth.server.ts";
-import { transitionThenRedirect } from "~/lib/flash.server.ts";
-import { invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { reviewSchemas } from "~/lib/review-forms.server.ts";
-import { useT } from "~/lib/use-t.ts";
-import { getApplicationForReviewer, revokeRecognition } from "~/models/review.server.ts";
+import { requireRole } from "~/features/account/auth.server.ts";
+import { transitionThenRedirect } from "~/platform/http/flash.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { reviewSchemas } from "~/features/review/review-forms.server.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { getApplicationForReviewer, revokeRecognition } from "~/features/review/review.server.ts";
 
 async function requireRecognised(request: Request, id: string | undefined) {
   const user = await requireRole(request, "ministry_reviewer");

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { QueuePage } from "~/components/queue.tsx";
-import { requireRole } from "~/lib/auth.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { loadQueue } from "~/lib/queue.server.ts";
+import { QueuePage } from "~/features/review/ui/queue.tsx";
+import { requireRole } from "~/features/account/auth.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { loadQueue } from "~/features/review/queue.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "ministry_reviewer");

@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle } from "~/components/ui.tsx";
-import { localName, makeLabels, platformUrl, qrSvg, requireListing } from "~/lib/catalogue.server.ts";
-import { formatDate, formatIsoDate } from "~/lib/format.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { listFilterOptions } from "~/models/catalogue.server.ts";
+import { localName, makeLabels, platformUrl, qrSvg, requireListing } from "~/features/catalogue/open-data.server.ts";
+import { formatDate, formatIsoDate } from "~/platform/i18n/format.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { listFilterOptions } from "~/features/catalogue/catalogue.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const state = await requireListing(params.id);

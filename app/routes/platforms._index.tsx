@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CataloguePagination, CatalogueSearchForm, ListingList } from "~/components/catalogue.tsx";
+import { CataloguePagination, CatalogueSearchForm, ListingList } from "~/features/catalogue/ui/catalogue.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { catalogueSearch, localName, makeLabels, parseCatalogueQuery, searchCatalogue } from "~/lib/catalogue.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { listFilterOptions } from "~/models/catalogue.server.ts";
+import { catalogueSearch, localName, makeLabels, parseCatalogueQuery, searchCatalogue } from "~/features/catalogue/open-data.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { listFilterOptions } from "~/features/catalogue/catalogue.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [{ t, locale }, options] = await Promise.all([getTranslator(request), listFilterOptions()]);

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { catalogueFeed, FEED_SIZE } from "~/lib/atom.server.ts";
-import { translator } from "~/lib/i18n.server.ts";
-import { publicResponse } from "~/lib/public-response.server.ts";
-import { listFeedEvents } from "~/models/catalogue.server.ts";
+import { catalogueFeed, FEED_SIZE } from "~/features/catalogue/atom.server.ts";
+import { translator } from "~/platform/i18n/i18n.server.ts";
+import { publicResponse } from "~/platform/http/public-response.server.ts";
+import { listFeedEvents } from "~/features/catalogue/catalogue.server.ts";
 
 /**
  * GET /platforms/feed.atom: the latest recognitions, revocations and withdrawals. Vietnamese, or English with

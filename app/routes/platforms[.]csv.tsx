@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { catalogueCsv, makeLabels, parseCatalogueQuery } from "~/lib/catalogue.server.ts";
-import { publicResponse } from "~/lib/public-response.server.ts";
-import { listAllListings, listFilterOptions } from "~/models/catalogue.server.ts";
+import { catalogueCsv, makeLabels, parseCatalogueQuery } from "~/features/catalogue/open-data.server.ts";
+import { publicResponse } from "~/platform/http/public-response.server.ts";
+import { listAllListings, listFilterOptions } from "~/features/catalogue/catalogue.server.ts";
 
 /** The catalogue (with the page's filters, if any) as CSV: UTF-8 with a byte-order mark, RFC 4180 quoting. */
 export async function loader({ request }: LoaderFunctionArgs) {

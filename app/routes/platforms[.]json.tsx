@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { makeLabels, parseCatalogueQuery, summaryJson } from "~/lib/catalogue.server.ts";
-import { jsonResponse } from "~/lib/public-response.server.ts";
-import { listAllListings, listFilterOptions } from "~/models/catalogue.server.ts";
+import { makeLabels, parseCatalogueQuery, summaryJson } from "~/features/catalogue/open-data.server.ts";
+import { jsonResponse } from "~/platform/http/public-response.server.ts";
+import { listAllListings, listFilterOptions } from "~/features/catalogue/catalogue.server.ts";
 
 /** The whole catalogue (with the page's filters, if any) as one JSON document; shape `PlatformCollection` in the OpenAPI document. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { QueuePage } from "~/components/queue.tsx";
-import { requireRole } from "~/lib/auth.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { loadQueue } from "~/lib/queue.server.ts";
-import { useT } from "~/lib/use-t.ts";
-import { countOpenDisputes } from "~/models/verification.server.ts";
+import { QueuePage } from "~/features/review/ui/queue.tsx";
+import { requireRole } from "~/features/account/auth.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { loadQueue } from "~/features/review/queue.server.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { countOpenDisputes } from "~/features/enterprise/verification.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "province_reviewer");

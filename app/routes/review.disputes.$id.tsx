@@ -1,22 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ApplicationStatusTag } from "~/components/application-ui.tsx";
+import { ApplicationStatusTag } from "~/features/application/ui/application-ui.tsx";
 import { Button, ErrorSummary, Radios, TextArea } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { VerificationTag } from "~/components/verification.tsx";
-import { requireRole } from "~/lib/auth.server.ts";
-import { setFlash } from "~/lib/flash.server.ts";
-import { formatBytes, formatDate, formatDateTime } from "~/lib/format.ts";
-import { invalid, readForm, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { verificationSchemas } from "~/lib/verification-forms.server.ts";
-import { formatPhone } from "~/lib/vn-formats.ts";
-import { NotFoundError } from "~/models/application.server.ts";
-import { listProvinces } from "~/models/reference.server.ts";
-import { DisputeResolvedError, getDisputeForReviewer, resolveDispute, WinnerWithoutCertificateError } from "~/models/verification.server.ts";
+import { VerificationTag } from "~/features/enterprise/ui/verification.tsx";
+import { requireRole } from "~/features/account/auth.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { formatBytes, formatDate, formatDateTime } from "~/platform/i18n/format.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { verificationSchemas } from "~/features/enterprise/verification-forms.server.ts";
+import { formatPhone } from "~/platform/forms/vn-formats.ts";
+import { NotFoundError } from "~/features/application/application.server.ts";
+import { listProvinces } from "~/features/reference/reference.server.ts";
+import { DisputeResolvedError, getDisputeForReviewer, resolveDispute, WinnerWithoutCertificateError } from "~/features/enterprise/verification.server.ts";
 
 async function requireDispute(request: Request, id: string | undefined) {
   const user = await requireRole(request, "province_reviewer");

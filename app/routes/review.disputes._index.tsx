@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageTitle, Table } from "~/components/ui.tsx";
-import { requireRole } from "~/lib/auth.server.ts";
-import { formatDate } from "~/lib/format.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
-import { listDisputes } from "~/models/verification.server.ts";
+import { requireRole } from "~/features/account/auth.server.ts";
+import { formatDate } from "~/platform/i18n/format.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { listDisputes } from "~/features/enterprise/verification.server.ts";
 
 /** The province's tax code disputes (docs/decisions/010): the open ones first, then those it settled. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -4,15 +4,15 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { getUser, homePathFor } from "~/lib/auth.server.ts";
-import { emailField, invalid, passwordField, readForm, textField, validate } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import type { Translate } from "~/lib/i18n.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { passwordIssue } from "~/lib/password-form.server.ts";
-import { signupEmailBounced } from "~/lib/bounce-notice.server.ts";
-import { useT } from "~/lib/use-t.ts";
-import { signUpEnterprise } from "~/models/account.server.ts";
+import { getUser, homePathFor } from "~/features/account/auth.server.ts";
+import { emailField, invalid, passwordField, readForm, textField, validate } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { passwordIssue } from "~/features/account/password-form.server.ts";
+import { signupEmailBounced } from "~/features/account/bounce-notice.server.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { signUpEnterprise } from "~/features/account/account.server.ts";
 
 const signupSchema = (t: Translate) =>
   z

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GroupedColumnChart, HorizontalBarChart } from "~/components/charts.tsx";
+import { GroupedColumnChart, HorizontalBarChart } from "~/features/catalogue/ui/charts.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
-import { loadStatistics } from "~/lib/catalogue-stats.server.ts";
-import type { Locale } from "~/lib/db-types.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useLocale, useT } from "~/lib/use-t.ts";
+import { loadStatistics } from "~/features/catalogue/catalogue-stats.server.ts";
+import type { Locale } from "~/platform/db/db-types.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [{ t }, stats] = await Promise.all([getTranslator(request), loadStatistics()]);

@@ -3,13 +3,13 @@ import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Button } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { setFlash } from "~/lib/flash.server.ts";
-import { readForm } from "~/lib/forms.server.ts";
-import { getTranslator } from "~/lib/i18n.server.ts";
-import { pageTitle } from "~/lib/meta.ts";
-import { useT } from "~/lib/use-t.ts";
-import { verifyEmailToken } from "~/models/account.server.ts";
-import { peekUserToken } from "~/models/user.server.ts";
+import { setFlash } from "~/platform/http/flash.server.ts";
+import { readForm } from "~/platform/forms/forms.server.ts";
+import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { pageTitle } from "~/platform/http/meta.ts";
+import { useT } from "~/platform/i18n/use-t.ts";
+import { verifyEmailToken } from "~/features/account/account.server.ts";
+import { peekUserToken } from "~/features/account/user.server.ts";
 
 // GET only shows the button: link scanners that follow the emailed URL must not confirm the account.
 export async function loader({ request }: LoaderFunctionArgs) {

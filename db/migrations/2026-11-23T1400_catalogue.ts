@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 
 // The public catalogue searches accent-insensitively and sorts by name. Folding 10,000 descriptions per request with
 // translate() costs ~0.7 s, so the folded text is a stored generated column (kept right by PostgreSQL on every update).
-// A frozen copy of app/lib/search-text.ts: a migration must not change when app code does.
+// A frozen copy of app/platform/db/search-text.ts: a migration must not change when app code does.
 const ACCENTED = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ";
 const FOLDED = "aaaaaaaaaaaaaaaaadeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyy";
 const fold = (expr: string) => `translate(lower(normalize(${expr}, NFC)), '${ACCENTED}', '${FOLDED}')`;

@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 
 // The queues sort by coalesce(due_at, far future), id. An index on due_at alone cannot serve that order, so every
 // page sorted the whole view (10,000+ rows for a big province). These indexes hold the very expression the queries
-// sort by (app/models/review.server.ts writes the same literal), so a page is an ordered index scan at any depth.
+// sort by (app/features/review/review.server.ts writes the same literal), so a page is an ordered index scan at any depth.
 const DUE = `coalesce(due_at, '9999-12-31T00:00:00.000Z'::timestamptz)`;
 const NATIONAL = `status in ('forwarded', 'in_ministry_review', 'returned_to_province', 'recognised', 'rejected', 'revoked')`;
 

@@ -6,7 +6,7 @@ import { sql, type Kysely } from "kysely";
  * a deferred constraint trigger, i.e. at COMMIT, after everything else the transaction locked: the chain head lock is
  * always the last lock a transaction takes, so it cannot close a deadlock cycle with row locks taken earlier.
  * The functions run as the owner (SECURITY DEFINER): the runtime role has no privilege on the chain tables.
- * app/models/audit.server.ts recomputes the same canonical form in TypeScript to verify (npm run audit:verify).
+ * app/platform/db/audit.server.ts recomputes the same canonical form in TypeScript to verify (npm run audit:verify).
  */
 const GENESIS = "0".repeat(64);
 

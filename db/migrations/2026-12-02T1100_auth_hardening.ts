@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 
 // Issue 8, items 7 and 8: a second factor for staff, sealed token emails, limits on outgoing account emails.
 const statements = [
-  // TOTP (RFC 6238). Secrets are sealed with the application key (app/lib/secret-box.server.ts), never stored plain.
+  // TOTP (RFC 6238). Secrets are sealed with the application key (app/platform/security/secret-box.server.ts), never stored plain.
   `
     create table user_totp (
         user_id uuid primary key references users(id) on delete cascade,

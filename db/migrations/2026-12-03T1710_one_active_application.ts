@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 
 // One active application per platform of an enterprise: a second submission for the same (normalised) address, while
-// one is under review or recognised, is refused. The statuses are ACTIVE_APPLICATION_STATUSES of app/lib/workflow.ts
+// one is under review or recognised, is refused. The statuses are ACTIVE_APPLICATION_STATUSES of app/features/application/workflow.ts
 // as of this migration (test/schema-hygiene.test.ts compares them); drafts and ended applications are not counted.
 // Should existing data hold such duplicates, this fails with PostgreSQL's "could not create unique index" naming the
 // key: the operator withdraws one of the two before migrating.

@@ -4,9 +4,9 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { loadConfig } from "~/lib/config.server.ts";
-import { createApp } from "~/lib/http-app.server.ts";
-import type { DbHandle } from "~/lib/db.server.ts";
+import { loadConfig } from "~/platform/config.server.ts";
+import { createApp } from "~/platform/http/http-app.server.ts";
+import type { DbHandle } from "~/platform/db/db.server.ts";
 
 /** The Remix server build that `npm run build` wrote (what the HTTP tests serve and walk). */
 export async function loadTestBuild(): Promise<ServerBuild> {

@@ -2,9 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
-import { openPglite, openPostgres, setDb, type DbHandle } from "~/lib/db.server.ts";
-import { migrateToLatest, MIGRATIONS_DIR } from "~/lib/migrate.server.ts";
-import { seedReferenceData } from "~/models/reference.server.ts";
+import { openPglite, openPostgres, setDb, type DbHandle } from "~/platform/db/db.server.ts";
+import { migrateToLatest, MIGRATIONS_DIR } from "~/platform/db/migrate.server.ts";
+import { seedReferenceData } from "~/features/reference/reference.server.ts";
 
 process.env.NODE_ENV ??= "test";
 process.env.LOG_LEVEL ??= "silent";

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { createUserDirect } from "~/models/account.server.ts";
-import { createEnterprise } from "~/models/enterprise.server.ts";
-import { emailContent } from "~/models/outbox.server.ts";
-import { enrolSecondFactorDirect } from "~/models/second-factor.server.ts";
-import type { User } from "~/lib/db-types.ts";
-import { db } from "~/lib/db.server.ts";
-import { newTotpSecret, totpCode } from "~/lib/totp.server.ts";
+import { createUserDirect } from "~/features/account/account.server.ts";
+import { createEnterprise } from "~/features/enterprise/enterprise.server.ts";
+import { emailContent } from "~/platform/mail/outbox.server.ts";
+import { enrolSecondFactorDirect } from "~/features/account/second-factor.server.ts";
+import type { User } from "~/platform/db/db-types.ts";
+import { db } from "~/platform/db/db.server.ts";
+import { newTotpSecret, totpCode } from "~/features/account/totp.server.ts";
 import type { Client } from "./app.ts";
 
 let n = 0;

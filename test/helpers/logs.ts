@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { logger, setLogDestination } from "~/lib/logger.server.ts";
+import { logger, setLogDestination } from "~/platform/ops/logger.server.ts";
 
 export interface LogLine {
   level: number;

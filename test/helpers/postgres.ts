@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { openPostgres } from "~/lib/db.server.ts";
+import { openPostgres } from "~/platform/db/db.server.ts";
 
 export const LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
 

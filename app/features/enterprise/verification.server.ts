@@ -1,0 +1,442 @@
+import { sql, type Kysely, type Transaction } from "kysely";
+import { HOLDING_STATUSES, type Application, type Database, type Enterprise, type Locale, type User, type VerificationStatus } from "~/platform/db/db-types.ts";
+import { db } from "~/platform/db/db.server.ts";
+import { config } from "~/platform/config.server.ts";
+import { timelineFor, type Audience } from "~/features/application/disclosure.server.ts";
+import { provincialAgencyName } from "~/features/reference/agency.ts";
+import { emailText, verificationMessage, type VerificationTemplate } from "~/platform/mail/email-templates.server.ts";
+import { DEFAULT_SETTINGS } from "~/features/reference/reference.server.ts";
+import { canViewApplication, ConflictError, NotFoundError } from "~/features/application/application.server.ts";
+import { recordAudit } from "~/platform/db/audit.server.ts";
+import { enqueueEmail } from "~/platform/mail/outbox.server.ts";
+import { listActiveReviewersOfProvince } from "~/features/account/user.server.ts";
+
+/**
+ * Enterprise verification (docs/decisions/010-enterprise-verification-and-disputes.md): the province checks, in its
+ * first review, that the enterprise is who it says (business registration certificate, legal representative). A
+ * second record naming a held tax code is a dispute the holder's province resolves. Only verified enterprises are
+ * forwarded to the ministry or listed in the catalogue.
+ */
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export const CERTIFICATE_SLOT = "doc:business_registration";
+
+export type VerificationOutcome = "verified" | "not_verified";
+export type RequirementMissing = "certificate" | "representative";
+
+/** The enterprise's tax code is disputed (or its claim was refused): the dispute decides, not a review. */
+export class VerificationBlockedError extends Error {
+  constructor(public status: "disputed" | "refused") {
+    super(`Enterprise verification blocked: ${status}`);
+  }
+}
+export class VerificationRequirementsError extends Error {
+  constructor(public missing: RequirementMissing[]) {
+    super(`Enterprise cannot be verified: ${missing.join(", ")}`);
+  }
+}
+/** Forwarding and recognition need a verified enterprise whose tax code is not disputed. */
+export class EnterpriseNotVerifiedError extends Error {
+  constructor(
+    public status: VerificationStatus,
+    public disputed: boolean,
+  ) {
+    super(`Enterprise not verified (${status}${disputed ? ", disputed" : ""})`);
+  }
+}
+export class DisputeResolvedError extends Error {}
+export class WinnerWithoutCertificateError extends Error {}
+
+const VERIFICATION_ACTIONS = ["enterprise.verified", "enterprise.not_verified", "enterprise.refused", "enterprise.dispute_filed"] as const;
+
+// ---------- guards used by the workflow ----------
+
+function openDisputesOn(ex: Executor, taxCode: string) {
+  return ex.selectFrom("tax_code_disputes").select(["id", "province_code", "claimant_enterprise_id", "holder_enterprise_id"]).where("tax_code", "=", taxCode).where("resolved_at", "is", null).execute();
+}
+
+/** Inside the transaction of a forward or a recognition: throws unless the enterprise is verified and undisputed. */
+export async function assertEnterpriseVerified(trx: Executor, enterpriseId: string): Promise<void> {
+  const e = await trx.selectFrom("enterprises").select(["verification_status", "tax_code"]).where("id", "=", enterpriseId).executeTakeFirstOrThrow();
+  const disputed = (await openDisputesOn(trx, e.tax_code)).length > 0;
+  if (e.verification_status !== "verified" || disputed) throw new EnterpriseNotVerifiedError(e.verification_status, disputed);
+}
+
+async function versionHasCertificate(ex: Executor, app: Application): Promise<boolean> {
+  const version = await ex
+    .selectFrom("application_versions")
+    .select("attachment_ids")
+    .where("application_id", "=", app.id)
+    .where("version", "=", app.current_version)
+    .executeTakeFirst();
+  const ids = version?.attachment_ids ?? [];
+  if (ids.length === 0) return false;
+  const row = await ex.selectFrom("attachments").select("id").where("application_id", "=", app.id).where("id", "in", ids).where("slot", "=", CERTIFICATE_SLOT).executeTakeFirst();
+  return Boolean(row);
+}
+
+/** A certificate the province can look at: one filed with a dispute or one in a submitted application. */
+async function hasCertificateOnFile(ex: Executor, enterprise: Enterprise): Promise<boolean> {
+  if (enterprise.verification_status === "verified") return true;
+  const filed = await ex.selectFrom("enterprise_documents").select("id").where("enterprise_id", "=", enterprise.id).executeTakeFirst();
+  if (filed) return true;
+  const submitted = await ex
+    .selectFrom("attachments")
+    .innerJoin("applications", "applications.id", "attachments.application_id")
+    .select("attachments.id")
+    .where("applications.enterprise_id", "=", enterprise.id)
+    .where("attachments.slot", "=", CERTIFICATE_SLOT)
+    .where("attachments.frozen", "=", true)
+    .executeTakeFirst();
+  return Boolean(submitted);
+}
+
+// ---------- the province's decisions ----------
+
+/** The verification step of a provincial review: verified (certificate and representative present) or not, with a reason. */
+export async function verifyEnterprise(
+  user: User,
+  applicationId: string,
+  input: { outcome: VerificationOutcome; reason: string },
+  requestId: string,
+): Promise<void> {
+  if (user.role !== "province_reviewer") throw new NotFoundError();
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const app = await trx.selectFrom("applications").selectAll().where("id", "=", applicationId).executeTakeFirst();
+      if (!app || !(await canViewApplication(user, app, trx))) throw new NotFoundError();
+      if (app.status !== "in_provincial_review") throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
+      const enterprise = await trx.selectFrom("enterprises").selectAll().where("id", "=", app.enterprise_id).forUpdate().executeTakeFirstOrThrow();
+      if (!HOLDING_STATUSES.includes(enterprise.verification_status))
+        throw new VerificationBlockedError(enterprise.verification_status === "refused" ? "refused" : "disputed");
+      if ((await openDisputesOn(trx, enterprise.tax_code)).length > 0) throw new VerificationBlockedError("disputed");
+      if (input.outcome === "verified") {
+        const missing: RequirementMissing[] = [];
+        if (!(await versionHasCertificate(trx, app))) missing.push("certificate");
+        if (!enterprise.representative_name.trim() || !enterprise.representative_title.trim()) missing.push("representative");
+        if (missing.length > 0) throw new VerificationRequirementsError(missing);
+      }
+      await trx
+        .updateTable("enterprises")
+        .set({
+          verification_status: input.outcome,
+          verification_reason: input.outcome === "verified" ? null : input.reason,
+          verification_decided_at: sql`now()`,
+          verification_decided_by: user.id,
+          verification_province_code: app.province_code,
+        })
+        .where("id", "=", enterprise.id)
+        .execute();
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        actorRole: user.role,
+        provinceCode: app.province_code,
+        action: `enterprise.${input.outcome}`,
+        entityType: "enterprise",
+        entityId: enterprise.id,
+        fromState: enterprise.verification_status,
+        toState: input.outcome,
+        reason: input.reason || null,
+        data: { applicationId: app.id, version: app.current_version },
+        requestId,
+      });
+      if (input.outcome === "not_verified")
+        await toOwners(trx, enterprise, "enterprise_not_verified", (locale) => agencyFacts(trx, app.province_code!, locale, { reason: input.reason }));
+    });
+}
+
+/** The holder's province keeps the tax code with one record (verified) and refuses the other, telling it why. */
+export async function resolveDispute(
+  user: User,
+  disputeId: string,
+  input: { winner: "holder" | "claimant"; reason: string },
+  requestId: string,
+): Promise<void> {
+  if (user.role !== "province_reviewer" || !isUuid(disputeId)) throw new NotFoundError();
+  await db()
+    .transaction()
+    .execute(async (trx) => {
+      const dispute = await trx.selectFrom("tax_code_disputes").selectAll().where("id", "=", disputeId).forUpdate().executeTakeFirst();
+      if (!dispute || dispute.province_code !== user.province_code) throw new NotFoundError();
+      if (dispute.resolved_at) throw new DisputeResolvedError();
+      const parties = await trx
+        .selectFrom("enterprises")
+        .selectAll()
+        .where("id", "in", [dispute.holder_enterprise_id, dispute.claimant_enterprise_id])
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+      const holder = parties.find((p) => p.id === dispute.holder_enterprise_id)!;
+      const claimant = parties.find((p) => p.id === dispute.claimant_enterprise_id)!;
+      const [winner, loser] = input.winner === "holder" ? [holder, claimant] : [claimant, holder];
+      if (!(await hasCertificateOnFile(trx, winner))) throw new WinnerWithoutCertificateError();
+      const decided = { verification_decided_at: sql<Date>`now()`, verification_decided_by: user.id, verification_province_code: dispute.province_code };
+      // The loser first: one record at a time may hold the tax code.
+      await trx.updateTable("enterprises").set({ ...decided, verification_status: "refused", verification_reason: input.reason }).where("id", "=", loser.id).execute();
+      await trx.updateTable("enterprises").set({ ...decided, verification_status: "verified", verification_reason: null }).where("id", "=", winner.id).execute();
+      if (winner.id === claimant.id)
+        await trx
+          .updateTable("tax_code_disputes")
+          .set({ holder_enterprise_id: claimant.id })
+          .where("tax_code", "=", dispute.tax_code)
+          .where("resolved_at", "is", null)
+          .where("id", "!=", dispute.id)
+          .execute();
+      await trx
+        .updateTable("tax_code_disputes")
+        .set({ resolved_at: sql`now()`, resolved_by: user.id, winner_enterprise_id: winner.id, resolution_reason: input.reason })
+        .where("id", "=", dispute.id)
+        .execute();
+      const audit = { actorUserId: user.id, actorRole: user.role, provinceCode: dispute.province_code, requestId };
+      await recordAudit(trx, { ...audit, action: "tax_code_dispute.resolved", entityType: "tax_code_dispute", entityId: dispute.id, reason: input.reason, data: { winner: winner.id, loser: loser.id } });
+      await recordAudit(trx, { ...audit, action: "enterprise.verified", entityType: "enterprise", entityId: winner.id, fromState: winner.verification_status, toState: "verified", data: { disputeId: dispute.id } });
+      await recordAudit(trx, { ...audit, action: "enterprise.refused", entityType: "enterprise", entityId: loser.id, fromState: loser.verification_status, toState: "refused", reason: input.reason, data: { disputeId: dispute.id } });
+      await toOwners(trx, winner, "dispute_upheld", (locale) => agencyFacts(trx, dispute.province_code, locale, { taxCode: dispute.tax_code }));
+      await toOwners(trx, loser, "dispute_refused", (locale) => agencyFacts(trx, dispute.province_code, locale, { taxCode: dispute.tax_code, reason: input.reason }));
+    });
+}
+
+// ---------- emails ----------
+
+async function agencyFacts(ex: Executor, provinceCode: string, locale: Locale, extra: Record<string, string>): Promise<Record<string, string>> {
+  const [province, setting] = await Promise.all([
+    ex.selectFrom("provinces").select(["name_vi", "name_ascii", "kind"]).where("code", "=", provinceCode).executeTakeFirstOrThrow(),
+    ex.selectFrom("settings").select("value").where("key", "=", `agency.province.${locale}`).executeTakeFirst(),
+  ]);
+  const base = typeof setting?.value === "string" ? setting.value : String(DEFAULT_SETTINGS[`agency.province.${locale}`]);
+  return { agency: provincialAgencyName(base, province, locale), ...extra };
+}
+
+/** Decisions of the province are signed by its department; receipts of a filing by the portal. */
+const SIGNED_BY_PORTAL: ReadonlySet<VerificationTemplate> = new Set(["dispute_filed_province", "dispute_filed_holder", "dispute_filed_claimant"]);
+
+async function toOwners(
+  trx: Transaction<Database>,
+  enterprise: Pick<Enterprise, "id" | "legal_name" | "tax_code">,
+  template: VerificationTemplate,
+  facts: (locale: Locale) => Promise<Record<string, string>>,
+) {
+  const owners = await trx
+    .selectFrom("enterprise_members")
+    .innerJoin("users", "users.id", "enterprise_members.user_id")
+    .select(["users.id", "users.email", "users.locale"])
+    .where("enterprise_members.enterprise_id", "=", enterprise.id)
+    .where("enterprise_members.role", "=", "owner")
+    .where("users.status", "=", "active")
+    .execute();
+  for (const o of owners) {
+    const p: Record<string, string> & { url: string } = { enterprise: enterprise.legal_name, taxCode: enterprise.tax_code, ...(await facts(o.locale)), url: `${config().publicUrl}/enterprise` };
+    const signature = SIGNED_BY_PORTAL.has(template) || !p.agency ? emailText(o.locale, "signature.portal") : p.agency;
+    const email = verificationMessage(template, o.locale, p, { to: { kind: "enterprise", name: enterprise.legal_name }, signature });
+    await enqueueEmail(trx, { to: o.email, locale: o.locale, userId: o.id, email });
+  }
+}
+
+/** The holder's province gets the case; both enterprises learn that it is open (neither learns who the other is). */
+export async function notifyDisputeFiled(trx: Transaction<Database>, d: { disputeId: string; claimant: Enterprise; holder: Enterprise }) {
+  const province = d.holder.province_code;
+  for (const r of await listActiveReviewersOfProvince(province, trx)) {
+    const p = { taxCode: d.claimant.tax_code, claimant: d.claimant.legal_name, holder: d.holder.legal_name, url: `${config().publicUrl}/review/disputes/${d.disputeId}` };
+    const email = verificationMessage("dispute_filed_province", r.locale, p, { to: { kind: "person", name: r.name }, signature: emailText(r.locale, "signature.portal") });
+    await enqueueEmail(trx, { to: r.email, locale: r.locale, userId: r.id, email });
+  }
+  await toOwners(trx, d.holder, "dispute_filed_holder", (locale) => agencyFacts(trx, province, locale, {}));
+  await toOwners(trx, d.claimant, "dispute_filed_claimant", (locale) => agencyFacts(trx, province, locale, {}));
+}
+
+// ---------- reading ----------
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+function provinceName(code: string | null) {
+  return code ? db().selectFrom("provinces").select(["code", "name_vi", "name_ascii"]).where("code", "=", code).executeTakeFirst() : Promise.resolve(undefined);
+}
+
+/** What the enterprise sees of its own claim: its state, the province's reason, and an open or decided dispute. */
+export async function verificationForEnterprise(enterprise: Enterprise) {
+  const disputes = await db()
+    .selectFrom("tax_code_disputes")
+    .innerJoin("enterprise_documents", "enterprise_documents.id", "tax_code_disputes.evidence_document_id")
+    .select([
+      "tax_code_disputes.id",
+      "tax_code_disputes.province_code",
+      "tax_code_disputes.claimant_enterprise_id",
+      "tax_code_disputes.holder_enterprise_id",
+      "tax_code_disputes.statement",
+      "tax_code_disputes.created_at",
+      "tax_code_disputes.resolved_at",
+      "tax_code_disputes.winner_enterprise_id",
+      "tax_code_disputes.resolution_reason",
+      "enterprise_documents.file_name as evidence_name",
+    ])
+    .where((eb) => eb.or([eb("tax_code_disputes.claimant_enterprise_id", "=", enterprise.id), eb("tax_code_disputes.holder_enterprise_id", "=", enterprise.id)]))
+    .orderBy("tax_code_disputes.created_at", "desc")
+    .execute();
+  const own = disputes.find((d) => d.claimant_enterprise_id === enterprise.id);
+  const against = disputes.filter((d) => d.holder_enterprise_id === enterprise.id && !d.resolved_at);
+  const province = await provinceName(enterprise.verification_province_code ?? own?.province_code ?? against[0]?.province_code ?? enterprise.province_code);
+  return {
+    status: enterprise.verification_status,
+    reason: enterprise.verification_status === "not_verified" || enterprise.verification_status === "refused" ? enterprise.verification_reason : null,
+    decidedAt: enterprise.verification_decided_at,
+    province: province ? { name_vi: province.name_vi, name_ascii: province.name_ascii } : null,
+    /** The dispute this enterprise filed (the other record is never named). */
+    claim: own
+      ? { filedAt: own.created_at, statement: own.statement, evidence: own.evidence_name, resolvedAt: own.resolved_at, won: own.resolved_at ? own.winner_enterprise_id === enterprise.id : null }
+      : null,
+    /** Open disputes of other records against this enterprise's tax code. */
+    openAgainst: against.length,
+  };
+}
+
+export type EnterpriseVerification = Awaited<ReturnType<typeof verificationForEnterprise>>;
+
+/** The review page's verification step: the facts to check, the state, and what happened so far. */
+export async function verificationForReview(app: Application, audience: Exclude<Audience, "enterprise">) {
+  const enterprise = await db().selectFrom("enterprises").selectAll().where("id", "=", app.enterprise_id).executeTakeFirstOrThrow();
+  const [disputes, history] = await Promise.all([
+    openDisputesOn(db(), enterprise.tax_code),
+    db()
+      .selectFrom("audit_events")
+      .leftJoin("users", "users.id", "audit_events.actor_user_id")
+      .select([
+        "audit_events.id",
+        "audit_events.action",
+        "audit_events.actor_role",
+        "audit_events.from_state",
+        "audit_events.to_state",
+        "audit_events.reason",
+        "audit_events.created_at",
+        "users.name as actor_name",
+      ])
+      .where("audit_events.entity_type", "=", "enterprise")
+      .where("audit_events.entity_id", "=", enterprise.id)
+      .where("audit_events.action", "in", [...VERIFICATION_ACTIONS])
+      .orderBy("audit_events.id")
+      .execute(),
+  ]);
+  const dispute = disputes[0];
+  return {
+    status: enterprise.verification_status,
+    reason: enterprise.verification_reason,
+    decidedAt: enterprise.verification_decided_at,
+    representative: { name: enterprise.representative_name, title: enterprise.representative_title },
+    dispute: dispute ? { id: dispute.id, resolvableHere: audience === "province" && dispute.province_code === app.province_code, provinceCode: dispute.province_code } : null,
+    history: timelineFor(audience, history),
+  };
+}
+
+export type ReviewVerification = Awaited<ReturnType<typeof verificationForReview>>;
+
+export function countOpenDisputes(provinceCode: string) {
+  return db()
+    .selectFrom("tax_code_disputes")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .where("province_code", "=", provinceCode)
+    .where("resolved_at", "is", null)
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
+}
+
+/** The province's disputes: open ones first (oldest first), then the latest decided ones. */
+export function listDisputes(provinceCode: string) {
+  return db()
+    .selectFrom("tax_code_disputes")
+    .innerJoin("enterprises as holder", "holder.id", "tax_code_disputes.holder_enterprise_id")
+    .innerJoin("enterprises as claimant", "claimant.id", "tax_code_disputes.claimant_enterprise_id")
+    .select([
+      "tax_code_disputes.id",
+      "tax_code_disputes.tax_code",
+      "tax_code_disputes.created_at",
+      "tax_code_disputes.resolved_at",
+      "tax_code_disputes.winner_enterprise_id",
+      "holder.id as holder_id",
+      "holder.legal_name as holder_name",
+      "claimant.legal_name as claimant_name",
+    ])
+    .where("tax_code_disputes.province_code", "=", provinceCode)
+    .orderBy(sql`tax_code_disputes.resolved_at is not null`)
+    .orderBy(sql`coalesce(tax_code_disputes.resolved_at, tax_code_disputes.created_at)`, "desc")
+    .limit(200)
+    .execute();
+}
+
+async function partyDetails(enterpriseId: string, disputeProvince: string) {
+  const [e, documents, certificates, applications] = await Promise.all([
+    db().selectFrom("enterprises").selectAll().where("id", "=", enterpriseId).executeTakeFirstOrThrow(),
+    db().selectFrom("enterprise_documents").select(["id", "file_name", "size_bytes", "created_at"]).where("enterprise_id", "=", enterpriseId).orderBy("created_at").execute(),
+    db()
+      .selectFrom("attachments")
+      .innerJoin("applications", "applications.id", "attachments.application_id")
+      .select(["attachments.id", "attachments.file_name", "attachments.size_bytes", "attachments.created_at", "applications.reference"])
+      .where("applications.enterprise_id", "=", enterpriseId)
+      .where("attachments.slot", "=", CERTIFICATE_SLOT)
+      .where("attachments.frozen", "=", true)
+      .orderBy("attachments.created_at")
+      .execute(),
+    db()
+      .selectFrom("applications")
+      .select(["id", "reference", "status", "province_code", "platform_name"])
+      .where("enterprise_id", "=", enterpriseId)
+      .where("current_version", ">", 0)
+      .orderBy("submitted_at")
+      .execute(),
+  ]);
+  return {
+    id: e.id,
+    legalName: e.legal_name,
+    englishName: e.english_name,
+    taxCode: e.tax_code,
+    provinceCode: e.province_code,
+    address: e.address,
+    representative: `${e.representative_name} – ${e.representative_title}`,
+    phone: e.phone,
+    website: e.website,
+    createdAt: e.created_at,
+    status: e.verification_status,
+    files: [
+      ...documents.map((d) => ({ id: d.id, name: d.file_name, size: d.size_bytes, reference: null as string | null })),
+      ...certificates.map((c) => ({ id: c.id, name: c.file_name, size: c.size_bytes, reference: c.reference })),
+    ],
+    applications: applications.map((a) => ({ ...a, reviewable: a.province_code === disputeProvince })),
+  };
+}
+
+/** A dispute for a reviewer of its province (undefined otherwise: callers answer 404). */
+export async function getDisputeForReviewer(user: User, id: string) {
+  if (user.role !== "province_reviewer" || !isUuid(id)) return undefined;
+  const d = await db().selectFrom("tax_code_disputes").selectAll().where("id", "=", id).where("province_code", "=", user.province_code).executeTakeFirst();
+  if (!d) return undefined;
+  const [holder, claimant] = await Promise.all([partyDetails(d.holder_enterprise_id, d.province_code), partyDetails(d.claimant_enterprise_id, d.province_code)]);
+  return { dispute: d, holder, claimant };
+}
+
+/** A certificate of either party of a dispute, for a reviewer of the dispute's province: a filed document's bytes, or
+ * the application attachment to read through the attachments model. */
+export async function getDisputeFile(user: User, disputeId: string, fileId: string) {
+  if (!isUuid(fileId)) return undefined;
+  const found = await getDisputeForReviewer(user, disputeId);
+  if (!found) return undefined;
+  const parties = [found.dispute.holder_enterprise_id, found.dispute.claimant_enterprise_id];
+  const document = await db()
+    .selectFrom("enterprise_documents")
+    .select(["file_name", "content_type", "size_bytes", "blob_id"])
+    .where("id", "=", fileId)
+    .where("enterprise_id", "in", parties)
+    .executeTakeFirst();
+  if (document) return { kind: "document" as const, ...document };
+  const attachment = await db()
+    .selectFrom("attachments")
+    .innerJoin("applications", "applications.id", "attachments.application_id")
+    .select(["attachments.id", "attachments.application_id"])
+    .where("attachments.id", "=", fileId)
+    .where("applications.enterprise_id", "in", parties)
+    .where("attachments.slot", "=", CERTIFICATE_SLOT)
+    .where("attachments.frozen", "=", true)
+    .executeTakeFirst();
+  return attachment ? { kind: "attachment" as const, applicationId: attachment.application_id, id: attachment.id } : undefined;
+}

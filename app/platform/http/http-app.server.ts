@@ -1,0 +1,165 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { sql } from "kysely";
+import type { Config } from "~/platform/config.server.ts";
+import type { DbHandle } from "~/platform/db/db.server.ts";
+import { devMailboxAllowed } from "~/platform/mail/dev-mailbox.server.ts";
+import { logger } from "~/platform/ops/logger.server.ts";
+import { faultSummary, isDatabaseUnavailable } from "~/platform/db/db-faults.server.ts";
+import { deadlineProbe, DeadlineExceeded, type Lifecycle } from "~/platform/ops/readiness.server.ts";
+import { createMetrics } from "~/platform/ops/metrics.server.ts";
+import { redactUrl } from "~/platform/ops/redact.server.ts";
+import { observeRequests, reachedRemix } from "~/platform/ops/request-log.server.ts";
+import { requestGuards } from "./request-guards.server.ts";
+import { RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, withDatabaseFaultsAs503 } from "./unavailable.server.ts";
+
+const log = logger();
+
+export const MAX_FORM_BYTES = 4 * 1024 * 1024;
+export const MAX_MULTIPART_BYTES = 160 * 1024 * 1024;
+
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/**
+ * Pages whose URL carries a live token (reset, invitation, email confirmation, joining an enterprise) or that show
+ * one (the developer mailbox): no browser or proxy may keep a copy. test/deploy-http.test.ts checks this list against
+ * every route that reads a token from its URL.
+ */
+export const NO_STORE_PATHS = ["/reset-password", "/invite", "/verify-email", "/enterprise/join", "/dev/mailbox"] as const;
+
+/** The page itself, its single-fetch data request (`.data`) and, for a prefix such as /dev/mailbox, the pages under it. */
+export function isNoStorePath(pathname: string): boolean {
+  return NO_STORE_PATHS.some((p) => pathname === p || pathname === `${p}.data` || pathname.startsWith(`${p}/`));
+}
+
+/** Refuses state-changing requests that a browser says come from another site. */
+export function isCrossSite(req: Request, publicUrl: string): boolean {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return false;
+  const site = req.get("Sec-Fetch-Site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = req.get("Origin");
+  if (!origin) return false;
+  if (origin === "null") return true;
+  const own = new Set([new URL(publicUrl).origin, `${req.protocol}://${req.get("Host")}`]);
+  return !own.has(origin);
+}
+
+export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifecycle: Lifecycle = { draining: false }): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  if (c.TRUST_PROXY > 0) app.set("trust proxy", c.TRUST_PROXY);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const requestId = (req.get("X-Request-Id") ?? "").match(/^[\w-]{8,64}$/) ? req.get("X-Request-Id")! : randomUUID();
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.requestId = requestId;
+    res.locals.nonce = nonce;
+    res.set({
+      "X-Request-Id": requestId,
+      "Content-Security-Policy": contentSecurityPolicy(nonce),
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "strict-origin-when-cross-origin",
+      "X-Frame-Options": "DENY",
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    });
+    if (c.publicUrl.startsWith("https://")) res.set("Strict-Transport-Security", "max-age=31536000");
+    if (/(^|;\s*)(__Host-)?sid=/.test(req.get("Cookie") ?? "") || isNoStorePath(req.path)) res.set("Cache-Control", "no-store");
+    next();
+  });
+  const metrics = createMetrics(c, handle);
+  app.use(observeRequests(build, metrics.observe));
+
+  app.use(requestGuards(build));
+
+  app.use((req, res, next) => {
+    if (isCrossSite(req, c.publicUrl)) {
+      log.warn({ requestId: res.locals.requestId, origin: req.get("Origin"), path: req.path }, "cross-site request refused");
+      res.status(403).type("text/plain").send("Cross-site request refused / Yêu cầu từ trang khác bị từ chối");
+      return;
+    }
+    next();
+  });
+
+  app.use((req, res, next) => {
+    const length = Number(req.get("Content-Length") ?? "0");
+    const limit = req.is("multipart/form-data") ? MAX_MULTIPART_BYTES : MAX_FORM_BYTES;
+    if (length > limit) {
+      // Refuse before reading the body, and close: the client may still be sending it.
+      res.set("Connection", "close").status(413).type("text/plain").send("Payload Too Large / Dữ liệu gửi lên quá lớn");
+      return;
+    }
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.set("Cache-Control", "no-store").json({ status: "ok" });
+  });
+  const readiness = deadlineProbe(async () => {
+    await sql`select 1`.execute(handle.db);
+  });
+  app.get("/readyz", async (_req, res) => {
+    res.set("Cache-Control", "no-store");
+    if (lifecycle.draining) {
+      res.status(503).json({ status: "shutting-down" });
+      return;
+    }
+    try {
+      // Only what this instance needs to serve: a separate worker being behind is a metric (outboxStats), not a
+      // reason to take web instances out of the load balancer.
+      await readiness();
+      res.json({ status: "ready", database: "ok" });
+    } catch (e) {
+      const status = e instanceof DeadlineExceeded ? "database-timeout" : "database-unavailable";
+      log.warn({ status, fault: faultSummary(e) }, "not ready");
+      res.status(503).json({ status });
+    }
+  });
+
+  app.get("/metrics", (req, res, next) => void metrics.handler(req, res).catch(next));
+
+  app.use(compression());
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.all(
+    "*",
+    reachedRemix,
+    createRequestHandler({
+      build: withDatabaseFaultsAs503(build),
+      mode: c.NODE_ENV === "production" ? "production" : "development",
+      getLoadContext: (req, res) => ({
+        requestId: res.locals.requestId,
+        nonce: res.locals.nonce,
+        ip: req.ip ?? "unknown",
+        devMailbox: devMailboxAllowed(c, req.socket.remoteAddress, req.ip),
+      }),
+    }),
+  );
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(err)) {
+      log.warn({ requestId: res.locals.requestId, fault: faultSummary(err) }, "database unavailable: answered 503");
+      if (!res.headersSent) res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).type("text/plain").send(`${UNAVAILABLE_TEXT}. Request id: ${res.locals.requestId}`);
+      return;
+    }
+    log.error({ requestId: res.locals.requestId, url: redactUrl(req.originalUrl), err }, "unhandled error");
+    if (!res.headersSent) res.status(500).type("text/plain").send(`Lỗi hệ thống / Server error. Request id: ${res.locals.requestId}`);
+  });
+  return app;
+}
+

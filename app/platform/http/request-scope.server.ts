@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** What the request log learns while a request runs (the signed-in user is known only once a loader looks). */
+export interface RequestScope {
+  requestId: string;
+  userId?: string;
+}
+
+const STORE = Symbol.for("nentangso.request-scope");
+type G = typeof globalThis & { [STORE]?: AsyncLocalStorage<RequestScope> };
+
+/** One store for server.ts and the Remix build, which bundles its own copy of this module. */
+export function requestScopes(): AsyncLocalStorage<RequestScope> {
+  const g = globalThis as G;
+  return (g[STORE] ??= new AsyncLocalStorage<RequestScope>());
+}
+
+/** Called where a session resolves to a signed-in user (app/features/account/auth.server.ts): the request's log line names them. */
+export function noteSignedInUser(userId: string): void {
+  const scope = requestScopes().getStore();
+  if (scope) scope.userId = userId;
+}
+
+export function currentRequestScope(): RequestScope | undefined {
+  return requestScopes().getStore();
+}

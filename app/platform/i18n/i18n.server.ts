@@ -1,0 +1,44 @@
+import { secureCookies } from "~/platform/http/cookies.server.ts";
+import { createCookie } from "@remix-run/node";
+import type { Locale } from "~/platform/db/db-types.ts";
+import { DEFAULT_LOCALE, isLocale, makeTranslate, type Translate } from "./i18n.ts";
+import { MESSAGES, type MessageKey } from "./messages.server.ts";
+
+export const langCookie = createCookie("lang", {
+  path: "/",
+  sameSite: "lax",
+  httpOnly: true,
+  maxAge: 60 * 60 * 24 * 365,
+  secure: secureCookies(),
+});
+
+export async function getLocale(request: Request): Promise<Locale> {
+  const value = await langCookie.parse(request.headers.get("Cookie"));
+  return isLocale(value) ? value : DEFAULT_LOCALE;
+}
+
+globalThis.__PORTAL_MESSAGES__ = MESSAGES;
+
+const scripts = new Map<Locale, string>();
+
+/** The inline script that gives the browser this language's texts (see messages-store.ts), built once per language. */
+export function messagesScript(locale: Locale): string {
+  let script = scripts.get(locale);
+  if (!script) {
+    const json = JSON.stringify(MESSAGES[locale]).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    script = `(globalThis.__PORTAL_MESSAGES__ ||= {})[${JSON.stringify(locale)}] = ${json};`;
+    scripts.set(locale, script);
+  }
+  return script;
+}
+
+export function translator(locale: Locale): Translate {
+  return makeTranslate(MESSAGES[locale], locale);
+}
+
+export async function getTranslator(request: Request): Promise<{ locale: Locale; t: Translate }> {
+  const locale = await getLocale(request);
+  return { locale, t: translator(locale) };
+}
+
+export type { MessageKey };
