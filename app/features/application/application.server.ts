@@ -176,7 +176,6 @@ export async function isProvinceStaffed(provinceCode: string, ex: Executor = db(
   return Boolean(row);
 }
 
-export { isUuid };
 
 export function getApplication(id: string, ex: Executor = db()) {
   if (!isUuid(id)) return Promise.resolve(undefined);
