@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ApplicationStatus } from "~/platform/db/db-types.ts";
 import { formatDate } from "~/platform/i18n/format.ts";
-import { createDraft } from "~/features/application/application.server.ts";
+import { createDraft } from "~/features/application/drafts.server.ts";
 import { runDeadlineChecks } from "~/features/review/deadlines.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, staffUser } from "./helpers/fixtures.ts";

@@ -13,8 +13,8 @@ import {
   type ApplicationTemplate,
 } from "~/platform/mail/email-templates.server.ts";
 import { EMAIL_TEXTS_VI } from "~/platform/mail/email-texts.server.ts";
-import { createDraft } from "~/features/application/application.server.ts";
-import { transition } from "~/features/application/application.server.ts";
+import { createDraft } from "~/features/application/drafts.server.ts";
+import { transition } from "~/features/application/transition.server.ts";
 import type { RenderedEmail } from "~/platform/mail/outbox.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, staffUser } from "./helpers/fixtures.ts";

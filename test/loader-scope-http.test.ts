@@ -10,16 +10,11 @@ import type { User } from "~/platform/db/db-types.ts";
 import { eventRule } from "~/features/application/disclosure.server.ts";
 import { MESSAGES } from "~/platform/i18n/messages.server.ts";
 import { completeApplication, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
-import {
-  createDraft,
-  criteriaItems,
-  getApplication,
-  getCriteria,
-  listAttachments,
-  saveCriterion,
-  saveSection,
-  submitApplication,
-} from "~/features/application/application.server.ts";
+import { createDraft, saveCriterion, saveSection } from "~/features/application/drafts.server.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
+import { getApplication } from "~/features/application/queries.server.ts";
+import { listAttachments } from "~/features/application/files.server.ts";
+import { submitApplication } from "~/features/application/commands.server.ts";
 import * as review from "~/features/review/review.server.ts";
 import { verifyEnterprise } from "~/features/enterprise/verification.server.ts";
 import { Client, loadTestBuild, pageText, startTestApp, type TestApp } from "./helpers/app.ts";

@@ -4,7 +4,9 @@ import { sql } from "kysely";
 import type { User } from "~/platform/db/db-types.ts";
 import { completeApplication, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
 import { addWorkingDays, vietnamDate } from "~/platform/time/working-days.ts";
-import { createDraft, getApplication, criteriaItems, getCriteria } from "~/features/application/application.server.ts";
+import { createDraft } from "~/features/application/drafts.server.ts";
+import { getApplication } from "~/features/application/queries.server.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
@@ -99,7 +101,7 @@ describe("the review journey", () => {
     assert.match(changesMail.text_body, /31\/12\/2099/);
 
     // Enterprise fixes the reopened criterion and resubmits.
-    const { saveCriterion } = await import("~/features/application/application.server.ts");
+    const { saveCriterion } = await import("~/features/application/drafts.server.ts");
     await saveCriterion(user, id, "user_scale", { assessment: "meets", explanation: "Đã kiểm toán: 1,3 triệu MAU", links: ["https://audit.example.vn/2026"] }, "t");
     res = await ent.post(`/applications/${id}/declaration`, { accepted: "yes", name: "Trần Văn B" });
     res = await ent.post(`/applications/${id}/check`, {});
@@ -431,7 +433,7 @@ describe("the reviewer's flow", () => {
     const criterion = pageText(await (await ent.get(`/applications/${id}/criteria/user_scale`)).text());
     assert.match(criterion, /Cần số liệu kiểm toán độc lập/, "the reviewer's request is on the criterion's page");
 
-    const { saveCriterion } = await import("~/features/application/application.server.ts");
+    const { saveCriterion } = await import("~/features/application/drafts.server.ts");
     await saveCriterion(user, id, "user_scale", { assessment: "meets", explanation: "Đã kiểm toán", links: ["https://audit.example.vn"] }, "t");
     list = pageText(await (await ent.get(`/applications/${id}/criteria`)).text());
     assert.match(list, /Đã sửa 1\/1 tiêu chí cần bổ sung/);

@@ -7,19 +7,10 @@ import { createTestDb, type TestDb } from "./helpers/db.ts";
 import type { Application, User } from "~/platform/db/db-types.ts";
 import { formatBytes } from "~/platform/i18n/format.ts";
 import { createUserDirect } from "~/features/account/account.server.ts";
-import {
-  addAttachments,
-  attachmentUsage,
-  createDraft,
-  DraftLimitError,
-  MAX_BYTES_PER_APPLICATION,
-  MAX_BYTES_PER_ENTERPRISE,
-  MAX_FILE_BYTES,
-  MAX_FILES_PER_APPLICATION,
-  MAX_OPEN_DRAFTS_PER_ENTERPRISE,
-  QuotaError,
-  transition,
-} from "~/features/application/application.server.ts";
+import { addAttachments, attachmentUsage, QuotaError } from "~/features/application/files.server.ts";
+import { createDraft, DraftLimitError } from "~/features/application/drafts.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_BYTES_PER_ENTERPRISE, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION, MAX_OPEN_DRAFTS_PER_ENTERPRISE } from "~/features/application/limits.server.ts";
+import { transition } from "~/features/application/transition.server.ts";
 import { CHUNK_BYTES } from "~/platform/db/file-store.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { loginAs, staffUser } from "./helpers/fixtures.ts";

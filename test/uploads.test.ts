@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { translator } from "~/platform/i18n/i18n.server.ts";
 import { contentDisposition, inspectFile, MULTIPART_OVERHEAD_BYTES, parseUpload, sanitizeFileName, toBytes } from "~/features/application/uploads.server.ts";
-import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES } from "~/features/application/application.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES } from "~/features/application/limits.server.ts";
 import { CHUNK_BYTES, type FileStore } from "~/platform/db/file-store.server.ts";
 import * as sample from "./fixtures/upload-samples.ts";
 

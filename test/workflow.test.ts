@@ -15,7 +15,9 @@ import {
   type NoticeCondition,
   type WorkflowAction,
 } from "~/features/application/workflow.ts";
-import { createDraft, getApplication, transition } from "~/features/application/application.server.ts";
+import { createDraft } from "~/features/application/drafts.server.ts";
+import { getApplication } from "~/features/application/queries.server.ts";
+import { transition } from "~/features/application/transition.server.ts";
 import { runDeadlineChecks } from "~/features/review/deadlines.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, staffUser } from "./helpers/fixtures.ts";

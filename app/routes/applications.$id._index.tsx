@@ -13,19 +13,12 @@ import { canTransition } from "~/features/application/workflow.ts";
 import { agencyNames } from "~/features/application/disclosure.server.ts";
 import { expectedDate } from "~/features/review/deadlines.server.ts";
 import { getProvince } from "~/features/reference/reference.server.ts";
-import {
-  canEditSection,
-  criteriaItems,
-  getCriteria,
-  listApplicationEmails,
-  listAttachments,
-  listChangeRequests,
-  listTimeline,
-  listVersions,
-  openChangeRequest,
-  SECTIONS,
-  sectionStates,
-} from "~/features/application/application.server.ts";
+import { canEditSection } from "~/features/application/editable.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
+import { listApplicationEmails, listChangeRequests, listTimeline, listVersions, openChangeRequest } from "~/features/application/queries.server.ts";
+import { listAttachments } from "~/features/application/files.server.ts";
+import { SECTIONS } from "~/features/application/limits.server.ts";
+import { sectionStates } from "~/features/application/completeness.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);

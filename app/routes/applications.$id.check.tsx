@@ -12,20 +12,13 @@ import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { provinceInPhrase } from "~/features/reference/province-names.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import {
-  ConflictError,
-  criteriaItems,
-  findActiveHolder,
-  findSimilarApplications,
-  getCriteria,
-  IncompleteError,
-  listAttachments,
-  PlatformTakenError,
-  missingForSubmission,
-  submitApplication,
-  type CriteriaGroup,
-  type MissingItem,
-} from "~/features/application/application.server.ts";
+import { ConflictError } from "~/platform/errors.ts";
+import { criteriaItems, getCriteria, type CriteriaGroup } from "~/features/application/criteria.server.ts";
+import { findActiveHolder, submitApplication } from "~/features/application/commands.server.ts";
+import { findSimilarApplications } from "~/features/application/queries.server.ts";
+import { IncompleteError, PlatformTakenError } from "~/features/application/errors.server.ts";
+import { listAttachments } from "~/features/application/files.server.ts";
+import { missingForSubmission, type MissingItem } from "~/features/application/completeness.server.ts";
 import { getMembership } from "~/features/account/membership.server.ts";
 import { getProvince, listCategories } from "~/features/reference/reference.server.ts";
 

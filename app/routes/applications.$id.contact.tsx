@@ -12,7 +12,8 @@ import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { saveOrRespond } from "~/features/application/section-action.server.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import { canEditSection, saveSection } from "~/features/application/application.server.ts";
+import { canEditSection } from "~/features/application/editable.ts";
+import { saveSection } from "~/features/application/drafts.server.ts";
 
 const contactSchema = (t: Translate, complete: boolean) => {
   const f = sectionFields(t, complete);

@@ -15,21 +15,12 @@ import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
-import {
-  addAttachments,
-  attachmentUsage,
-  canEditCriterion,
-  criteriaItems,
-  getCriteria,
-  listAttachments,
-  NotEditableError,
-  NotFoundError,
-  openChangeRequest,
-  QuotaError,
-  removeAttachment,
-  saveCriterion,
-  type CriteriaItem,
-} from "~/features/application/application.server.ts";
+import { addAttachments, attachmentUsage, listAttachments, QuotaError, removeAttachment } from "~/features/application/files.server.ts";
+import { canEditCriterion } from "~/features/application/editable.ts";
+import { criteriaItems, getCriteria, type CriteriaItem } from "~/features/application/criteria.server.ts";
+import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
+import { openChangeRequest } from "~/features/application/queries.server.ts";
+import { saveCriterion } from "~/features/application/drafts.server.ts";
 import { findLiveAttachment } from "~/features/application/attachment.server.ts";
 import { databaseFileStore } from "~/platform/db/file-store.server.ts";
 

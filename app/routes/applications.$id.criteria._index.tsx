@@ -7,7 +7,10 @@ import { needsChanges } from "~/features/application/editable.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import { canEditCriterion, getCriteria, listAttachments, openChangeRequest, type CriteriaItem } from "~/features/application/application.server.ts";
+import { canEditCriterion } from "~/features/application/editable.ts";
+import { getCriteria, type CriteriaItem } from "~/features/application/criteria.server.ts";
+import { listAttachments } from "~/features/application/files.server.ts";
+import { openChangeRequest } from "~/features/application/queries.server.ts";
 
 type ItemState = "not_started" | "in_progress" | "completed" | "locked" | "needs_changes";
 

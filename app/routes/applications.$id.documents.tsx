@@ -12,18 +12,11 @@ import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import {
-  addAttachmentsToSlots,
-  attachmentUsage,
-  canEditSection,
-  DOCUMENT_SLOTS,
-  isUuid,
-  listAttachments,
-  NotEditableError,
-  NotFoundError,
-  QuotaError,
-  removeAttachment,
-} from "~/features/application/application.server.ts";
+import { addAttachmentsToSlots, attachmentUsage, listAttachments, QuotaError, removeAttachment } from "~/features/application/files.server.ts";
+import { canEditSection } from "~/features/application/editable.ts";
+import { DOCUMENT_SLOTS } from "~/features/application/limits.server.ts";
+import { isUuid } from "~/platform/forms/input.server.ts";
+import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
 import { findLiveAttachment } from "~/features/application/attachment.server.ts";
 import { databaseFileStore } from "~/platform/db/file-store.server.ts";
 

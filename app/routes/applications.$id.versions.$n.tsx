@@ -9,7 +9,9 @@ import { diffAnswers, diffFiles } from "~/features/application/answers-diff.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import { getCriteria, getVersion, listAttachmentsByIds } from "~/features/application/application.server.ts";
+import { getCriteria } from "~/features/application/criteria.server.ts";
+import { getVersion } from "~/features/application/queries.server.ts";
+import { listAttachmentsByIds } from "~/features/application/files.server.ts";
 import { listCategories } from "~/features/reference/reference.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -11,7 +11,7 @@ import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
 import { canTransition } from "~/features/application/workflow.ts";
-import { withdrawListing } from "~/features/application/application.server.ts";
+import { withdrawListing } from "~/features/application/commands.server.ts";
 
 // A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
 const withdrawListingSchema = () => z.object({ lockVersion: z.coerce.number().int().min(0) });

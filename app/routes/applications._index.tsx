@@ -11,7 +11,8 @@ import { formatDateTime } from "~/platform/i18n/format.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
-import { createDraft, DraftLimitError, listApplicationsForEnterprise } from "~/features/application/application.server.ts";
+import { createDraft, DraftLimitError } from "~/features/application/drafts.server.ts";
+import { listApplicationsForEnterprise } from "~/features/application/queries.server.ts";
 import { getMembership } from "~/features/account/membership.server.ts";
 
 /** Where the start button sits: the error summary links to it when the enterprise may not open another draft. */

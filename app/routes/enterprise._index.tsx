@@ -21,7 +21,7 @@ import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { formatPhone } from "~/platform/forms/vn-formats.ts";
 import { AlreadyMemberError, createEnterprise, TaxCodeTakenError, updateEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import { getMembership } from "~/features/account/membership.server.ts";
-import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/features/application/application.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/features/application/limits.server.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
 import { verificationForEnterprise } from "~/features/enterprise/verification.server.ts";
 

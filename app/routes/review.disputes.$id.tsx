@@ -14,7 +14,7 @@ import { pageTitle } from "~/platform/http/meta.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { verificationSchemas } from "~/features/enterprise/verification-forms.server.ts";
 import { formatPhone } from "~/platform/forms/vn-formats.ts";
-import { NotFoundError } from "~/features/application/application.server.ts";
+import { NotFoundError } from "~/platform/errors.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
 import { DisputeResolvedError, getDisputeForReviewer, resolveDispute, WinnerWithoutCertificateError } from "~/features/enterprise/verification.server.ts";
 

@@ -4,7 +4,9 @@ import { completeApplication, DEMO_PLATFORM, verifyOnce } from "./demo-data.serv
 import { DEMO_PASSWORD } from "./demo.server.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
 import { createUserDirect } from "~/features/account/account.server.ts";
-import { createDraft, criteriaItems, getCriteria, saveCriterion, saveSection, submitApplication } from "~/features/application/application.server.ts";
+import { createDraft, saveCriterion, saveSection } from "~/features/application/drafts.server.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
+import { submitApplication } from "~/features/application/commands.server.ts";
 import { createEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import * as review from "~/features/review/review.server.ts";
 import { findUserByEmail } from "~/features/account/user.server.ts";

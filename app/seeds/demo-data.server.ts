@@ -1,17 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Answers, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
-import {
-  addAttachments,
-  createDraft,
-  criteriaItems,
-  DOCUMENT_SLOTS,
-  getCriteria,
-  saveCriterion,
-  saveSection,
-  submitApplication,
-  withdrawApplication,
-} from "~/features/application/application.server.ts";
+import { addAttachments } from "~/features/application/files.server.ts";
+import { createDraft, saveCriterion, saveSection } from "~/features/application/drafts.server.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
+import { DOCUMENT_SLOTS } from "~/features/application/limits.server.ts";
+import { submitApplication, withdrawApplication } from "~/features/application/commands.server.ts";
 import { createEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import { getMembership } from "~/features/account/membership.server.ts";
 import { stageBytes } from "~/platform/db/file-store.server.ts";

@@ -8,7 +8,7 @@ import {
   signupExistingMessage,
   verifyEmailMessage,
 } from "~/platform/mail/email-templates.server.ts";
-import { dummyPasswordHash, hashPassword, verifyPassword } from "~/features/account/password.server.ts";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server.ts";
 import { tokenLink as link } from "~/platform/security/tokens.server.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 import { EmailLimitedError, enqueueEmail, enqueueEmailWithReceipt } from "~/platform/mail/outbox.server.ts";

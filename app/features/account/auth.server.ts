@@ -7,9 +7,9 @@ import { setFlash, type Flash } from "~/platform/http/flash.server.ts";
 import { mac, macMatches, seal, unseal } from "~/platform/security/secret-box.server.ts";
 import { noteSignedInUser } from "~/platform/http/request-scope.server.ts";
 import { newToken } from "~/platform/security/tokens.server.ts";
-import { hasSecondFactor, needsSecondFactor } from "~/features/account/second-factor.server.ts";
-import { createSession, deleteSession, getSession, type SessionPolicy, type SessionState } from "~/features/account/session.server.ts";
-import { normaliseEmail } from "~/features/account/user.server.ts";
+import { hasSecondFactor, needsSecondFactor } from "./second-factor.server.ts";
+import { createSession, deleteSession, getSession, type SessionPolicy, type SessionState } from "./session.server.ts";
+import { normaliseEmail } from "./user.server.ts";
 
 export const SESSION_COOKIE = hostCookieName("sid");
 

@@ -1,6 +1,6 @@
 import { trustedDeviceFor } from "./auth.server.ts";
 import { db } from "~/platform/db/db.server.ts";
-import { SIGNUP_TEMPLATES } from "~/features/account/account.server.ts";
+import { SIGNUP_TEMPLATES } from "./account.server.ts";
 import { deliveryState, lastEmailBounced } from "~/platform/mail/outbox.server.ts";
 
 /**

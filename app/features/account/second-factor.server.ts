@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { seal, unseal } from "~/platform/security/secret-box.server.ts";
-import { newTotpSecret, normaliseCode, totpCodeStep } from "~/features/account/totp.server.ts";
+import { newTotpSecret, normaliseCode, totpCodeStep } from "./totp.server.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,6 +1,7 @@
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import type { Locale } from "~/platform/db/db-types.ts";
-import { criteriaItems, DOCUMENT_SLOTS, type CriteriaGroup } from "~/features/application/application.server.ts";
+import { criteriaItems, type CriteriaGroup } from "./criteria.server.ts";
+import { DOCUMENT_SLOTS } from "./limits.server.ts";
 
 /** Human labels for flattened answer paths and file slots, for change lists. */
 export function answerLabels(t: Translate, locale: Locale, groups: CriteriaGroup[]): Record<string, string> {

@@ -1,6 +1,6 @@
 import type { Application, User } from "~/platform/db/db-types.ts";
 import { requireRole } from "~/features/account/auth.server.ts";
-import { getApplicationForMember } from "~/features/application/application.server.ts";
+import { getApplicationForMember } from "./queries.server.ts";
 import { getMembership, type Membership } from "~/features/account/membership.server.ts";
 
 /** The signed-in enterprise user and their enterprise; 404 for anyone else's application, so ids reveal nothing. */

@@ -1,5 +1,5 @@
 import { db } from "~/platform/db/db.server.ts";
-import { isUuid } from "./application.server.ts";
+import { isUuid } from "~/platform/forms/input.server.ts";
 
 /**
  * One attachment, with the blob that holds its bytes (null once removed from a draft) and the two facts the download

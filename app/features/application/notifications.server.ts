@@ -13,7 +13,7 @@ import {
   type NoticeCondition,
   type NoticeTemplate,
   type WorkflowAction,
-} from "~/features/application/workflow.ts";
+} from "./workflow.ts";
 import { enqueueEmail } from "~/platform/mail/outbox.server.ts";
 import { DEFAULT_SETTINGS } from "~/features/reference/reference.server.ts";
 import { listActiveReviewersOfProvince } from "~/features/account/user.server.ts";

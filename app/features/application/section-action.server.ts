@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import { ConflictError, NotEditableError, NotFoundError } from "~/features/application/application.server.ts";
+import { ConflictError, NotEditableError, NotFoundError } from "~/platform/errors.ts";
 
 /** Runs a section save; a section that is no longer editable (submitted meanwhile) answers 409, not 500. */
 export async function saveOrRespond(save: () => Promise<void>, next: string): Promise<Response> {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { fileTypeFromStream } from "file-type";
-import { MAX_BYTES_PER_APPLICATION, MAX_BYTES_PER_ENTERPRISE, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/features/application/application.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_BYTES_PER_ENTERPRISE, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "./limits.server.ts";
 import { BlobWriter, type FileStore } from "~/platform/db/file-store.server.ts";
 import { formatBytes } from "~/platform/i18n/format.ts";
 import type { FieldErrors, FormValues } from "~/platform/forms/forms.server.ts";

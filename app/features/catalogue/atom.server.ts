@@ -2,7 +2,7 @@ import { config } from "~/platform/config.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { formatIsoDate } from "~/platform/i18n/format.ts";
 import type { Locale } from "~/platform/db/db-types.ts";
-import type { FeedEvent } from "~/features/catalogue/catalogue.server.ts";
+import type { FeedEvent } from "./catalogue.server.ts";
 
 export const FEED_SIZE = 50;
 

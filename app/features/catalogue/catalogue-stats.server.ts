@@ -1,4 +1,4 @@
-import { settingNumber } from "~/features/application/application.server.ts";
+import { settingNumber } from "~/features/application/transition.server.ts";
 import {
   auditHighWater,
   countDecidedByMonth,
@@ -7,7 +7,7 @@ import {
   listFilterOptions,
   listProvinceReviewEvents,
   type ProvinceEvent,
-} from "~/features/catalogue/catalogue.server.ts";
+} from "./catalogue.server.ts";
 import { vietnamDate, workingDaysBetween } from "~/platform/time/working-days.ts";
 
 const DAY_MS = 86_400_000;

@@ -2,7 +2,7 @@ import QRCode from "qrcode";
 import { config } from "~/platform/config.server.ts";
 import type { Assessment, Locale, ReviewStage } from "~/platform/db/db-types.ts";
 import { searchTerm } from "~/platform/forms/input.server.ts";
-import { getCriteria } from "~/features/application/application.server.ts";
+import { getCriteria } from "~/features/application/criteria.server.ts";
 import {
   countListings,
   END_ACTIONS,
@@ -17,7 +17,7 @@ import {
   type Listing,
   type ListingSummary,
   type PublicEvent,
-} from "~/features/catalogue/catalogue.server.ts";
+} from "./catalogue.server.ts";
 
 export const CATALOGUE_PAGE_SIZE = 20;
 export const API_MAX_PAGE_SIZE = 100;

@@ -1,7 +1,7 @@
 import { API_MAX_PAGE_SIZE, CATALOGUE_PAGE_SIZE, SORTS } from "./open-data.server.ts";
 import { config } from "~/platform/config.server.ts";
-import type { FilterOptions } from "~/features/catalogue/catalogue.server.ts";
-import { PUBLIC_ACTIONS } from "~/features/catalogue/catalogue.server.ts";
+import type { FilterOptions } from "./catalogue.server.ts";
+import { PUBLIC_ACTIONS } from "./catalogue.server.ts";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: object) => ({ anyOf: [schema, { type: "null" }] });

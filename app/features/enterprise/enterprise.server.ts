@@ -3,7 +3,7 @@ import { HOLDING_STATUSES, type Database, type Enterprise, type User } from "~/p
 import { db } from "~/platform/db/db.server.ts";
 import { enterpriseInviteMessage } from "~/platform/mail/email-templates.server.ts";
 import { hashToken, newToken, tokenLink } from "~/platform/security/tokens.server.ts";
-import { refreshSearchText } from "~/features/application/application.server.ts";
+import { refreshSearchText } from "~/features/application/queries.server.ts";
 import { claimStagedBlobs } from "~/platform/db/file-store.server.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 import { EmailLimitedError, enqueueEmail } from "~/platform/mail/outbox.server.ts";

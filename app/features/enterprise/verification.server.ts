@@ -6,7 +6,8 @@ import { timelineFor, type Audience } from "~/features/application/disclosure.se
 import { provincialAgencyName } from "~/features/reference/agency.ts";
 import { emailText, verificationMessage, type VerificationTemplate } from "~/platform/mail/email-templates.server.ts";
 import { DEFAULT_SETTINGS } from "~/features/reference/reference.server.ts";
-import { canViewApplication, ConflictError, NotFoundError } from "~/features/application/application.server.ts";
+import { canViewApplication } from "~/features/application/queries.server.ts";
+import { ConflictError, NotFoundError } from "~/platform/errors.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 import { enqueueEmail } from "~/platform/mail/outbox.server.ts";
 import { listActiveReviewersOfProvince } from "~/features/account/user.server.ts";

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "~/platform/db/db.server.ts";
 import { db } from "~/platform/db/db.server.ts";
-import { englishProvinceName } from "~/features/reference/province-names.ts";
+import { englishProvinceName } from "./province-names.ts";
 import provincesFile from "../../../db/reference/provinces-2025.json";
 import categoriesFile from "../../../db/reference/categories.json";
 import criteriaSetsFile from "../../../db/reference/criteria-sets.json";

@@ -9,18 +9,10 @@ import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import type { MessageKey } from "~/platform/i18n/messages.server.ts";
 import { reviewSchemas } from "./review-forms.server.ts";
 import { canTransition } from "~/features/application/workflow.ts";
-import {
-  ConflictError,
-  criteriaItems,
-  ForbiddenTransitionError,
-  getCriteria,
-  getVersion,
-  listApplicationEmails,
-  listAttachmentsByIds,
-  listChangeRequests,
-  listTimeline,
-  NotFoundError,
-} from "~/features/application/application.server.ts";
+import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platform/errors.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
+import { getVersion, listApplicationEmails, listChangeRequests, listTimeline } from "~/features/application/queries.server.ts";
+import { listAttachmentsByIds } from "~/features/application/files.server.ts";
 import {
   addInternalNote,
   assignApplication,
@@ -39,7 +31,7 @@ import {
   saveVerdict,
   stageOf,
   type ChangeTarget,
-} from "~/features/review/review.server.ts";
+} from "./review.server.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import {
   CERTIFICATE_SLOT,

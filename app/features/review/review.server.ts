@@ -7,16 +7,10 @@ import { foldVietnamese } from "~/platform/db/search-text.ts";
 import { AWAITING_PROVINCE } from "~/features/application/workflow.ts";
 import { addWorkingDays, vietnamDate, workingDaysBetween } from "~/platform/time/working-days.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
-import {
-  ConflictError,
-  criteriaItems,
-  ForbiddenTransitionError,
-  getCriteria,
-  NotFoundError,
-  settingNumber,
-  transition,
-  canViewApplication,
-} from "~/features/application/application.server.ts";
+import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platform/errors.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
+import { settingNumber, transition } from "~/features/application/transition.server.ts";
+import { canViewApplication } from "~/features/application/queries.server.ts";
 import { notifyAssigned } from "./review-notifications.server.ts";
 import { assertEnterpriseVerified } from "~/features/enterprise/verification.server.ts";
 

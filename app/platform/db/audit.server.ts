@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database } from "~/platform/db/db-types.ts";
+import type { Database } from "./db-types.ts";
 
 export interface AuditInput {
   actorUserId: string | null;

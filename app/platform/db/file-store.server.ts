@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database } from "~/platform/db/db-types.ts";
-import { db, dbHandle } from "~/platform/db/db.server.ts";
+import type { Database } from "./db-types.ts";
+import { db, dbHandle } from "./db.server.ts";
 
 /**
  * File bytes in 256 KiB chunks (docs/decisions/009-file-storage-in-chunks.md). An upload is written chunk by chunk

@@ -1,4 +1,4 @@
-import { secureCookies } from "~/platform/http/cookies.server.ts";
+import { secureCookies } from "./cookies.server.ts";
 import { createCookie, redirect } from "@remix-run/node";
 import { ConflictError } from "~/platform/errors.ts";
 import type { MessageKey } from "~/platform/i18n/messages.server.ts";

@@ -1,7 +1,7 @@
 import type { Locale } from "~/platform/db/db-types.ts";
 import { EMAIL_TEXTS_EN, EMAIL_TEXTS_VI, type EmailKey } from "./email-texts.server.ts";
 import { translator } from "~/platform/i18n/i18n.server.ts";
-import type { RenderedEmail } from "~/platform/mail/outbox.server.ts";
+import type { RenderedEmail } from "./outbox.server.ts";
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -14,7 +14,7 @@ import {
   releaseWaitingEmails,
   renewLeases,
   unclaimEmails,
-} from "~/platform/mail/outbox.server.ts";
+} from "./outbox.server.ts";
 
 export interface MailerOptions {
   smtpUrl?: string;

@@ -1,0 +1,87 @@
+import type {
+Application,SectionKey,
+SectionState
+} from "~/platform/db/db-types.ts";
+
+
+
+
+import { criteriaItems,type CriteriaGroup } from "./criteria.server.ts";
+import { type AttachmentSummary } from "./files.server.ts";
+import { DOCUMENT_SLOTS,SECTIONS } from "./limits.server.ts";
+
+// ---------- completeness ----------
+
+export interface MissingItem {
+  section: SectionKey;
+  target: string;
+  key: string;
+}
+
+const REQUIRED_PLATFORM_FIELDS = [
+  "name",
+  "shortDescription",
+  "longDescription",
+  "pillar",
+  "sector",
+  "ownershipType",
+  "publicUrl",
+  "launchDate",
+  "usersCount",
+  "usersAsOf",
+  "usersMethod",
+  "dataInVietnam",
+  "dataCentreProvider",
+  "securityLevel",
+  "securityDecisionNumber",
+  "securityDecisionDate",
+] as const;
+
+/** Everything that blocks submission, in task-list order. */
+export function missingForSubmission(app: Pick<Application, "answers">, groups: CriteriaGroup[], files: Pick<AttachmentSummary, "slot">[]): MissingItem[] {
+  const missing: MissingItem[] = [];
+  const a = app.answers;
+  for (const field of REQUIRED_PLATFORM_FIELDS) {
+    if (!a.platform?.[field]) missing.push({ section: "platform", target: field, key: `platform.${field}` });
+  }
+  const slots = new Set(files.map((f) => f.slot));
+  for (const item of criteriaItems(groups)) {
+    const answer = a.criteria?.[item.key];
+    if (!answer?.assessment || !answer.explanation) {
+      missing.push({ section: "criteria", target: item.key, key: "criteria.answer" });
+      continue;
+    }
+    const hasEvidence = (answer.links?.length ?? 0) > 0 || slots.has(`criterion:${item.key}`);
+    if (item.evidence_required && answer.assessment !== "not_met" && !hasEvidence)
+      missing.push({ section: "criteria", target: item.key, key: "criteria.evidence" });
+  }
+  for (const d of DOCUMENT_SLOTS) {
+    if (d.required && !slots.has(d.slot)) missing.push({ section: "documents", target: d.slot, key: `documents.${d.slot}` });
+  }
+  for (const field of ["name", "title", "email", "phone"] as const) {
+    if (!a.contact?.[field]) missing.push({ section: "contact", target: field, key: `contact.${field}` });
+  }
+  if (!a.declaration?.accepted) missing.push({ section: "declaration", target: "accepted", key: "declaration.accepted" });
+  return missing;
+}
+
+/** Section progress is derived from the answers and files, never stored. */
+export function sectionStates(
+  app: Pick<Application, "answers">,
+  groups: CriteriaGroup[],
+  files: Pick<AttachmentSummary, "slot">[],
+): Record<SectionKey, SectionState> {
+  const missing = missingForSubmission(app, groups, files);
+  const started: Record<SectionKey, boolean> = {
+    platform: Object.values(app.answers.platform ?? {}).some(Boolean),
+    criteria: Object.keys(app.answers.criteria ?? {}).length > 0 || files.some((f) => f.slot.startsWith("criterion:")),
+    documents: files.some((f) => f.slot.startsWith("doc:")),
+    contact: Object.values(app.answers.contact ?? {}).some(Boolean),
+    declaration: Boolean(app.answers.declaration?.accepted),
+  };
+  const states = {} as Record<SectionKey, SectionState>;
+  for (const section of SECTIONS) {
+    states[section] = !missing.some((m) => m.section === section) ? "completed" : started[section] ? "in_progress" : "not_started";
+  }
+  return states;
+}
