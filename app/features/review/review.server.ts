@@ -14,7 +14,7 @@ import { canViewApplication } from "~/features/application/queries.server.ts";
 import { notifyAssigned } from "./review-notifications.server.ts";
 import { assertEnterpriseVerified } from "~/features/enterprise/verification.server.ts";
 
-type StaffAudience = Exclude<Audience, "enterprise">;
+
 
 // ---------- queues ----------
 
@@ -198,6 +198,8 @@ export function listColleagues(user: User) {
 }
 
 // ---------- review page data ----------
+
+type StaffAudience = Exclude<Audience, "enterprise">;
 
 /** The application for a reviewer, or undefined when it is outside their province or stage (callers answer 404). */
 export async function getApplicationForReviewer(user: User, id: string): Promise<Application | undefined> {
