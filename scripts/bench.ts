@@ -33,7 +33,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const loadStart = os.loadavg()[0]!;
   const { sql } = await import("kysely");
   const { createUserDirect } = await import("../app/features/account/account.server.ts");
-  const { listQueue, countQueue, PROVINCE_VIEWS } = await import("../app/features/review/review.server.ts");
+  const { listQueue, countQueue, PROVINCE_VIEWS } = await import("../app/features/review/queues.server.ts");
 
   log(`Review queue benchmark — Node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model.trim() ?? "?"}), ${os.platform()}`);
   log(`${SECONDS} s per scenario after ${WARMUP} s warm-up, ${CONCURRENCY} concurrent keep-alive connections, ${SESSIONS} session(s)${GZIP ? ", Accept-Encoding: gzip" : ", no compression"}`);

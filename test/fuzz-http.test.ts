@@ -9,7 +9,7 @@ import { createDraft } from "~/features/application/drafts.server.ts";
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { getApplication } from "~/features/application/queries.server.ts";
 import { submitApplication } from "~/features/application/commands.server.ts";
-import * as review from "~/features/review/review.server.ts";
+import * as review from "~/features/review/commands.server.ts";
 import { verifyEnterprise } from "~/features/enterprise/verification.server.ts";
 import { Client, loadTestBuild, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";

@@ -4,7 +4,7 @@ import { isRouteErrorResponse } from "@remix-run/react";
 import { z } from "zod";
 import { translator } from "~/platform/i18n/i18n.server.ts";
 import { cleanText, field, isIsoDate, isUuid, isWebUrl, parseSearchParams, searchTerm } from "~/platform/forms/input.server.ts";
-import { parseQueueCursor } from "~/features/review/review.server.ts";
+import { parseQueueCursor } from "~/features/review/queues.server.ts";
 
 const t = translator("vi");
 const parse = <S extends z.ZodType>(schema: S, value: unknown) => schema.safeParse(value);

@@ -15,7 +15,7 @@ import { criteriaItems, getCriteria } from "~/features/application/criteria.serv
 import { getApplication } from "~/features/application/queries.server.ts";
 import { listAttachments } from "~/features/application/files.server.ts";
 import { submitApplication } from "~/features/application/commands.server.ts";
-import * as review from "~/features/review/review.server.ts";
+import * as review from "~/features/review/commands.server.ts";
 import { verifyEnterprise } from "~/features/enterprise/verification.server.ts";
 import { Client, loadTestBuild, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";

@@ -13,7 +13,7 @@ import { createDraft } from "~/features/application/drafts.server.ts";
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { getApplication } from "~/features/application/queries.server.ts";
 import { submitApplication } from "~/features/application/commands.server.ts";
-import * as review from "~/features/review/review.server.ts";
+import * as review from "~/features/review/commands.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { loginAs, PASSWORD, type StaffUser, staffUser, uniqueEmail, validTaxCode } from "./helpers/fixtures.ts";

@@ -10,7 +10,8 @@ import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { reviewSchemas } from "~/features/review/review-forms.server.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import { getApplicationForReviewer, revokeRecognition } from "~/features/review/review.server.ts";
+import { getApplicationForReviewer } from "~/features/review/queries.server.ts";
+import { revokeRecognition } from "~/features/review/commands.server.ts";
 
 async function requireRecognised(request: Request, id: string | undefined) {
   const user = await requireRole(request, "ministry_reviewer");

@@ -8,7 +8,7 @@ import { createDraft, saveCriterion, saveSection } from "~/features/application/
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { submitApplication } from "~/features/application/commands.server.ts";
 import { createEnterprise } from "~/features/enterprise/enterprise.server.ts";
-import * as review from "~/features/review/review.server.ts";
+import * as review from "~/features/review/commands.server.ts";
 import { findUserByEmail } from "~/features/account/user.server.ts";
 
 const DAY = 86_400_000;

@@ -11,7 +11,7 @@ import { getMembership } from "~/features/account/membership.server.ts";
 import { stageBytes } from "~/platform/db/file-store.server.ts";
 import { findUserByEmail } from "~/features/account/user.server.ts";
 import { createUserDirect } from "~/features/account/account.server.ts";
-import * as review from "~/features/review/review.server.ts";
+import * as review from "~/features/review/commands.server.ts";
 import { verifyEnterprise } from "~/features/enterprise/verification.server.ts";
 import { DEMO_PASSWORD } from "./demo.server.ts";
 

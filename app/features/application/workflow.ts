@@ -2,7 +2,7 @@ import type { ApplicationStatus, Role } from "~/platform/db/db-types.ts";
 
 /**
  * The application's whole life in one table. Every state change goes through `transition()` in
- * app/features/application/application.server.ts, which checks this table, the actor's province and the version.
+ * app/features/application/transition.server.ts, which checks this table, the actor's province and the version.
  */
 export type WorkflowAction =
   | "submit"

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { field, parseSearchParams } from "~/platform/forms/input.server.ts";
 import { provinceInPhrase } from "~/features/reference/province-names.ts";
-import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, type QueueQuery } from "./review.server.ts";
+import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, type QueueQuery } from "./queues.server.ts";
 import { listCategories, listProvinces } from "~/features/reference/reference.server.ts";
 
 // Filters a stale bookmark may carry are compared with the current lists and dropped when unknown; only a cursor

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { field } from "~/platform/forms/input.server.ts";
-import { REJECTION_REASONS } from "./review.server.ts";
+import { REJECTION_REASONS } from "./commands.server.ts";
 
 const lockVersion = field.wholeNumber();
 

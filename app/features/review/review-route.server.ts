@@ -13,25 +13,9 @@ import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platfo
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { getVersion, listApplicationEmails, listChangeRequests, listTimeline } from "~/features/application/queries.server.ts";
 import { listAttachmentsByIds } from "~/features/application/files.server.ts";
-import {
-  addInternalNote,
-  assignApplication,
-  defaultReplyBy,
-  forwardToMinistry,
-  getApplicationForReviewer,
-  listColleagues,
-  listInternalNotes,
-  listVerdicts,
-  MissingVerdictsError,
-  recognisePlatform,
-  rejectApplication,
-  REJECTION_REASONS,
-  requestChanges,
-  returnToProvince,
-  saveVerdict,
-  stageOf,
-  type ChangeTarget,
-} from "./review.server.ts";
+import { addInternalNote, assignApplication, defaultReplyBy, forwardToMinistry, MissingVerdictsError, recognisePlatform, rejectApplication, REJECTION_REASONS, requestChanges, returnToProvince, saveVerdict, type ChangeTarget } from "./commands.server.ts";
+import { getApplicationForReviewer, listInternalNotes, listVerdicts, stageOf } from "./queries.server.ts";
+import { listColleagues } from "./queues.server.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import {
   CERTIFICATE_SLOT,

@@ -1,0 +1,189 @@
+import { sql } from "kysely";
+import type { ApplicationStatus,User } from "~/platform/db/db-types.ts";
+import { db } from "~/platform/db/db.server.ts";
+import { isIsoDate,isUuid } from "~/platform/forms/input.server.ts";
+import { foldVietnamese } from "~/platform/db/search-text.ts";
+import { AWAITING_PROVINCE } from "~/features/application/workflow.ts";
+
+
+
+// ---------- queues ----------
+
+export const PROVINCE_VIEWS = {
+  new: ["submitted"],
+  mine: ["in_provincial_review", "submitted", "resubmitted", "returned_to_province"],
+  in_review: ["in_provincial_review"],
+  waiting: ["changes_requested"],
+  resubmitted: ["resubmitted", "returned_to_province"],
+  done: ["forwarded", "in_ministry_review", "recognised", "rejected", "withdrawn", "revoked"],
+} as const satisfies Record<string, readonly ApplicationStatus[]>;
+
+// The ministry's views list what reached the ministry (applications.reached_ministry_at), except "unstaffed": what
+// waits for a provincial reviewer in a province that has none (read-only for the ministry, see docs/decisions/006).
+export const MINISTRY_VIEWS = {
+  new: ["forwarded"],
+  mine: ["in_ministry_review", "forwarded"],
+  in_review: ["in_ministry_review"],
+  returned: ["returned_to_province"],
+  done: ["recognised", "rejected", "revoked", "withdrawn"],
+  unstaffed: AWAITING_PROVINCE,
+} as const satisfies Record<string, readonly ApplicationStatus[]>;
+
+export type ProvinceView = keyof typeof PROVINCE_VIEWS;
+export type MinistryView = keyof typeof MINISTRY_VIEWS;
+
+export interface QueueQuery {
+  scope: { kind: "province"; provinceCode: string } | { kind: "ministry"; provinceCode?: string; unstaffed?: boolean };
+  statuses: readonly ApplicationStatus[];
+  userId: string;
+  mineOnly?: boolean;
+  sector?: string;
+  overdue?: boolean;
+  assignee?: string | "none";
+  search?: string;
+  after?: string;
+  limit?: number;
+}
+
+export interface QueueRow {
+  id: string;
+  reference: string | null;
+  platform_name: string;
+  enterprise_name: string;
+  tax_code: string;
+  province_code: string | null;
+  status: ApplicationStatus;
+  due_at: Date | null;
+  assigned_to: string | null;
+  assignee_name: string | null;
+  current_version: number;
+  overdue: boolean;
+}
+
+// Keyset cursor on (due date, id): far-future stands in for "no due date" so the order is total.
+const NO_DUE = "9999-12-31T00:00:00.000Z";
+
+// The due key comes from the database as text: a JS Date would drop the microseconds and repeat a row.
+function encodeCursor(row: { due_key: string; id: string }): string {
+  return Buffer.from(`${row.due_key}|${row.id}`).toString("base64url");
+}
+
+const DUE_KEY = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/;
+
+/**
+ * A queue cursor exactly as encodeCursor writes it, or null. Cursors are validated, not signed: one only says where
+ * a page starts inside the viewer's own queue (the scope comes from the session), so a hand-made one can reveal
+ * nothing; but anything that is not a real (timestamp, uuid) pair is refused before it reaches SQL.
+ */
+export function parseQueueCursor(cursor: string): { due: string; id: string } | null {
+  if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const text = Buffer.from(cursor, "base64url").toString();
+  if (Buffer.from(text).toString("base64url") !== cursor) return null;
+  const [due, id, ...rest] = text.split("|");
+  const m = due ? DUE_KEY.exec(due) : null;
+  if (!m || !isUuid(id) || rest.length > 0) return null;
+  const [, date, hh, mm, ss] = m;
+  if (!isIsoDate(date!, 1970) || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return null;
+  return { due: due!, id: id!.toLowerCase() };
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super("Invalid queue cursor");
+  }
+}
+
+export const QUEUE_PAGE_SIZE = 25;
+export const QUEUE_COUNT_CAP = 1000;
+
+function queueBase(q: QueueQuery) {
+  // A literal, not a parameter: the queue indexes (db/migrations/2026-12-01T1000_queue_order.ts) hold this expression.
+  const due = sql<Date>`coalesce(applications.due_at, ${sql.lit(NO_DUE)}::timestamptz)`;
+  let query = db()
+    .selectFrom("applications")
+    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
+    .where("applications.current_version", ">", 0)
+    .where("applications.status", "in", [...q.statuses]);
+  if (q.scope.kind === "province") query = query.where("applications.province_code", "=", q.scope.provinceCode);
+  else {
+    if (q.scope.provinceCode) query = query.where("applications.province_code", "=", q.scope.provinceCode);
+    query = q.scope.unstaffed
+      ? query.where("applications.reached_ministry_at", "is", null).where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("users")
+                .select("users.id")
+                .where("users.role", "=", "province_reviewer")
+                .where("users.status", "=", "active")
+                .whereRef("users.province_code", "=", "applications.province_code"),
+            ),
+          ),
+        )
+      : query.where("applications.reached_ministry_at", "is not", null);
+  }
+  if (q.mineOnly) query = query.where("applications.assigned_to", "=", q.userId);
+  if (q.sector) query = query.where("applications.sector", "=", q.sector);
+  if (q.overdue) query = query.where("applications.due_at", "<", sql<Date>`now()`);
+  if (q.assignee === "none") query = query.where("applications.assigned_to", "is", null);
+  else if (q.assignee) query = query.where("applications.assigned_to", "=", q.assignee);
+  const term = q.search ? foldVietnamese(q.search).slice(0, 100) : "";
+  // A whole reference number or tax code is looked up by its unique index instead of scanning the folded text.
+  if (/^\d{2}-\d{6}-\d{4,}$/.test(term)) query = query.where("applications.reference", "=", term);
+  else if (/^\d{10}(-\d{3})?$/.test(term)) query = query.where("enterprises.tax_code", "=", term);
+  else if (term) query = query.where("applications.search_text", "like", `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return { query, due };
+}
+
+/** One page of a queue, ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
+export async function listQueue(q: QueueQuery) {
+  const limit = q.limit ?? QUEUE_PAGE_SIZE;
+  const { query, due } = queueBase(q);
+  const cursor = q.after ? parseQueueCursor(q.after) : null;
+  if (q.after && !cursor) throw new InvalidCursorError();
+  const rows = await query
+    .leftJoin("users as assignee", "assignee.id", "applications.assigned_to")
+    .select([
+      "applications.id",
+      "applications.reference",
+      "applications.platform_name",
+      "enterprises.legal_name as enterprise_name",
+      "enterprises.tax_code",
+      "applications.province_code",
+      "applications.status",
+      "applications.due_at",
+      "applications.assigned_to",
+      "assignee.name as assignee_name",
+      "applications.current_version",
+      sql<boolean>`coalesce(applications.due_at < now(), false)`.as("overdue"),
+      sql<string>`to_char(${due} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_key"),
+    ])
+    .$if(Boolean(cursor), (qb) => qb.where(sql<boolean>`(${due}, applications.id) > (${cursor!.due}::timestamptz, ${cursor!.id}::uuid)`))
+    .orderBy(due)
+    .orderBy("applications.id")
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page.map(({ due_key: _dueKey, ...row }) => row as QueueRow), next: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
+export async function countQueue(q: QueueQuery): Promise<{ count: number; capped: boolean }> {
+  const { query } = queueBase(q);
+  const row = await db()
+    .selectFrom(query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
+    .select(sql<number>`count(*)::int`.as("n"))
+    .executeTakeFirstOrThrow();
+  return { count: Math.min(row.n, QUEUE_COUNT_CAP), capped: row.n > QUEUE_COUNT_CAP };
+}
+
+export function listColleagues(user: User) {
+  return db()
+    .selectFrom("users")
+    .select(["id", "name", "email"])
+    .where("role", "=", user.role)
+    .where("status", "=", "active")
+    .$if(user.role === "province_reviewer", (qb) => qb.where("province_code", "=", user.province_code))
+    .orderBy("name")
+    .execute();
+}
