@@ -7,8 +7,6 @@ import { formatBytes } from "~/platform/i18n/format.ts";
 import type { FieldErrors, FormValues } from "~/platform/forms/forms.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 
-export { toBytes } from "~/platform/db/file-store.server.ts";
-
 /**
  * Multipart uploads: files stream into the file store in chunks while the body arrives, limits are enforced on the
  * way (nothing over a limit is buffered or kept), every file is checked by extension and by content, and file names

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { HOLDING_STATUSES, type Application, type Database, type Enterprise, type Locale, type User, type VerificationStatus } from "~/platform/db/db-types.ts";
-import { db } from "~/platform/db/db.server.ts";
+import { db, type Executor } from "~/platform/db/db.server.ts";
 import { config } from "~/platform/config.server.ts";
 import { timelineFor, type Audience } from "~/features/application/disclosure.server.ts";
 import { provincialAgencyName } from "~/features/reference/agency.ts";
@@ -19,7 +19,6 @@ import { listActiveReviewersOfProvince } from "~/features/account/user.server.ts
  * forwarded to the ministry or listed in the catalogue.
  */
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export const CERTIFICATE_SLOT = "doc:business_registration";
 
