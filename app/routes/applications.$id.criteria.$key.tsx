@@ -13,7 +13,8 @@ import { criterionSchema, MAX_LINKS } from "~/features/application/criterion-for
 import { readForm, validate, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
-import { ACCEPT, discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
+import { ACCEPT } from "~/features/application/file-checks.server.ts";
+import { discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { addAttachments, attachmentUsage, listAttachments, QuotaError, removeAttachment } from "~/features/application/files.server.ts";
 import { canEditCriterion } from "~/features/application/editable.ts";

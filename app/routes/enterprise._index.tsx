@@ -1,3 +1,4 @@
+// Longer than 400 lines: one page with two forms (create and edit the enterprise) that share their fields, texts and error handling.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -23,7 +24,7 @@ import { AlreadyMemberError, createEnterprise, TaxCodeTakenError, updateEnterpri
 import { getMembership } from "~/features/account/membership.server.ts";
 import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/features/application/limits.server.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
-import { verificationForEnterprise } from "~/features/enterprise/verification.server.ts";
+import { verificationForEnterprise } from "~/features/enterprise/verification-queries.server.ts";
 
 /** A required single-line text whose "required" message is written out in full (labels must not be lower-cased). */
 const requiredText = (t: Translate, label: string, requiredMessage: string, max: number) =>

@@ -5,7 +5,7 @@ import { requireRole } from "~/features/account/auth.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { loadQueue } from "~/features/review/queue.server.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import { countOpenDisputes } from "~/features/enterprise/verification.server.ts";
+import { countOpenDisputes } from "~/features/enterprise/verification-queries.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "province_reviewer");

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/features/account/auth.server.ts";
-import { contentDisposition, SERVABLE_TYPES } from "~/features/application/uploads.server.ts";
+import { contentDisposition, SERVABLE_TYPES } from "~/features/application/file-checks.server.ts";
 import { getAttachmentForDownload } from "~/features/application/attachment.server.ts";
 import { blobStream } from "~/platform/db/file-store.server.ts";
-import { getDisputeFile } from "~/features/enterprise/verification.server.ts";
+import { getDisputeFile } from "~/features/enterprise/verification-queries.server.ts";
 
 /** A business registration certificate of either party of a dispute, for reviewers of the dispute's province only. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

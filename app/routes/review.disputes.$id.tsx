@@ -16,7 +16,8 @@ import { verificationSchemas } from "~/features/enterprise/verification-forms.se
 import { formatPhone } from "~/platform/forms/vn-formats.ts";
 import { NotFoundError } from "~/platform/errors.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
-import { DisputeResolvedError, getDisputeForReviewer, resolveDispute, WinnerWithoutCertificateError } from "~/features/enterprise/verification.server.ts";
+import { DisputeResolvedError, resolveDispute, WinnerWithoutCertificateError } from "~/features/enterprise/verification.server.ts";
+import { getDisputeForReviewer } from "~/features/enterprise/verification-queries.server.ts";
 
 async function requireDispute(request: Request, id: string | undefined) {
   const user = await requireRole(request, "province_reviewer");

@@ -6,7 +6,7 @@ import { formatDate } from "~/platform/i18n/format.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
-import { listDisputes } from "~/features/enterprise/verification.server.ts";
+import { listDisputes } from "~/features/enterprise/verification-queries.server.ts";
 
 /** The province's tax code disputes (docs/decisions/010): the open ones first, then those it settled. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -2,21 +2,19 @@ import { sql } from "kysely";
 import type {
 Application,User
 } from "~/platform/db/db-types.ts";
-import { db,type Executor } from "~/platform/db/db.server.ts";
+import { db, type Executor } from "~/platform/db/db.server.ts";
 import { isUniqueViolation } from "~/platform/db/db-faults.server.ts";
 import { addWorkingDays } from "~/platform/time/working-days.ts";
 import { ACTIVE_APPLICATION_STATUSES } from "~/features/application/workflow.ts";
 
 import { NotFoundError } from "~/platform/errors.ts";
 
-
-
 import { missingForSubmission } from "./completeness.server.ts";
 import { getCriteria } from "./criteria.server.ts";
-import { IncompleteError,PlatformTakenError } from "./errors.server.ts";
+import { IncompleteError, PlatformTakenError } from "./errors.server.ts";
 import { listAttachments } from "./files.server.ts";
-import { getApplicationForMember,refreshSearchText } from "./queries.server.ts";
-import { freezeVersion,nextReference,settingNumber,transition } from "./transition.server.ts";
+import { getApplicationForMember, refreshSearchText } from "./queries.server.ts";
+import { freezeVersion, nextReference, settingNumber, transition } from "./transition.server.ts";
 
 /**
  * Submits (or resubmits) the draft: completeness check, reference number, frozen version, deadline, audit

@@ -3,12 +3,9 @@ Application,SectionKey,
 SectionState
 } from "~/platform/db/db-types.ts";
 
-
-
-
-import { criteriaItems,type CriteriaGroup } from "./criteria.server.ts";
+import { criteriaItems, type CriteriaGroup } from "./criteria.server.ts";
 import { type AttachmentSummary } from "./files.server.ts";
-import { DOCUMENT_SLOTS,SECTIONS } from "./limits.server.ts";
+import { DOCUMENT_SLOTS, SECTIONS } from "./limits.server.ts";
 
 // ---------- completeness ----------
 

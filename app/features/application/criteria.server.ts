@@ -1,9 +1,4 @@
-import { db,type Executor } from "~/platform/db/db.server.ts";
-
-
-
-
-
+import { db, type Executor } from "~/platform/db/db.server.ts";
 
 // ---------- criteria ----------
 

@@ -1,20 +1,18 @@
-import { sql,type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type {
 Answers,
 Application,CriterionAnswer,
 Database,User
 } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
-import { canEditCriterion,canEditSection } from "~/features/application/editable.ts";
+import { canEditCriterion, canEditSection } from "~/features/application/editable.ts";
 import { isEditable } from "~/features/application/workflow.ts";
 
-import { NotEditableError,NotFoundError } from "~/platform/errors.ts";
+import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 
-
-
 import { MAX_OPEN_DRAFTS_PER_ENTERPRISE } from "./limits.server.ts";
-import { normaliseUrl,refreshSearchText } from "./queries.server.ts";
+import { normaliseUrl, refreshSearchText } from "./queries.server.ts";
 import { settingNumber } from "./transition.server.ts";
 
 // ---------- drafting ----------

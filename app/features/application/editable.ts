@@ -26,7 +26,6 @@ export function canEditSlot(app: Pick<Application, "status" | "reopened">, slot:
   return canEditSection(app, "documents");
 }
 
-
 /**
  * While changes are requested, a reopened part reads "needs changes" until the enterprise saves it again (then the
  * change request item is addressed), whatever its answers looked like before.

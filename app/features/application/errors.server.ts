@@ -1,7 +1,5 @@
 
 
-
-
 import { type MissingItem } from "./completeness.server.ts";
 
 /** The enterprise already has an application under review or recognised for this platform address. */

@@ -1,19 +1,17 @@
-import { sql,type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type {
 Database,User
 } from "~/platform/db/db-types.ts";
-import { db,type Executor } from "~/platform/db/db.server.ts";
+import { db, type Executor } from "~/platform/db/db.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
 import { canEditSlot } from "~/features/application/editable.ts";
 
-import { NotEditableError,NotFoundError } from "~/platform/errors.ts";
+import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
-import { BlobGoneError,claimStagedBlobs,databaseFileStore,deleteBlobs,reclaimFileSpace,stageBytes,storedBlobSizes } from "~/platform/db/file-store.server.ts";
+import { BlobGoneError, claimStagedBlobs, databaseFileStore, deleteBlobs, reclaimFileSpace, stageBytes, storedBlobSizes } from "~/platform/db/file-store.server.ts";
 
-
-
-import { lockForEdit,markAddressed } from "./drafts.server.ts";
-import { MAX_BYTES_PER_APPLICATION,MAX_BYTES_PER_ENTERPRISE,MAX_FILES_PER_APPLICATION } from "./limits.server.ts";
+import { lockForEdit, markAddressed } from "./drafts.server.ts";
+import { MAX_BYTES_PER_APPLICATION, MAX_BYTES_PER_ENTERPRISE, MAX_FILES_PER_APPLICATION } from "./limits.server.ts";
 import { settingNumber } from "./transition.server.ts";
 
 // ---------- attachments ----------

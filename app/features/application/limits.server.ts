@@ -2,11 +2,6 @@ import type {
 Assessment,SectionKey
 } from "~/platform/db/db-types.ts";
 
-
-
-
-
-
 export const SECTIONS: readonly SectionKey[] = ["platform", "criteria", "documents", "contact", "declaration"];
 export const DOCUMENT_SLOTS = [
   { slot: "doc:business_registration", required: true },

@@ -2,17 +2,13 @@ import { sql } from "kysely";
 import type {
 Application,User
 } from "~/platform/db/db-types.ts";
-import { db,type Executor } from "~/platform/db/db.server.ts";
+import { db, type Executor } from "~/platform/db/db.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
-import { ACCENTED,FOLDED } from "~/platform/db/search-text.ts";
-import { ACTIVE_APPLICATION_STATUSES,AWAITING_PROVINCE } from "~/features/application/workflow.ts";
-import { emailsFor,timelineFor,type Audience,type EmailEntry,type TimelineEntry } from "~/features/application/disclosure.server.ts";
+import { ACCENTED, FOLDED } from "~/platform/db/search-text.ts";
+import { ACTIVE_APPLICATION_STATUSES, AWAITING_PROVINCE } from "~/features/application/workflow.ts";
+import { emailsFor, timelineFor, type Audience, type EmailEntry, type TimelineEntry } from "~/features/application/disclosure.server.ts";
 
 import { getMembership } from "~/features/account/membership.server.ts";
-
-
-
-
 
 // ---------- reading ----------
 
@@ -75,7 +71,6 @@ export async function isProvinceStaffed(provinceCode: string, ex: Executor = db(
     .executeTakeFirst();
   return Boolean(row);
 }
-
 
 export function getApplication(id: string, ex: Executor = db()) {
   if (!isUuid(id)) return Promise.resolve(undefined);

@@ -1,18 +1,16 @@
-import { sql,type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type {
 Application,Database,User
 } from "~/platform/db/db-types.ts";
-import { db,type Executor } from "~/platform/db/db.server.ts";
+import { db, type Executor } from "~/platform/db/db.server.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
-import { canTransition,isMinistryStage,WORKFLOW,type WorkflowAction } from "~/features/application/workflow.ts";
+import { canTransition, isMinistryStage, WORKFLOW, type WorkflowAction } from "~/features/application/workflow.ts";
 
-import { ConflictError,ForbiddenTransitionError,NotFoundError } from "~/platform/errors.ts";
+import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platform/errors.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 import { queueWorkflowNotices } from "./notifications.server.ts";
 
-
-
-import { deleteUnsubmittedFiles,listAttachments } from "./files.server.ts";
+import { deleteUnsubmittedFiles, listAttachments } from "./files.server.ts";
 import { canViewApplication } from "./queries.server.ts";
 
 // ---------- workflow ----------

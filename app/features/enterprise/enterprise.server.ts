@@ -25,10 +25,8 @@ export interface EnterpriseInput {
   website: string | null;
 }
 
-
 export class TaxCodeTakenError extends Error {}
 export class AlreadyMemberError extends Error {}
-
 
 function columns(input: EnterpriseInput) {
   return {

@@ -1,16 +1,16 @@
-import { sql,type Transaction } from "kysely";
-import type { Application,ApplicationStatus,Database,ReviewStage,User,Verdict } from "~/platform/db/db-types.ts";
+import { sql, type Transaction } from "kysely";
+import type { Application, ApplicationStatus, Database, ReviewStage, User, Verdict } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
-import { addWorkingDays,vietnamDate,workingDaysBetween } from "~/platform/time/working-days.ts";
+import { addWorkingDays, vietnamDate, workingDaysBetween } from "~/platform/time/working-days.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
-import { ConflictError,ForbiddenTransitionError,NotFoundError } from "~/platform/errors.ts";
-import { criteriaItems,getCriteria } from "~/features/application/criteria.server.ts";
-import { settingNumber,transition } from "~/features/application/transition.server.ts";
+import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platform/errors.ts";
+import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
+import { settingNumber, transition } from "~/features/application/transition.server.ts";
 import { canViewApplication } from "~/features/application/queries.server.ts";
 import { notifyAssigned } from "./review-notifications.server.ts";
 import { assertEnterpriseVerified } from "~/features/enterprise/verification.server.ts";
 
-import { getApplicationForReviewer,stageOf } from "./queries.server.ts";
+import { getApplicationForReviewer, stageOf } from "./queries.server.ts";
 
 const REVIEWING: Record<ReviewStage, ApplicationStatus> = { province: "in_provincial_review", ministry: "in_ministry_review" };
 

@@ -1,10 +1,8 @@
-import type { Application,ReviewStage,User } from "~/platform/db/db-types.ts";
+import type { Application, ReviewStage, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
-import { verdictStagesFor,type Audience } from "~/features/application/disclosure.server.ts";
+import { verdictStagesFor, type Audience } from "~/features/application/disclosure.server.ts";
 import { canViewApplication } from "~/features/application/queries.server.ts";
-
-
 
 // ---------- review page data ----------
 

@@ -1,11 +1,9 @@
 import { sql } from "kysely";
-import type { ApplicationStatus,User } from "~/platform/db/db-types.ts";
+import type { ApplicationStatus, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
-import { isIsoDate,isUuid } from "~/platform/forms/input.server.ts";
+import { isIsoDate, isUuid } from "~/platform/forms/input.server.ts";
 import { foldVietnamese } from "~/platform/db/search-text.ts";
 import { AWAITING_PROVINCE } from "~/features/application/workflow.ts";
-
-
 
 // ---------- queues ----------
 

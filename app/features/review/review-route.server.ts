@@ -17,14 +17,8 @@ import { addInternalNote, assignApplication, defaultReplyBy, forwardToMinistry, 
 import { getApplicationForReviewer, listInternalNotes, listVerdicts, stageOf } from "./queries.server.ts";
 import { listColleagues } from "./queues.server.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
-import {
-  CERTIFICATE_SLOT,
-  EnterpriseNotVerifiedError,
-  VerificationBlockedError,
-  VerificationRequirementsError,
-  verificationForReview,
-  verifyEnterprise,
-} from "~/features/enterprise/verification.server.ts";
+import { CERTIFICATE_SLOT, EnterpriseNotVerifiedError, VerificationBlockedError, VerificationRequirementsError, verifyEnterprise } from "~/features/enterprise/verification.server.ts";
+import { verificationForReview } from "~/features/enterprise/verification-queries.server.ts";
 import { HOLDING_STATUSES } from "~/platform/db/db-types.ts";
 import { verificationSchemas } from "~/features/enterprise/verification-forms.server.ts";
 import { getProvince, listCategories } from "~/features/reference/reference.server.ts";

@@ -345,7 +345,6 @@ export interface InternalNoteTable {
   created_at: Generated<Date>;
 }
 
-
 export interface ApplicationVersionTable {
   application_id: string;
   version: number;

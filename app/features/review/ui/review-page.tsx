@@ -1,3 +1,4 @@
+// Longer than 400 lines: the review page is one screen (answers, verdict per criterion, notes, verification, decision forms) whose parts share its props; split further when a part is reused.
 import { Link } from "@remix-run/react";
 import type { ApplicationStatus } from "~/platform/db/db-types.ts";
 import { formatDate, formatDateTime, formatIsoDate } from "~/platform/i18n/format.ts";
