@@ -185,13 +185,14 @@ describe("database faults", { skip: PG ? false : NO_POSTGRES }, () => {
       sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${appName}`.execute(direct.db);
 
     const lostBefore = logged.filter((l) => l.msg === "database connection lost").length;
+    let killedFirst = 0;
     const failure = await handle.db
       .transaction()
       .execute(async (trx) => {
         await sql`select 1`.execute(trx);
         // Between two statements the connection belongs to this transaction, with no query running: pg reports
         // the server's goodbye as an 'error' event on the client, which used to kill the process.
-        await terminate();
+        killedFirst = (await terminate()).rows.length;
         await eventually(() => logged.filter((l) => l.msg === "database connection lost").length > lostBefore);
         await sql`select 1`.execute(trx);
       })
@@ -201,9 +202,13 @@ describe("database faults", { skip: PG ? false : NO_POSTGRES }, () => {
       );
     assert.ok(isDatabaseUnavailable(failure), `the transaction failed as unavailable: ${String(failure)}`);
 
+    // The pool learns of each killed idle connection from its socket, a moment after pg_terminate_backend returns:
+    // once it has (one "connection lost" line each), pages work at once, on new connections.
+    assert.ok(await eventually(() => logged.filter((l) => l.msg === "database connection lost").length >= lostBefore + killedFirst));
     await assertWorking(c, "/platforms");
-    await terminate();
-    await new Promise((r) => setTimeout(r, 100));
+    const lostBeforeSecond = logged.filter((l) => l.msg === "database connection lost").length;
+    const killed = (await terminate()).rows.length;
+    assert.ok(await eventually(() => logged.filter((l) => l.msg === "database connection lost").length >= lostBeforeSecond + killed));
     await assertWorking(c, "/statistics");
   });
 
