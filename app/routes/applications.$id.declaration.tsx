@@ -13,6 +13,7 @@ import { saveOrRespond } from "~/features/application/section-action.server.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
 import { canEditSection } from "~/features/application/editable.ts";
 import { saveSection } from "~/features/application/drafts.server.ts";
+import { now } from "~/platform/time/clock.ts";
 
 const declarationSchema = (t: Translate) =>
   z.object({
@@ -33,7 +34,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = await readForm(request);
   const result = validate(declarationSchema(t), values);
   if (!result.ok) return invalid(result.errors, values);
-  const declaration = { accepted: true, name: String(result.data.name), acceptedAt: new Date().toISOString() };
+  const declaration = { accepted: true, name: String(result.data.name), acceptedAt: now().toISOString() };
   return saveOrRespond(() => saveSection(user, app.id, "declaration", declaration, context.requestId), `/applications/${app.id}/check`);
 }
 

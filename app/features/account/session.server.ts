@@ -1,7 +1,7 @@
-import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
+import { now, nowMs } from "~/platform/time/clock.ts";
 import { hashToken, newToken } from "~/platform/security/tokens.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -27,7 +27,9 @@ export async function createSession(
     .values({
       id_hash: hashToken(token),
       user_id: userId,
-      expires_at: sql<Date>`now() + make_interval(secs => ${lifetime})`,
+      created_at: now(),
+      last_seen_at: now(),
+      expires_at: new Date(nowMs() + lifetime * 1000),
       ip: meta.ip ?? null,
       user_agent: meta.userAgent?.slice(0, 300) ?? null,
       second_factor_pending: opts.secondFactorPending ?? false,
@@ -48,10 +50,10 @@ export async function getSession(token: string, policy: SessionPolicy): Promise<
   const idHash = hashToken(token);
   const row = await db()
     .updateTable("sessions")
-    .set({ last_seen_at: sql`now()` })
+    .set({ last_seen_at: now() })
     .where("id_hash", "=", idHash)
-    .where("expires_at", ">", sql<Date>`now()`)
-    .where("last_seen_at", ">", sql<Date>`now() - make_interval(secs => ${policy.idleSeconds})`)
+    .where("expires_at", ">", now())
+    .where("last_seen_at", ">", new Date(nowMs() - policy.idleSeconds * 1000))
     .returning(["user_id", "second_factor_pending"])
     .executeTakeFirst();
   if (!row) {
@@ -92,8 +94,8 @@ export async function listActiveSessions(userId: string, policy: SessionPolicy, 
     .select(["id_hash", "created_at", "last_seen_at", "ip", "user_agent"])
     .where("user_id", "=", userId)
     .where("second_factor_pending", "=", false)
-    .where("expires_at", ">", sql<Date>`now()`)
-    .where("last_seen_at", ">", sql<Date>`now() - make_interval(secs => ${policy.idleSeconds})`)
+    .where("expires_at", ">", now())
+    .where("last_seen_at", ">", new Date(nowMs() - policy.idleSeconds * 1000))
     .orderBy("last_seen_at", "desc")
     .execute();
   // The hash of a session id never leaves the server: the page only needs to know which one is this browser.

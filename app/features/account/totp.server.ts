@@ -1,5 +1,6 @@
 import { Secret, TOTP } from "otpauth";
 import QRCode from "qrcode";
+import { nowMs } from "~/platform/time/clock.ts";
 
 /** RFC 6238 with the parameters every authenticator app supports: SHA-1, 6 digits, 30 seconds. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -16,16 +17,16 @@ export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
 }
 
-export function totpStep(now = Date.now()): number {
+export function totpStep(now = nowMs()): number {
   return Math.floor(now / 1000 / TOTP_PERIOD_SECONDS);
 }
 
-export function totpCode(secret: string, now = Date.now()): string {
+export function totpCode(secret: string, now = nowMs()): string {
   return totp(secret).generate({ timestamp: now });
 }
 
 /** The time step a code belongs to, or null when it matches none in the window. */
-export function totpCodeStep(secret: string, code: string, now = Date.now()): number | null {
+export function totpCodeStep(secret: string, code: string, now = nowMs()): number | null {
   if (!/^\d{6}$/.test(code)) return null;
   const delta = totp(secret).validate({ token: code, timestamp: now, window: WINDOW });
   return delta === null ? null : totpStep(now) + delta;

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { ApplicationStatus, Database, Locale, Role, TokenPurpose, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
+import { now, nowMs } from "~/platform/time/clock.ts";
 import { hashToken, newToken } from "~/platform/security/tokens.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -139,7 +140,7 @@ export async function issueUserToken(ex: Executor, userId: string, purpose: Toke
       user_id: userId,
       purpose,
       token_hash: hashToken(token),
-      expires_at: sql<Date>`now() + make_interval(secs => ${TOKEN_LIFETIME_SECONDS[purpose]})`,
+      expires_at: new Date(nowMs() + TOKEN_LIFETIME_SECONDS[purpose] * 1000),
     })
     .execute();
   return token;
@@ -154,7 +155,7 @@ export async function peekUserToken(token: string, purpose: TokenPurpose): Promi
     .where("user_tokens.token_hash", "=", hashToken(token))
     .where("user_tokens.purpose", "=", purpose)
     .where("user_tokens.used_at", "is", null)
-    .where("user_tokens.expires_at", ">", sql<Date>`now()`)
+    .where("user_tokens.expires_at", ">", now())
     .executeTakeFirst();
 }
 
@@ -166,7 +167,7 @@ export async function consumeUserToken(ex: Executor, token: string, purpose: Tok
     .where("token_hash", "=", hashToken(token))
     .where("purpose", "=", purpose)
     .where("used_at", "is", null)
-    .where("expires_at", ">", sql<Date>`now()`)
+    .where("expires_at", ">", now())
     .returning("user_id")
     .executeTakeFirst();
   if (!row) return undefined;

@@ -15,6 +15,7 @@ import { IncompleteError, PlatformTakenError } from "./errors.server.ts";
 import { listAttachments } from "./files.server.ts";
 import { getApplicationForMember, refreshSearchText } from "./queries.server.ts";
 import { freezeVersion, nextReference, settingNumber, transition } from "./transition.server.ts";
+import { now as clockNow } from "~/platform/time/clock.ts";
 
 /**
  * Submits (or resubmits) the draft: completeness check, reference number, frozen version, deadline, audit
@@ -59,7 +60,7 @@ function submitTransition(user: User, applicationId: string, resubmission: boole
         if (holder) throw new PlatformTakenError(holder);
       }
       const enterprise = await trx.selectFrom("enterprises").select("province_code").where("id", "=", app.enterprise_id).executeTakeFirstOrThrow();
-      const now = new Date();
+      const now = clockNow();
       const version = app.current_version + 1;
       await freezeVersion(trx, app, user, version);
       const days = await settingNumber("sla.province.working_days", 10, trx);

@@ -9,6 +9,7 @@ import {
   type ProvinceEvent,
 } from "./catalogue.server.ts";
 import { vietnamDate, workingDaysBetween } from "~/platform/time/working-days.ts";
+import { now as clockNow } from "~/platform/time/clock.ts";
 
 const DAY_MS = 86_400_000;
 export const MAX_MONTHS = 24;
@@ -96,7 +97,7 @@ export function provinceOutcomes(events: ProvinceEvent[], slaWorkingDays: number
 }
 
 /** The months from the first one with data up to this month (at most MAX_MONTHS), so empty months show as 0. */
-export function monthRange(months: string[], now = new Date()): string[] {
+export function monthRange(months: string[], now = clockNow()): string[] {
   if (months.length === 0) return [];
   const last = vietnamDate(now).slice(0, 7);
   let [y, m] = [...months].sort()[0]!.split("-").map(Number) as [number, number];
@@ -116,7 +117,7 @@ let cache: { key: string; value: Statistics } | undefined;
 /** Figures for /statistics, recomputed only when the audit trail has moved on (every state change is audited). */
 export async function loadStatistics(): Promise<Statistics> {
   const [highWater, sla] = await Promise.all([auditHighWater(), settingNumber("sla.province.working_days", 10)]);
-  const key = `${highWater}:${sla}:${vietnamDate(new Date()).slice(0, 7)}`;
+  const key = `${highWater}:${sla}:${vietnamDate(clockNow()).slice(0, 7)}`;
   if (cache?.key === key) return cache.value;
   const [options, pillars, sectors, provinces, received, decided, events] = await Promise.all([
     listFilterOptions(),

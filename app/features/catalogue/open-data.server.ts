@@ -18,6 +18,7 @@ import {
   type ListingSummary,
   type PublicEvent,
 } from "./catalogue.server.ts";
+import { nowMs } from "~/platform/time/clock.ts";
 
 export const CATALOGUE_PAGE_SIZE = 20;
 export const API_MAX_PAGE_SIZE = 100;
@@ -188,7 +189,7 @@ export async function requireListing(id: string | undefined): Promise<ListingSta
   let endedAt: string | null = null;
   if (listing.status !== "recognised") {
     const end = events.filter((e) => (END_ACTIONS as readonly string[]).includes(e.action)).at(-1);
-    endedAt = new Date(end?.created_at ?? Date.now()).toISOString();
+    endedAt = new Date(end?.created_at ?? nowMs()).toISOString();
   }
   return {
     listing,

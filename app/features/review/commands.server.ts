@@ -11,6 +11,7 @@ import { notifyAssigned } from "./review-notifications.server.ts";
 import { assertEnterpriseVerified } from "~/features/enterprise/verification.server.ts";
 
 import { getApplicationForReviewer, stageOf } from "./queries.server.ts";
+import { now as clockNow } from "~/platform/time/clock.ts";
 
 const REVIEWING: Record<ReviewStage, ApplicationStatus> = { province: "in_provincial_review", ministry: "in_ministry_review" };
 
@@ -167,7 +168,7 @@ export type ChangeTarget = `criterion:${string}` | "section:platform" | "section
 const REPLY_DAYS_SETTING = "sla.enterprise_reply.working_days";
 
 /** The enterprise's reply deadline when the reviewer leaves it empty: the setting's working days from today. */
-export async function defaultReplyBy(now = new Date()): Promise<{ days: number; date: string }> {
+export async function defaultReplyBy(now = clockNow()): Promise<{ days: number; date: string }> {
   const days = await settingNumber(REPLY_DAYS_SETTING, 10);
   return { days, date: vietnamDate(addWorkingDays(now, days)) };
 }
@@ -197,7 +198,7 @@ export async function requestChanges(
         .insertInto("change_request_items")
         .values(input.items.map((i) => ({ change_request_id: id, target: i.target, note: i.note })))
         .execute();
-      const remaining = app.due_at ? workingDaysBetween(new Date(), app.due_at) : null;
+      const remaining = app.due_at ? workingDaysBetween(clockNow(), app.due_at) : null;
       // The enterprise confirms the declaration again with its changes.
       const answers = { ...app.answers, declaration: { ...app.answers.declaration, accepted: false } };
       return {
@@ -247,7 +248,7 @@ export async function forwardToMinistry(
         province_recommendation: input.recommendation,
         province_summary: input.summary,
         assigned_to: null,
-        due_at: addWorkingDays(new Date(), days),
+        due_at: addWorkingDays(clockNow(), days),
       };
     },
   });
@@ -281,7 +282,7 @@ export async function returnToProvince(user: User, applicationId: string, input:
     reason: input.note,
     apply: async (trx) => ({
       assigned_to: null,
-      due_at: addWorkingDays(new Date(), await settingNumber("sla.province.working_days", 10, trx)),
+      due_at: addWorkingDays(clockNow(), await settingNumber("sla.province.working_days", 10, trx)),
     }),
   });
 }

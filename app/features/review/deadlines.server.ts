@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "~/platform/db/db.server.ts";
 import { addWorkingDays } from "~/platform/time/working-days.ts";
 import { notifyDueSoon, notifyOverdue, notifyReviewersOverdue } from "./review-notifications.server.ts";
+import { now as clockNow } from "~/platform/time/clock.ts";
 
 const ACTIVE = ["submitted", "in_provincial_review", "resubmitted", "returned_to_province", "forwarded", "in_ministry_review"] as const;
 export const APOLOGY_EXTENSION_WORKING_DAYS = 5;
@@ -16,7 +17,7 @@ export function expectedDate(dueAt: Date, overdueNotifiedFor: Date | null): Date
  * date and the reviewers an overdue notice (both claimed by overdue_notified_for, so once per application and due
  * date). Rows are claimed with SKIP LOCKED so several workers never send the same notice twice. `now` is the clock.
  */
-export async function runDeadlineChecks(db: DB, now = new Date()): Promise<{ dueSoon: number; overdue: number }> {
+export async function runDeadlineChecks(db: DB, now = clockNow()): Promise<{ dueSoon: number; overdue: number }> {
   let dueSoon = 0;
   let overdue = 0;
   for (;;) {

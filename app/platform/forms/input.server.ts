@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { normaliseTaxCode, phoneToE164, taxCodeProblem } from "./vn-formats.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
+import { now } from "~/platform/time/clock.ts";
 
 /**
  * The input boundary: every form field and query-string value is read through these parsers. Text is NFC-normalised
@@ -108,7 +109,7 @@ export const field = {
     cleaned((v) => {
       if (!v) return opts.required === false ? null : t("error.required", { field: label.toLowerCase() });
       if (!isIsoDate(v, opts.minYear)) return t("error.date");
-      const today = (opts.today ?? (() => vietnamDate(new Date())))();
+      const today = (opts.today ?? (() => vietnamDate(now())))();
       if (opts.rule === "past" && v > today) return t("error.dateFuture", { field: label });
       if (opts.rule === "future" && v <= today) return opts.futureMessage ?? t("error.date");
       return null;
