@@ -63,6 +63,8 @@ export default defineConfig({
         LOG_LEVEL: "warn",
         DATABASE_URL: "",
         RUN_WORKER: "1",
+        // Emails arrive within a fifth of a second: the journeys wait for many of them.
+        OUTBOX_POLL_MS: "200",
       },
     },
   ],

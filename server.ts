@@ -94,7 +94,7 @@ async function main() {
       from: c.MAIL_FROM,
       messageIdDomain: new URL(c.publicUrl).hostname,
     });
-    worker = createOutboxWorker({ db: handle.db, mailer, log, pollMs: 1000, periodic: () => runDeadlineChecks(handle.db) });
+    worker = createOutboxWorker({ db: handle.db, mailer, log, pollMs: c.OUTBOX_POLL_MS, periodic: () => runDeadlineChecks(handle.db) });
   }
 
   const build = await loadRemixBuild();

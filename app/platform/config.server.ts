@@ -98,11 +98,13 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .optional()
     .transform((v) => v === undefined || v === "" || v === "1" || v === "true"),
+  /** How often the outbox worker looks for due emails. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   TRUST_PROXY: proxyHops,
-  /** Limits on waiting for PostgreSQL and on shutting down; see docs/operations/resilience.md. */
+  /** Limits on waiting for PostgreSQL and on shutting down; see docs/operations.md and docs/decisions/016. */
   DB_CONNECT_TIMEOUT_MS: millis("DB_CONNECT_TIMEOUT_MS"),
   DB_STATEMENT_TIMEOUT_MS: millis("DB_STATEMENT_TIMEOUT_MS"),
   DB_QUERY_TIMEOUT_MS: millis("DB_QUERY_TIMEOUT_MS"),
