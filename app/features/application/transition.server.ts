@@ -1,7 +1,5 @@
 import { sql, type Transaction } from "kysely";
-import type {
-Application,Database,User
-} from "~/platform/db/db-types.ts";
+import type { Application, ApplicationUpdate, Database, User } from "~/platform/db/db-types.ts";
 import { db, type Executor } from "~/platform/db/db.server.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
 import { canTransition, isMinistryStage, WORKFLOW, type WorkflowAction } from "~/features/application/workflow.ts";
@@ -15,7 +13,7 @@ import { canViewApplication } from "./queries.server.ts";
 
 // ---------- workflow ----------
 
-export interface TransitionInput {
+export interface TransitionInput<Patch extends ApplicationUpdate = ApplicationUpdate> {
   applicationId: string;
   actor: User;
   action: WorkflowAction;
@@ -25,16 +23,23 @@ export interface TransitionInput {
   data?: Record<string, unknown>;
   requestId: string;
   /** Extra checks and column updates inside the transaction, after the state check. */
-  apply?: (trx: Transaction<Database>, app: Application) => Promise<Partial<Record<string, unknown>> | void>;
+  apply?: (trx: Transaction<Database>, app: Application) => Promise<Patch | void>;
   /** Records beyond the table's notices that must commit with the change (e.g. the assignment email). */
   after?: (trx: Transaction<Database>, app: Application) => Promise<void>;
 }
 
 /**
+ * A returned object is not checked for excess properties (a misspelt column would pass as long as one other key is
+ * right): the patch type is inferred instead, and any key that is not a column of applications is an error naming it.
+ */
+type UnknownColumns<Patch> = Patch extends unknown ? Exclude<keyof Patch, keyof ApplicationUpdate> : never;
+type KnownColumns<Patch> = [UnknownColumns<Patch>] extends [never] ? unknown : { notColumnsOfApplications: UnknownColumns<Patch> };
+
+/**
  * The one place an application changes state: checks actor, scope, state and version; audits; and queues the emails
  * NOTICES (app/features/application/workflow.ts) names for the action, all in one transaction. Routes call the commands that wrap it.
  */
-export async function transition(input: TransitionInput): Promise<Application> {
+export async function transition<Patch extends ApplicationUpdate>(input: TransitionInput<Patch> & KnownColumns<Patch>): Promise<Application> {
   const { actor, action } = input;
   return db()
     .transaction()

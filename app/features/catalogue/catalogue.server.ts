@@ -73,9 +73,9 @@ function baseQuery(f: CatalogueFilters) {
     const pattern = likePattern(word);
     query = query.where((eb) =>
       eb.or([
-        sql<SqlBool>`applications.catalogue_text like ${pattern}`,
+        eb("applications.catalogue_text", "like", pattern),
         /\p{L}/u.test(word)
-          ? sql<SqlBool>`applications.search_text like ${pattern}`
+          ? eb("applications.search_text", "like", pattern)
           : sql<SqlBool>`exists (select 1 from enterprises e where e.id = applications.enterprise_id
               and translate(lower(normalize(e.legal_name, NFC)), ${ACCENTED}, ${FOLDED}) like ${pattern})`,
       ]),
@@ -126,13 +126,13 @@ function listingQuery(f: CatalogueFilters, page?: { offset: number; limit: numbe
   const newest = f.sort === "newest";
   let ids = baseQuery(f).select([
     "applications.id as page_id",
-    sql<string>`applications.catalogue_name`.as("sort_name"),
+    "applications.catalogue_name as sort_name",
     "applications.decision_date as sort_date",
     "applications.decided_at as sort_at",
   ]);
   ids = newest
     ? ids.orderBy(sql`applications.decision_date desc nulls last`).orderBy("applications.decided_at", "desc").orderBy("applications.id")
-    : ids.orderBy(sql`applications.catalogue_name`).orderBy("applications.id");
+    : ids.orderBy("applications.catalogue_name").orderBy("applications.id");
   if (page) ids = ids.offset(page.offset).limit(page.limit);
   const query = db()
     .selectFrom(ids.as("page"))
