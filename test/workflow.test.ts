@@ -5,8 +5,15 @@ import type { ApplicationStatus, User } from "~/platform/db/db-types.ts";
 import { formatDate } from "~/platform/i18n/format.ts";
 import { addWorkingDays } from "~/platform/time/working-days.ts";
 import {
+  ACTIVE_APPLICATION_STATUSES,
   actionsFor,
+  AWAITING_MINISTRY,
+  AWAITING_PROVINCE,
   canTransition,
+  IN_PROGRESS_STATUSES,
+  PAST_PROVINCE_STATUSES,
+  STAFF_TURN_STATUSES,
+  WORKFLOW_STATUSES,
   NOTICES,
   noticeCondition,
   noticeTemplate,
@@ -45,6 +52,17 @@ describe("the workflow table", () => {
     assert.deepEqual(actionsFor("recognised", "ministry_reviewer"), ["revoke"]);
     assert.deepEqual(actionsFor("recognised", "enterprise"), ["withdraw_listing"]);
     for (const s of STATUSES) assert.deepEqual(actionsFor(s, "admin"), [], `admin never acts on ${s}`);
+  });
+
+  test("the status sets queues, deadlines and pages use are derived from the table, and say what they mean", () => {
+    const sorted = (xs: readonly string[]) => [...xs].sort();
+    assert.deepEqual(sorted(WORKFLOW_STATUSES), sorted(STATUSES), "every status of the schema is in the workflow");
+    assert.deepEqual(sorted(AWAITING_PROVINCE), ["resubmitted", "returned_to_province", "submitted"]);
+    assert.deepEqual(sorted(AWAITING_MINISTRY), ["forwarded"]);
+    assert.deepEqual(sorted(IN_PROGRESS_STATUSES), sorted(STATUSES.filter((s) => !["draft", "recognised", "rejected", "withdrawn", "revoked"].includes(s))));
+    assert.deepEqual(sorted(STAFF_TURN_STATUSES), ["forwarded", "in_ministry_review", "in_provincial_review", "resubmitted", "returned_to_province", "submitted"]);
+    assert.deepEqual(sorted(PAST_PROVINCE_STATUSES), ["forwarded", "in_ministry_review", "recognised", "rejected", "revoked", "withdrawn"]);
+    assert.deepEqual(sorted(ACTIVE_APPLICATION_STATUSES), sorted([...IN_PROGRESS_STATUSES, "recognised"]));
   });
 });
 

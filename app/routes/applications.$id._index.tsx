@@ -19,6 +19,7 @@ import { listApplicationEmails, listChangeRequests, listTimeline, listVersions, 
 import { listAttachments } from "~/features/application/files.server.ts";
 import { SECTIONS } from "~/features/application/limits.server.ts";
 import { sectionStates } from "~/features/application/completeness.server.ts";
+import { IN_PROGRESS_STATUSES } from "~/features/application/workflow.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);
@@ -103,7 +104,7 @@ export default function ApplicationOverview() {
           <ApplicationStatusTag status={app.status} />
         </p>
         <p className="body">{t(`app.statusText.${app.status}`)}</p>
-        {app.dueAt && !["draft", "recognised", "rejected", "withdrawn", "revoked"].includes(app.status) ? (
+        {app.dueAt && IN_PROGRESS_STATUSES.includes(app.status) ? (
           <p className="body">{t("app.due", { date: formatDate(app.dueAt, locale) })}</p>
         ) : null}
       </div>

@@ -79,6 +79,20 @@ export function isMinistryStage(status: ApplicationStatus): boolean {
 /** Statuses that wait for a provincial reviewer to take the application (derived: where "take" starts). */
 export const AWAITING_PROVINCE: readonly ApplicationStatus[] = WORKFLOW.take.from;
 
+/** Statuses that wait for a ministry reviewer to take the application (derived: where "take_ministry" starts). */
+export const AWAITING_MINISTRY: readonly ApplicationStatus[] = WORKFLOW.take_ministry.from;
+
+/** Submitted and not ended: the application is somewhere in the workflow (drafts and final states excluded). */
+export const IN_PROGRESS_STATUSES: readonly ApplicationStatus[] = WORKFLOW_STATUSES.filter((s) => s !== "draft" && !FINAL_STATES.includes(s));
+
+/** Statuses in which staff have the next move, so the review deadline runs (derived from who acts where). */
+export const STAFF_TURN_STATUSES: readonly ApplicationStatus[] = IN_PROGRESS_STATUSES.filter(
+  (s) => actionsFor(s, "province_reviewer").length > 0 || actionsFor(s, "ministry_reviewer").length > 0,
+);
+
+/** Statuses past the province's part: with the ministry, or ended. */
+export const PAST_PROVINCE_STATUSES: readonly ApplicationStatus[] = WORKFLOW_STATUSES.filter((s) => isMinistryStage(s) || FINAL_STATES.includes(s));
+
 export function canTransition(action: WorkflowAction, from: ApplicationStatus, role: Role): boolean {
   const rule = WORKFLOW[action];
   return rule.role === role && rule.from.includes(from);

@@ -9,7 +9,7 @@ import { settingNumber, transition } from "~/features/application/transition.ser
 import { canViewApplication } from "~/features/application/queries.server.ts";
 import { notifyAssigned } from "./review-notifications.server.ts";
 import { assertEnterpriseVerified } from "~/features/enterprise/verification.server.ts";
-
+import { AWAITING_MINISTRY, AWAITING_PROVINCE, canTransition } from "~/features/application/workflow.ts";
 import { getApplicationForReviewer, stageOf } from "./queries.server.ts";
 import { now as clockNow } from "~/platform/time/clock.ts";
 
@@ -108,7 +108,7 @@ export async function assignApplication(
     assignee = await db().selectFrom("users").selectAll().where("id", "=", input.assigneeId).where("status", "=", "active").executeTakeFirst();
     if (!assignee || assignee.role !== user.role || (stage === "province" && assignee.province_code !== user.province_code)) throw new NotFoundError();
   }
-  const waiting = stage === "province" ? ["submitted", "resubmitted", "returned_to_province"] : ["forwarded"];
+  const waiting = stage === "province" ? AWAITING_PROVINCE : AWAITING_MINISTRY;
   if (waiting.includes(current.status) && assignee) {
     return transition({
       applicationId,

@@ -1,10 +1,11 @@
 import { sql } from "kysely";
+import { STAFF_TURN_STATUSES } from "~/features/application/workflow.ts";
 import type { DB } from "~/platform/db/db.server.ts";
 import { addWorkingDays } from "~/platform/time/working-days.ts";
 import { notifyDueSoon, notifyOverdue, notifyReviewersOverdue } from "./review-notifications.server.ts";
 import { now as clockNow } from "~/platform/time/clock.ts";
 
-const ACTIVE = ["submitted", "in_provincial_review", "resubmitted", "returned_to_province", "forwarded", "in_ministry_review"] as const;
+const ACTIVE = STAFF_TURN_STATUSES;
 export const APOLOGY_EXTENSION_WORKING_DAYS = 5;
 
 /** The date promised to the enterprise: the deadline, or after an apology the extended one. */

@@ -3,7 +3,7 @@ import type { ApplicationStatus, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { isIsoDate, isUuid } from "~/platform/forms/input.server.ts";
 import { foldVietnamese } from "~/platform/db/search-text.ts";
-import { AWAITING_PROVINCE } from "~/features/application/workflow.ts";
+import { AWAITING_MINISTRY, AWAITING_PROVINCE, FINAL_STATES, PAST_PROVINCE_STATUSES } from "~/features/application/workflow.ts";
 
 // ---------- queues ----------
 
@@ -13,17 +13,17 @@ export const PROVINCE_VIEWS = {
   in_review: ["in_provincial_review"],
   waiting: ["changes_requested"],
   resubmitted: ["resubmitted", "returned_to_province"],
-  done: ["forwarded", "in_ministry_review", "recognised", "rejected", "withdrawn", "revoked"],
+  done: PAST_PROVINCE_STATUSES,
 } as const satisfies Record<string, readonly ApplicationStatus[]>;
 
 // The ministry's views list what reached the ministry (applications.reached_ministry_at), except "unstaffed": what
 // waits for a provincial reviewer in a province that has none (read-only for the ministry, see docs/decisions/006).
 export const MINISTRY_VIEWS = {
-  new: ["forwarded"],
-  mine: ["in_ministry_review", "forwarded"],
+  new: AWAITING_MINISTRY,
+  mine: ["in_ministry_review", ...AWAITING_MINISTRY],
   in_review: ["in_ministry_review"],
   returned: ["returned_to_province"],
-  done: ["recognised", "rejected", "revoked", "withdrawn"],
+  done: FINAL_STATES,
   unstaffed: AWAITING_PROVINCE,
 } as const satisfies Record<string, readonly ApplicationStatus[]>;
 
