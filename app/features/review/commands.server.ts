@@ -9,7 +9,7 @@ import { settingNumber, transition } from "~/features/application/transition.ser
 import { canViewApplication } from "~/features/application/queries.server.ts";
 import { notifyAssigned } from "./review-notifications.server.ts";
 import { assertEnterpriseVerified } from "~/features/enterprise/verification.server.ts";
-import { AWAITING_MINISTRY, AWAITING_PROVINCE, canTransition } from "~/features/application/workflow.ts";
+import { AWAITING_MINISTRY, AWAITING_PROVINCE } from "~/features/application/workflow.ts";
 import { getApplicationForReviewer, stageOf } from "./queries.server.ts";
 import { now as clockNow } from "~/platform/time/clock.ts";
 
