@@ -8,6 +8,7 @@ import { seedDemoAccounts } from "~/seeds/demo.server.ts";
 import { seedDemoCatalogue } from "~/seeds/demo-catalogue.server.ts";
 import { errorTexts } from "~/platform/http/error-status.ts";
 import { MESSAGES } from "~/platform/i18n/messages.server.ts";
+import { makeTranslate } from "~/platform/i18n/i18n.ts";
 import { createDraft } from "~/features/application/drafts.server.ts";
 import { submitApplication } from "~/features/application/commands.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
@@ -85,8 +86,8 @@ function assertBranded(html: string, locale: Locale, title: string, message: str
 function assertErrorPage(res: Response, html: string, status: number, locale: Locale, what: string) {
   assert.equal(res.status, status, `${what}: status`);
   const keys = errorTexts(status);
-  const m = MESSAGES[locale];
-  assertBranded(html, locale, m[keys.title], m[keys.body], what);
+  const t = makeTranslate(MESSAGES[locale], locale);
+  assertBranded(html, locale, t(keys.title), t(keys.body), what);
 }
 
 for (const locale of ["vi", "en"] as const) {

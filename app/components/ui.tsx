@@ -1,5 +1,4 @@
 import type { ReactNode } from "react";
-import { useT } from "~/platform/i18n/use-t.ts";
 
 export function FlashBanner({ kind, text }: { kind: "success" | "info" | "warning"; text: string }) {
   return (
@@ -19,9 +18,9 @@ const TAG_COLOURS: Record<string, string> = {
   failed: "red",
 };
 
-export function StatusTag({ status, label }: { status: string; label?: string }) {
-  const t = useT();
-  return <strong className={`tag tag--${TAG_COLOURS[status] ?? "grey"}`}>{label ?? t(`status.${status}`)}</strong>;
+/** A coloured tag; `status` picks the colour only, the caller words it (each status family has its own texts). */
+export function StatusTag({ status, label }: { status: string; label: string }) {
+  return <strong className={`tag tag--${TAG_COLOURS[status] ?? "grey"}`}>{label}</strong>;
 }
 
 export function Table({ caption, head, children }: { caption: string; head: ReactNode[]; children: ReactNode }) {

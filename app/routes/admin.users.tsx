@@ -115,7 +115,7 @@ export default function AdminUsers() {
             <td>{t(`role.${u.role}`)}</td>
             <td>{shortName(u.province_code)}</td>
             <td>
-              <StatusTag status={u.status} />
+              <StatusTag status={u.status} label={t(`status.${u.status}`)} />
             </td>
             <td>
               {u.id === me?.id ? (

@@ -20,6 +20,8 @@ import { listAttachments } from "~/features/application/files.server.ts";
 import { SECTIONS } from "~/features/application/limits.server.ts";
 import { sectionStates } from "~/features/application/completeness.server.ts";
 import { IN_PROGRESS_STATUSES } from "~/features/application/workflow.ts";
+import { changeTargetLabel } from "~/features/application/answer-labels.server.ts";
+import { textKeyOr } from "~/platform/i18n/messages-store.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);
@@ -41,13 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // A reopened part reads "needs changes" until it is saved again, even if its old answers were complete.
   const sectionNeedsChanges = (s: (typeof SECTIONS)[number]) =>
     s === "criteria" ? app.reopened.some((r) => r.startsWith("criterion:") && needsChanges(app, addressed, r)) : needsChanges(app, addressed, `section:${s}`);
-  const label = (target: string) => {
-    if (target.startsWith("criterion:")) {
-      const item = items.find((i) => `criterion:${i.key}` === target);
-      return item ? (locale === "vi" ? item.text_vi : item.text_en) : target;
-    }
-    return t(`app.changes.target.${target}`);
-  };
+  const label = (target: string) => changeTargetLabel(t, locale, items, target);
   return {
     title: app.platform_name || t("app.title"),
     app: {
@@ -122,7 +118,7 @@ export default function ApplicationOverview() {
           </h2>
           <ul>
             {app.decisionReasons.map((r) => (
-              <li key={r}>{t(`reason.${r}`)}</li>
+              <li key={r}>{t(textKeyOr(`reason.${r}`, "reason.other"))}</li>
             ))}
           </ul>
           {app.decisionNote ? <p className="body summary-list__value">{app.decisionNote}</p> : null}
@@ -210,7 +206,7 @@ export default function ApplicationOverview() {
       <ol className="timeline">
         {timeline.map((e) => (
           <li className="timeline__item" key={e.id}>
-            <strong>{t(`timeline.${e.action}`)}</strong>
+            <strong>{t(textKeyOr(`timeline.${e.action}`, "timeline.other"))}</strong>
             {e.by ? ` – ${e.by}` : null}
             <span className="timeline__date">
               <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt, locale)}</time>

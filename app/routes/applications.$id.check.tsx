@@ -6,7 +6,7 @@ import { canEditCriterion, canEditSection } from "~/features/application/editabl
 import { Button } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
-import type { Application } from "~/platform/db/db-types.ts";
+import type { Application, Locale } from "~/platform/db/db-types.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
@@ -21,10 +21,11 @@ import { listAttachments } from "~/features/application/files.server.ts";
 import { missingForSubmission, type MissingItem } from "~/features/application/completeness.server.ts";
 import { getMembership } from "~/features/account/membership.server.ts";
 import { getProvince, listCategories } from "~/features/reference/reference.server.ts";
+import { localised } from "~/platform/i18n/localised.ts";
 
-function describeMissing(t: Translate, locale: string, groups: CriteriaGroup[], appId: string, m: MissingItem) {
+function describeMissing(t: Translate, locale: Locale, groups: CriteriaGroup[], appId: string, m: MissingItem) {
   const item = criteriaItems(groups).find((i) => i.key === m.target);
-  const itemText = item ? (locale === "vi" ? item.text_vi : item.text_en) : m.target;
+  const itemText = item ? localised(item, "text", locale) : m.target;
   const base = `/applications/${appId}`;
   switch (m.section) {
     case "platform":
@@ -32,7 +33,7 @@ function describeMissing(t: Translate, locale: string, groups: CriteriaGroup[], 
     case "criteria":
       return { text: t(m.key === "criteria.evidence" ? "missing.criteria.evidence" : "missing.criteria.answer", { item: itemText }), href: `${base}/criteria/${m.target}` };
     case "documents":
-      return { text: t("missing.documents", { doc: t(m.target.replace(":", ".")) }), href: `${base}/documents` };
+      return { text: t("missing.documents", { doc: t(`doc.${m.kind}`) }), href: `${base}/documents` };
     case "contact":
       return { text: t("missing.contact", { field: t(`contact.${m.target}`) }), href: `${base}/contact#${m.target}` };
     case "declaration":

@@ -24,6 +24,7 @@ import { openChangeRequest } from "~/features/application/queries.server.ts";
 import { saveCriterion } from "~/features/application/drafts.server.ts";
 import { findLiveAttachment } from "~/features/application/attachment.server.ts";
 import { databaseFileStore } from "~/platform/db/file-store.server.ts";
+import { localised } from "~/platform/i18n/localised.ts";
 
 const FILE_FIELD = "evidence";
 
@@ -62,19 +63,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [all, usage, changeRequest] = await Promise.all([listAttachments(app.id), attachmentUsage(app.id), openChangeRequest(app.id)]);
   const requested = changeRequest?.items.find((i) => i.target === `criterion:${item.key}`);
   const answer = app.answers.criteria?.[item.key] ?? {};
-  const vi = locale === "vi";
   return {
-    title: vi ? item.text_vi : item.text_en,
+    title: localised(item, "text", locale),
     id: app.id,
     item: {
       key: item.key,
-      text: vi ? item.text_vi : item.text_en,
-      evidence: vi ? item.evidence_vi : item.evidence_en,
+      text: localised(item, "text", locale),
+      evidence: localised(item, "evidence", locale),
       evidenceRequired: item.evidence_required,
     },
-    groupTitle: `${group.code}. ${vi ? group.title_vi : group.title_en}`,
+    groupTitle: `${group.code}. ${localised(group, "title", locale)}`,
     position: { n: index + 1, total: items.length },
-    answer: { assessment: answer.assessment ?? "", explanation: answer.explanation ?? "", links: (answer.links ?? []).join("\n") },
+    answer: { assessment: answer.assessment ?? ("" as const), explanation: answer.explanation ?? "", links: (answer.links ?? []).join("\n") },
     files: all
       .filter((f) => f.slot === `criterion:${item.key}`)
       .map((f) => ({ id: f.id, name: f.file_name, size: formatBytes(f.size_bytes) })),

@@ -11,6 +11,7 @@ import { canEditCriterion } from "~/features/application/editable.ts";
 import { getCriteria, type CriteriaItem } from "~/features/application/criteria.server.ts";
 import { listAttachments } from "~/features/application/files.server.ts";
 import { openChangeRequest } from "~/features/application/queries.server.ts";
+import { localised } from "~/platform/i18n/localised.ts";
 
 type ItemState = "not_started" | "in_progress" | "completed" | "locked" | "needs_changes";
 
@@ -33,11 +34,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [groups, files, changeRequest] = await Promise.all([getCriteria(app.criteria_set_id), listAttachments(app.id), openChangeRequest(app.id)]);
   const slots = new Set(files.map((f) => f.slot));
   const addressed = new Set((changeRequest?.items ?? []).filter((i) => i.addressed_at).map((i) => i.target));
-  const vi = locale === "vi";
   const shaped = groups.map((g) => ({
     code: g.code,
-    title: vi ? g.title_vi : g.title_en,
-    items: g.items.map((i) => ({ key: i.key, text: vi ? i.text_vi : i.text_en, state: itemState(app, i, slots, addressed) })),
+    title: localised(g, "title", locale),
+    items: g.items.map((i) => ({ key: i.key, text: localised(i, "text", locale), state: itemState(app, i, slots, addressed) })),
   }));
   const all = shaped.flatMap((g) => g.items);
   // While changes are requested the count is about the reopened criteria, not the whole list.

@@ -15,7 +15,7 @@ import { discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from
 import { useT } from "~/platform/i18n/use-t.ts";
 import { addAttachmentsToSlots, attachmentUsage, listAttachments, QuotaError, removeAttachment } from "~/features/application/files.server.ts";
 import { canEditSection } from "~/features/application/editable.ts";
-import { DOCUMENT_SLOTS } from "~/features/application/limits.server.ts";
+import { DOCUMENT_SLOTS, type DocumentKind } from "~/features/application/limits.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
 import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
 import { findLiveAttachment } from "~/features/application/attachment.server.ts";
@@ -48,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     usage: usageParams(usage),
     slots: DOCUMENT_SLOTS.map((d) => ({
       slot: d.slot,
+      kind: d.kind,
       field: fieldOf(d.slot),
       required: d.required,
       files: files.filter((f) => f.slot === d.slot).map((f) => ({ id: f.id, name: f.file_name, size: formatBytes(f.size_bytes) })),
@@ -143,7 +144,7 @@ export default function DocumentsSection() {
           {d.slots.map((s) => (
             <section key={s.slot} aria-labelledby={`${s.field}-title`}>
               <h2 className="heading-s" id={`${s.field}-title`}>
-                {t(`doc.${s.slot.slice(4)}`)}
+                {t(`doc.${s.kind}`)}
               </h2>
               {s.files.length ? <FileList files={s.files} appId={d.id} /> : <p className="body">{t("docs.noFiles")}</p>}
             </section>
@@ -165,22 +166,21 @@ function SlotField({
   accept,
   error,
 }: {
-  slot: { slot: string; field: string; required: boolean; files: FileRow[] };
+  slot: { slot: string; kind: DocumentKind; field: string; required: boolean; files: FileRow[] };
   appId: string;
   accept: string;
   error?: string;
 }) {
   const t = useT();
   const { field } = slot;
-  const key = slot.slot.slice(4);
   const describedBy = [`${field}-hint`, error ? `${field}-error` : null].filter(Boolean).join(" ");
   return (
     <div className={`form-group${error ? " form-group--error" : ""}`}>
       <label className="label" htmlFor={field}>
-        {t(`doc.${key}`)} {slot.required ? null : <span className="hint-inline">{t("form.optional")}</span>}
+        {t(`doc.${slot.kind}`)} {slot.required ? null : <span className="hint-inline">{t("form.optional")}</span>}
       </label>
       <div className="hint" id={`${field}-hint`}>
-        {t(`docs.hint.${key}`)}
+        {t(`docs.hint.${slot.kind}`)}
       </div>
       {error ? (
         <p className="error-message" id={`${field}-error`}>

@@ -15,6 +15,7 @@ import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { canEditSection } from "~/features/application/editable.ts";
 import { saveSection } from "~/features/application/drafts.server.ts";
 import { listCategories } from "~/features/reference/reference.server.ts";
+import { localised } from "~/platform/i18n/localised.ts";
 
 type Categories = Awaited<ReturnType<typeof listCategories>>;
 
@@ -69,7 +70,7 @@ export default function PlatformSection() {
   const { id, platform, categories } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   const v = platform as Record<string, string | undefined>;
-  const name = (o: { name_vi: string; name_en: string }) => (locale === "vi" ? o.name_vi : o.name_en);
+  const name = (o: { name_vi: string; name_en: string }) => localised(o, "name", locale);
   return (
     <>
       <p className="body">

@@ -9,6 +9,7 @@ import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { getCriteriaSetVersion, listFilterOptions } from "~/features/catalogue/catalogue.server.ts";
+import { localised } from "~/platform/i18n/localised.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const state = await requireListing(params.id);
@@ -35,11 +36,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decisionDate: l.decision_date ?? "",
     events: state.events.map((e) => ({ id: e.id, action: e.action, date: new Date(e.created_at).toISOString() })),
     gone: state.endedBy ? { by: state.endedBy, since: state.endedAt!, revocation: revocationJson(l) } : null,
-    criteriaVersion: set ? (locale === "vi" ? set.title_vi : set.title_en) : "",
+    criteriaVersion: set ? localised(set, "title", locale) : "",
     criteria: criteria.map((c) => ({
       key: c.key,
-      group: locale === "vi" ? c.groupTitle.vi : c.groupTitle.en,
-      text: locale === "vi" ? c.text.vi : c.text.en,
+      group: c.groupTitle[locale],
+      text: c.text[locale],
       declared: c.declared,
       verifications: c.verifications,
     })),

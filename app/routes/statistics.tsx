@@ -7,6 +7,8 @@ import type { Locale } from "~/platform/db/db-types.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { localised } from "~/platform/i18n/localised.ts";
+import { intlLocale } from "~/platform/i18n/i18n.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [{ t }, stats] = await Promise.all([getTranslator(request), loadStatistics()]);
@@ -14,12 +16,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 function numberFormat(locale: Locale, digits = 0) {
-  const f = new Intl.NumberFormat(locale === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const f = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return (n: number) => f.format(n);
 }
 
 function percent(locale: Locale, share: number) {
-  return new Intl.NumberFormat(locale === "vi" ? "vi-VN" : "en-GB", { style: "percent", maximumFractionDigits: 0 }).format(share);
+  return new Intl.NumberFormat(intlLocale(locale), { style: "percent", maximumFractionDigits: 0 }).format(share);
 }
 
 function monthLabel(month: string) {
@@ -30,7 +32,7 @@ function monthLabel(month: string) {
 function CountSection({ id, title, head, rows }: { id: string; title: string; head: string; rows: { code: string; name_vi: string; name_en: string; n: number }[] }) {
   const t = useT();
   const locale = useLocale();
-  const name = (r: { name_vi: string; name_en: string }) => (locale === "vi" ? r.name_vi : r.name_en);
+  const name = (r: { name_vi: string; name_en: string }) => localised(r, "name", locale);
   return (
     <section aria-labelledby={`${id}-heading`}>
       <h2 className="heading-m" id={`${id}-heading`}>
@@ -65,7 +67,7 @@ export default function Statistics() {
   const locale = useLocale();
   const { stats } = useLoaderData<typeof loader>();
   const days = numberFormat(locale, 1);
-  const name = (r: { name_vi: string; name_en: string }) => (locale === "vi" ? r.name_vi : r.name_en);
+  const name = (r: { name_vi: string; name_en: string }) => localised(r, "name", locale);
   const withMedian = stats.provinces.filter((p) => p.medianDays !== null);
   return (
     <>

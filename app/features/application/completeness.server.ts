@@ -5,40 +5,23 @@ SectionState
 
 import { criteriaItems, type CriteriaGroup } from "./criteria.server.ts";
 import { type AttachmentSummary } from "./files.server.ts";
-import { DOCUMENT_SLOTS, SECTIONS } from "./limits.server.ts";
+import { CONTACT_FIELDS, DOCUMENT_SLOTS, PLATFORM_FIELDS, SECTIONS, type ContactField, type DocumentKind, type DocumentSlot, type PlatformField } from "./limits.server.ts";
 
 // ---------- completeness ----------
 
-export interface MissingItem {
-  section: SectionKey;
-  target: string;
-  key: string;
-}
-
-const REQUIRED_PLATFORM_FIELDS = [
-  "name",
-  "shortDescription",
-  "longDescription",
-  "pillar",
-  "sector",
-  "ownershipType",
-  "publicUrl",
-  "launchDate",
-  "usersCount",
-  "usersAsOf",
-  "usersMethod",
-  "dataInVietnam",
-  "dataCentreProvider",
-  "securityLevel",
-  "securityDecisionNumber",
-  "securityDecisionDate",
-] as const;
+/** What blocks submission; `target` is typed per section, so pages name it with typed keys ("platform.<field>"). */
+export type MissingItem =
+  | { section: "platform"; target: PlatformField; key: string }
+  | { section: "criteria"; target: string; key: "criteria.answer" | "criteria.evidence" }
+  | { section: "documents"; target: DocumentSlot; kind: DocumentKind; key: string }
+  | { section: "contact"; target: ContactField; key: string }
+  | { section: "declaration"; target: "accepted"; key: string };
 
 /** Everything that blocks submission, in task-list order. */
 export function missingForSubmission(app: Pick<Application, "answers">, groups: CriteriaGroup[], files: Pick<AttachmentSummary, "slot">[]): MissingItem[] {
   const missing: MissingItem[] = [];
   const a = app.answers;
-  for (const field of REQUIRED_PLATFORM_FIELDS) {
+  for (const field of PLATFORM_FIELDS) {
     if (!a.platform?.[field]) missing.push({ section: "platform", target: field, key: `platform.${field}` });
   }
   const slots = new Set(files.map((f) => f.slot));
@@ -53,9 +36,9 @@ export function missingForSubmission(app: Pick<Application, "answers">, groups: 
       missing.push({ section: "criteria", target: item.key, key: "criteria.evidence" });
   }
   for (const d of DOCUMENT_SLOTS) {
-    if (d.required && !slots.has(d.slot)) missing.push({ section: "documents", target: d.slot, key: `documents.${d.slot}` });
+    if (d.required && !slots.has(d.slot)) missing.push({ section: "documents", target: d.slot, kind: d.kind, key: `documents.${d.slot}` });
   }
-  for (const field of ["name", "title", "email", "phone"] as const) {
+  for (const field of CONTACT_FIELDS) {
     if (!a.contact?.[field]) missing.push({ section: "contact", target: field, key: `contact.${field}` });
   }
   if (!a.declaration?.accepted) missing.push({ section: "declaration", target: "accepted", key: "declaration.accepted" });

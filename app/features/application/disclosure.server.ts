@@ -1,4 +1,5 @@
-import type { Role } from "~/platform/db/db-types.ts";
+import type { OutboxStatus, Role } from "~/platform/db/db-types.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
 import type { WorkflowAction } from "./workflow.ts";
 
 /**
@@ -138,7 +139,7 @@ export interface EmailRow {
   id: number;
   to_address: string;
   subject: string;
-  status: string;
+  status: OutboxStatus;
   created_at: Date;
   sent_at: Date | null;
   /** Role of the account the email was queued for (user_id), if any. */
@@ -151,7 +152,7 @@ export interface EmailEntry {
   id: number;
   to_address: string;
   subject: string;
-  status: string;
+  status: OutboxStatus;
   created_at: Date;
   sent_at: Date | null;
 }
@@ -174,7 +175,7 @@ export function verdictStagesFor(audience: Exclude<Audience, "enterprise">): rea
 
 /** How each organisation is named to an audience that does not see its people. */
 export function agencyNames(
-  t: (key: string) => string,
+  t: Translate,
   locale: "vi" | "en",
   p: { province?: { name_vi: string; name_ascii: string } | null; enterpriseName?: string | null },
 ): Record<Party, string> {

@@ -3,7 +3,7 @@ import { provincialAgencyName } from "~/features/reference/agency.ts";
 import { config } from "~/platform/config.server.ts";
 import type { Application, Database, Locale, User } from "~/platform/db/db-types.ts";
 import { applicationMessage, emailText, mailDate, type Addressee, type ApplicationTemplate } from "~/platform/mail/email-templates.server.ts";
-import { translator } from "~/platform/i18n/i18n.server.ts";
+import { textKeyOr, translator } from "~/platform/i18n/i18n.server.ts";
 import {
   isMinistryStage,
   NOTICES,
@@ -17,6 +17,7 @@ import {
 import { enqueueEmail } from "~/platform/mail/outbox.server.ts";
 import { DEFAULT_SETTINGS } from "~/features/reference/reference.server.ts";
 import { listActiveReviewersOfProvince } from "~/features/account/user.server.ts";
+import { changeTargetLabel } from "./answer-labels.server.ts";
 
 type Trx = Transaction<Database>;
 type Signer = "province" | "ministry" | "portal";
@@ -167,11 +168,7 @@ async function changeNotes(c: NoticeContext, locale: Locale): Promise<Params> {
       .execute(),
   ]);
   const t = translator(locale);
-  const lines = items.map((i) => {
-    const item = criteria.find((x) => `criterion:${x.key}` === i.target);
-    const label = item ? (locale === "vi" ? item.text_vi : item.text_en) : t(`app.changes.target.${i.target}`);
-    return `- ${label}: ${i.note}`;
-  });
+  const lines = items.map((i) => `- ${changeTargetLabel(t, locale, criteria, i.target)}: ${i.note}`);
   return { notes: [request.message, ...lines].filter(Boolean).join("\n"), replyBy: mailDate(request.reply_by, locale) };
 }
 
@@ -190,7 +187,7 @@ const TEMPLATES: Record<NoticeTemplate, TemplateSpec> = {
     signedBy: (c) => (c.action === "reject_ministry" ? "ministry" : "province"),
     params: (c, locale) => {
       const t = translator(locale);
-      const reasons = (c.app.decision_reasons ?? []).map((r) => `- ${t(`reason.${r}`)}`).join("\n");
+      const reasons = (c.app.decision_reasons ?? []).map((r) => `- ${t(textKeyOr(`reason.${r}`, "reason.other"))}`).join("\n");
       return { reasons: [reasons, c.app.decision_note ?? ""].filter(Boolean).join("\n") };
     },
   },

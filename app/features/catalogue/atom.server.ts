@@ -1,10 +1,16 @@
 import { config } from "~/platform/config.server.ts";
-import type { Translate } from "~/platform/i18n/i18n.ts";
+import type { TextKey, Translate } from "~/platform/i18n/i18n.ts";
 import { formatIsoDate } from "~/platform/i18n/format.ts";
 import type { Locale } from "~/platform/db/db-types.ts";
 import type { FeedEvent } from "./catalogue.server.ts";
 
 export const FEED_SIZE = 50;
+
+const ENTRY_TITLE: Record<FeedEvent["action"], TextKey> = {
+  "application.recognise": "feed.recognise",
+  "application.revoke": "feed.revoke",
+  "application.withdraw_listing": "feed.withdraw_listing",
+};
 
 export function xmlEscape(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
@@ -34,7 +40,7 @@ export function catalogueFeed(events: FeedEvent[], t: Translate, locale: Locale)
     return [
       "  <entry>",
       `    <id>tag:${host},2026:catalogue-event:${e.event_id}</id>`,
-      `    <title>${xmlEscape(t(`feed.${kind}`, { platform: e.name }))}</title>`,
+      `    <title>${xmlEscape(t(ENTRY_TITLE[e.action], { platform: e.name }))}</title>`,
       `    <updated>${new Date(e.created_at).toISOString()}</updated>`,
       `    <link rel="alternate" type="text/html" href="${xmlEscape(url)}"/>`,
       `    <category term="${xmlEscape(kind)}"/>`,

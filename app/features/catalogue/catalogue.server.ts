@@ -36,6 +36,8 @@ export const PUBLIC_ACTIONS = [
   "application.withdraw_listing",
 ] as const;
 export const END_ACTIONS = ["application.revoke", "application.withdraw_listing"] as const;
+/** What the Atom feed announces: a platform entering or leaving the catalogue. */
+export const FEED_ACTIONS = ["application.recognise", ...END_ACTIONS] as const;
 
 const MAX_SEARCH_WORDS = 8;
 
@@ -249,7 +251,7 @@ export function listReopenedCriteria(applicationId: string) {
 
 export interface FeedEvent {
   event_id: number;
-  action: (typeof PUBLIC_ACTIONS)[number];
+  action: (typeof FEED_ACTIONS)[number];
   created_at: Date;
   id: string;
   name: string;
@@ -287,7 +289,7 @@ export async function listFeedEvents(limit: number): Promise<FeedEvent[]> {
       "applications.status",
     ])
     .where("audit_events.entity_type", "=", "application")
-    .where("audit_events.action", "in", ["application.recognise", ...END_ACTIONS])
+    .where("audit_events.action", "in", FEED_ACTIONS)
     .where("applications.status", "in", [...EVER_LISTED])
     .where("applications.decision_number", "is not", null)
     .where(VERIFIED_ENTERPRISE)

@@ -19,6 +19,7 @@ import {
   type PublicEvent,
 } from "./catalogue.server.ts";
 import { nowMs } from "~/platform/time/clock.ts";
+import { localised } from "~/platform/i18n/localised.ts";
 
 export const CATALOGUE_PAGE_SIZE = 20;
 export const API_MAX_PAGE_SIZE = 100;
@@ -126,7 +127,7 @@ export function makeLabels(options: FilterOptions) {
 export type Labels = ReturnType<typeof makeLabels>;
 
 export function localName(n: Named | null, locale: Locale): string {
-  return n ? (locale === "vi" ? n.name_vi : n.name_en) : "";
+  return n ? localised(n, "name", locale) : "";
 }
 
 // ---------- the listing page ----------

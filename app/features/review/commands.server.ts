@@ -163,7 +163,10 @@ export const REJECTION_REASONS = [
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
-export type ChangeTarget = `criterion:${string}` | "section:platform" | "section:documents" | "section:contact";
+export type SectionTarget = "section:platform" | "section:documents" | "section:contact";
+export type ChangeTarget = `criterion:${string}` | SectionTarget;
+export const RECOMMENDATIONS = ["recognise", "reject"] as const;
+export type Recommendation = (typeof RECOMMENDATIONS)[number];
 
 const REPLY_DAYS_SETTING = "sla.enterprise_reply.working_days";
 
@@ -220,7 +223,7 @@ export class MissingVerdictsError extends Error {
 export async function forwardToMinistry(
   user: User,
   applicationId: string,
-  input: { lockVersion: number; recommendation: "recognise" | "reject"; summary: string },
+  input: { lockVersion: number; recommendation: Recommendation; summary: string },
   requestId: string,
 ) {
   return transition({

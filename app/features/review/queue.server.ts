@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { field, parseSearchParams } from "~/platform/forms/input.server.ts";
 import { provinceInPhrase } from "~/features/reference/province-names.ts";
-import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, type QueueQuery } from "./queues.server.ts";
+import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, type QueueQuery, type QueueView } from "./queues.server.ts";
 import { listCategories, listProvinces } from "~/features/reference/reference.server.ts";
 
 // Filters a stale bookmark may carry are compared with the current lists and dropped when unknown; only a cursor
@@ -25,8 +25,9 @@ const queueParams = z.object({
 export async function loadQueue(request: Request, user: User) {
   const p = parseSearchParams(request, queueParams);
   const ministry = user.role === "ministry_reviewer";
-  const views: Record<string, readonly string[]> = ministry ? MINISTRY_VIEWS : PROVINCE_VIEWS;
-  const view = Object.hasOwn(views, p.view) ? p.view : "new";
+  const views: Partial<Record<QueueView, readonly string[]>> = ministry ? MINISTRY_VIEWS : PROVINCE_VIEWS;
+  const names = Object.keys(views) as QueueView[];
+  const view = names.find((v) => v === p.view) ?? "new";
   const [categories, provinces, colleagues] = await Promise.all([listCategories(), listProvinces(), listColleagues(user)]);
   const sector = categories.sectors.some((s) => s.code === p.sector) ? p.sector : undefined;
   const assignee = p.assignee === "none" || colleagues.some((c) => c.id === p.assignee) ? p.assignee : undefined;
@@ -57,7 +58,7 @@ export async function loadQueue(request: Request, user: User) {
   return {
     title: ministry ? t("queue.national.title") : t("queue.province.title", { province: provinceName }),
     ministry,
-    views: Object.keys(views),
+    views: names,
     filters,
     rows: page.rows,
     nextHref: page.next ? `?${nextParams}` : null,

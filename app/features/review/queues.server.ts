@@ -29,6 +29,7 @@ export const MINISTRY_VIEWS = {
 
 export type ProvinceView = keyof typeof PROVINCE_VIEWS;
 export type MinistryView = keyof typeof MINISTRY_VIEWS;
+export type QueueView = ProvinceView | MinistryView;
 
 export interface QueueQuery {
   scope: { kind: "province"; provinceCode: string } | { kind: "ministry"; provinceCode?: string; unstaffed?: boolean };

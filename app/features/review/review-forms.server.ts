@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { field } from "~/platform/forms/input.server.ts";
-import { REJECTION_REASONS } from "./commands.server.ts";
+import { RECOMMENDATIONS, REJECTION_REASONS } from "./commands.server.ts";
 
 const lockVersion = field.wholeNumber();
 
@@ -36,7 +36,7 @@ export const reviewSchemas = {
   forward: (t: Translate) =>
     z.object({
       lockVersion,
-      recommendation: z.enum(["recognise", "reject"], { error: t("error.choose", { field: t("review.recommendation").toLowerCase() }) }),
+      recommendation: z.enum(RECOMMENDATIONS, { error: t("error.choose", { field: t("review.recommendation").toLowerCase() }) }),
       summary: text(t, t("review.summary"), 10_000),
     }),
   returnToProvince: (t: Translate) => z.object({ lockVersion, note: text(t, t("review.returnNote"), 5000) }),

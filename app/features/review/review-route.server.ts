@@ -6,14 +6,14 @@ import { requireRole } from "~/features/account/auth.server.ts";
 import { setFlash } from "~/platform/http/flash.server.ts";
 import { invalid, readFormWithLists, validate, type FieldErrors } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
-import type { MessageKey } from "~/platform/i18n/messages.server.ts";
+import type { TextKey } from "~/platform/i18n/messages.server.ts";
 import { reviewSchemas } from "./review-forms.server.ts";
 import { canTransition } from "~/features/application/workflow.ts";
 import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platform/errors.ts";
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { getVersion, listApplicationEmails, listChangeRequests, listTimeline } from "~/features/application/queries.server.ts";
 import { listAttachmentsByIds } from "~/features/application/files.server.ts";
-import { addInternalNote, assignApplication, defaultReplyBy, forwardToMinistry, MissingVerdictsError, recognisePlatform, rejectApplication, REJECTION_REASONS, requestChanges, returnToProvince, saveVerdict, type ChangeTarget } from "./commands.server.ts";
+import { addInternalNote, assignApplication, defaultReplyBy, forwardToMinistry, MissingVerdictsError, recognisePlatform, rejectApplication, RECOMMENDATIONS, REJECTION_REASONS, requestChanges, returnToProvince, saveVerdict, type ChangeTarget, type SectionTarget } from "./commands.server.ts";
 import { getApplicationForReviewer, listInternalNotes, listVerdicts, stageOf } from "./queries.server.ts";
 import { listColleagues } from "./queues.server.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
@@ -26,7 +26,7 @@ import { agencyNames } from "~/features/application/disclosure.server.ts";
 
 const ROLE = { review: "province_reviewer", ministry: "ministry_reviewer" } as const;
 export type ReviewBase = keyof typeof ROLE;
-export const SECTION_TARGETS = ["section:platform", "section:documents", "section:contact"] as const;
+export const SECTION_TARGETS = ["section:platform", "section:documents", "section:contact"] as const satisfies readonly SectionTarget[];
 
 async function requireReviewApplication(request: Request, base: ReviewBase, id: string | undefined) {
   const user = await requireRole(request, ROLE[base]);
@@ -78,7 +78,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
       dueAt: app.due_at,
       // An assignee of the other stage is not this reviewer's business (nor their account id).
       assignedTo: colleagues.some((c) => c.id === app.assigned_to) ? app.assigned_to : null,
-      provinceRecommendation: app.province_recommendation,
+      provinceRecommendation: RECOMMENDATIONS.find((r) => r === app.province_recommendation) ?? null,
       provinceSummary: app.province_summary,
       decisionNumber: app.decision_number,
       decisionDate: app.decision_date,
@@ -126,7 +126,7 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
   };
 }
 
-const FLASH: Record<string, MessageKey> = {
+const FLASH: Record<string, TextKey> = {
   take: "flash.assigned",
   assign: "flash.assigned",
   release: "flash.assigned",

@@ -1,9 +1,9 @@
 import { isRouteErrorResponse } from "@remix-run/react";
-import type { MessageKey } from "~/platform/i18n/messages.server.ts";
+import type { TextKey } from "~/platform/i18n/messages.server.ts";
 
 interface ErrorTexts {
-  title: MessageKey;
-  body: MessageKey;
+  title: TextKey;
+  body: TextKey;
 }
 
 /** Wording of the error page per HTTP status; another 4xx reads as 400 and another 5xx as 500. */

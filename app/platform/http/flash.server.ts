@@ -1,13 +1,12 @@
 import { secureCookies } from "./cookies.server.ts";
 import { createCookie, redirect } from "@remix-run/node";
 import { ConflictError } from "~/platform/errors.ts";
-import type { MessageKey } from "~/platform/i18n/messages.server.ts";
-import { MESSAGES } from "~/platform/i18n/messages.server.ts";
+import { isTextKey, type TextKey } from "~/platform/i18n/i18n.server.ts";
 
 export type FlashKind = "success" | "info" | "warning";
 export interface Flash {
   kind: FlashKind;
-  key: MessageKey;
+  key: TextKey;
 }
 
 // Holds only a message key, never text, so a forged cookie cannot inject content.
@@ -29,7 +28,7 @@ export async function readFlash(request: Request): Promise<{ flash: Flash | null
   const clear = await flashCookie.serialize("", { maxAge: 0 });
   const valid =
     typeof value.key === "string" &&
-    value.key in MESSAGES.vi &&
+    isTextKey(value.key) &&
     (value.kind === "success" || value.kind === "info" || value.kind === "warning");
   return { flash: valid ? (value as Flash) : null, clear };
 }
@@ -42,7 +41,7 @@ export async function redirectWithFlash(to: string, flash: Flash): Promise<Respo
  * Runs one workflow transition and goes back to the application's page: with `doneKey` when it happened, with the
  * "changed meanwhile" warning when the page was stale (ConflictError), so the user sees the current state.
  */
-export async function transitionThenRedirect(to: string, doneKey: MessageKey, run: () => Promise<unknown>): Promise<Response> {
+export async function transitionThenRedirect(to: string, doneKey: TextKey, run: () => Promise<unknown>): Promise<Response> {
   try {
     await run();
   } catch (e) {

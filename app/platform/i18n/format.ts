@@ -1,4 +1,5 @@
 import type { Locale } from "~/platform/db/db-types.ts";
+import { intlLocale } from "./i18n.ts";
 
 const TZ = "Asia/Ho_Chi_Minh";
 
@@ -27,7 +28,7 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 export function dateTimeFormat(locale: Locale, kind: Kind): Intl.DateTimeFormat {
   const id = `${locale}:${kind}`;
   let format = formats.get(id);
-  if (!format) formats.set(id, (format = new Intl.DateTimeFormat(locale === "vi" ? "vi-VN" : "en-GB", OPTIONS[locale][kind])));
+  if (!format) formats.set(id, (format = new Intl.DateTimeFormat(intlLocale(locale), OPTIONS[locale][kind])));
   return format;
 }
 

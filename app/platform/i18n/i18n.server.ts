@@ -2,7 +2,7 @@ import { secureCookies } from "~/platform/http/cookies.server.ts";
 import { createCookie } from "@remix-run/node";
 import type { Locale } from "~/platform/db/db-types.ts";
 import { DEFAULT_LOCALE, isLocale, makeTranslate, type Translate } from "./i18n.ts";
-import { MESSAGES, type MessageKey } from "./messages.server.ts";
+import { MESSAGES, type MessageKey, type TextKey } from "./messages.server.ts";
 
 export const langCookie = createCookie("lang", {
   path: "/",
@@ -41,4 +41,6 @@ export async function getTranslator(request: Request): Promise<{ locale: Locale;
   return { locale, t: translator(locale) };
 }
 
-export type { MessageKey };
+export type { MessageKey, TextKey };
+// Server code checks data-built keys through this module, which has registered the dictionaries above.
+export { isTextKey, textKeyOr } from "./messages-store.ts";

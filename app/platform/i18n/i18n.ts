@@ -1,4 +1,5 @@
 import type { Locale } from "~/platform/db/db-types.ts";
+import type { TextKey } from "./messages.server.ts";
 
 export const LOCALES: readonly Locale[] = ["vi", "en"];
 export const DEFAULT_LOCALE: Locale = "vi";
@@ -7,7 +8,15 @@ export function isLocale(value: unknown): value is Locale {
   return value === "vi" || value === "en";
 }
 
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
+export type { TextKey };
+
+/** Only keys of the dictionary compile: a misspelt key is a type error, not a key shown on the page. */
+export type Translate = (key: TextKey, params?: Record<string, string | number>) => string;
+
+/** The BCP 47 tag Intl writes a locale's numbers and dates with. */
+export function intlLocale(locale: Locale): "vi-VN" | "en-GB" {
+  return locale === "vi" ? "vi-VN" : "en-GB";
+}
 
 const pluralRules = new Map<Locale, Intl.PluralRules>();
 const numberFormats = new Map<Locale, Intl.NumberFormat>();
@@ -20,7 +29,7 @@ function pluralRule(locale: Locale): Intl.PluralRules {
 
 function numberFormat(locale: Locale): Intl.NumberFormat {
   let format = numberFormats.get(locale);
-  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale === "vi" ? "vi-VN" : "en-GB")));
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(intlLocale(locale))));
   return format;
 }
 

@@ -1,6 +1,6 @@
 import * as account from "./messages/account.ts";
 import * as application from "./messages/application.ts";
-import type { EnglishOf } from "./messages/plural.ts";
+import type { EnglishOf, PluralFamily } from "./messages/plural.ts";
 import * as catalogue from "./messages/catalogue.ts";
 import * as enterprise from "./messages/enterprise.ts";
 import * as foundation from "./messages/foundation.ts";
@@ -15,7 +15,10 @@ import * as workflow from "./messages/workflow.ts";
 const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...workflow.vi, ...ui.vi, ...account.vi, ...verification.vi, ...outbox.vi };
 const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...workflow.en, ...ui.en, ...account.en, ...verification.en, ...outbox.en };
 
+/** A key as the dictionary stores it, plural families included form by form ("queue.count#other"). */
 export type MessageKey = keyof typeof vi;
+/** A key as code asks for it: `t()` takes this. A plural family goes by its base name ("queue.count"). */
+export type TextKey = Exclude<MessageKey, `${string}#${string}`> | PluralFamily<MessageKey>;
 export type Messages = Record<MessageKey, string>;
 
 export const MESSAGES: Record<"vi" | "en", Messages> = { vi, en };

@@ -1,6 +1,7 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import type { Locale, Role } from "~/platform/db/db-types.ts";
+import type { TextKey } from "./messages.server.ts";
 import { makeTranslate, type Translate } from "./i18n.ts";
 import { messagesOf } from "./messages-store.ts";
 import { useRequestInfo } from "./request-info.tsx";
@@ -8,7 +9,7 @@ import { useRequestInfo } from "./request-info.tsx";
 export interface RootData {
   locale: Locale;
   user: { id: string; email: string; name: string; role: Role; provinceCode: string | null } | null;
-  flash: { kind: "success" | "info" | "warning"; key: string } | null;
+  flash: { kind: "success" | "info" | "warning"; key: TextKey } | null;
   requestId: string;
   devMailbox: boolean;
 }

@@ -1,7 +1,8 @@
-import type { Locale } from "~/platform/db/db-types.ts";
+import type { Locale, Role } from "~/platform/db/db-types.ts";
 import { EMAIL_TEXTS_EN, EMAIL_TEXTS_VI, type EmailKey } from "./email-texts.server.ts";
 import { translator } from "~/platform/i18n/i18n.server.ts";
 import type { RenderedEmail } from "./outbox.server.ts";
+import { dateTimeFormat } from "~/platform/i18n/format.ts";
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -17,12 +18,7 @@ export function emailText(locale: Locale, key: EmailKey, params: Record<string, 
 /** Dates in emails: "9/12/2026" in Vietnamese, "9 December 2026" in English (never a day/month order to guess). */
 export function mailDate(value: Date | string, locale: Locale): string {
   const date = typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00+07:00`) : new Date(value);
-  return date.toLocaleDateString(locale === "vi" ? "vi-VN" : "en-GB", {
-    timeZone: "Asia/Ho_Chi_Minh",
-    day: "numeric",
-    month: locale === "vi" ? "numeric" : "long",
-    year: "numeric",
-  });
+  return dateTimeFormat(locale, "date").format(date);
 }
 
 function paragraphsHtml(text: string): string {
@@ -90,7 +86,7 @@ export function resetPasswordMessage(locale: Locale, p: { name: string; url: str
   return accountMessage("reset_password", locale, { ...p, after: true });
 }
 
-export function inviteMessage(locale: Locale, p: { name: string; url: string; role: string }): RenderedEmail {
+export function inviteMessage(locale: Locale, p: { name: string; url: string; role: Role }): RenderedEmail {
   return accountMessage("invite", locale, { name: p.name, url: p.url, params: { role: translator(locale)(`role.${p.role}`) } });
 }
 

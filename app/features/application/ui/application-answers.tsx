@@ -1,7 +1,10 @@
 import type { Answers } from "~/platform/db/db-types.ts";
+import type { DocumentKind, PlatformField } from "~/features/application/limits.server.ts";
 import { formatBytes, formatIsoDate } from "~/platform/i18n/format.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { SummaryRow } from "./application-ui.tsx";
+import { localised } from "~/platform/i18n/localised.ts";
+import { intlLocale } from "~/platform/i18n/i18n.ts";
 
 export interface AnswersView {
   answers: Answers;
@@ -18,7 +21,7 @@ interface Named {
   name_en: string;
 }
 
-const DOCS = ["doc:business_registration", "doc:technical_description", "doc:security_approval", "doc:data_protection_plan", "doc:other"];
+const DOC_KINDS: readonly DocumentKind[] = ["business_registration", "technical_description", "security_approval", "data_protection_plan", "other"];
 
 type FileView = AnswersView["files"][number];
 
@@ -87,7 +90,7 @@ export function ApplicationAnswers({ answers, groups, files, categories, applica
   const base = `/applications/${applicationId}`;
   const name = (list: Named[], code?: string) => {
     const found = list.find((x) => x.code === code);
-    return found ? (locale === "vi" ? found.name_vi : found.name_en) : "";
+    return found ? localised(found, "name", locale) : "";
   };
   const date = (v?: string) => (v ? formatIsoDate(v, locale) : "");
   const change = (section: string, target?: string) => (editable?.(section, target) ? `${base}/${section}${target ? `/${target}` : ""}` : undefined);
@@ -95,7 +98,7 @@ export function ApplicationAnswers({ answers, groups, files, categories, applica
     const list = files.filter((f) => f.slot === slot);
     return list.length === 0 ? "" : <FileLinks files={list} applicationId={applicationId} />;
   };
-  const platformRows: [string, string][] = [
+  const platformRows: [`platform.${PlatformField}`, string][] = [
     ["platform.name", p.name ?? ""],
     ["platform.shortDescription", p.shortDescription ?? ""],
     ["platform.longDescription", p.longDescription ?? ""],
@@ -104,7 +107,7 @@ export function ApplicationAnswers({ answers, groups, files, categories, applica
     ["platform.ownershipType", name(categories.ownershipTypes, p.ownershipType)],
     ["platform.publicUrl", p.publicUrl ?? ""],
     ["platform.launchDate", date(p.launchDate)],
-    ["platform.usersCount", p.usersCount ? `${Number(p.usersCount).toLocaleString(locale === "vi" ? "vi-VN" : "en-GB")} (${date(p.usersAsOf)})` : ""],
+    ["platform.usersCount", p.usersCount ? `${Number(p.usersCount).toLocaleString(intlLocale(locale))} (${date(p.usersAsOf)})` : ""],
     ["platform.usersMethod", p.usersMethod ?? ""],
     ["platform.dataInVietnam", p.dataInVietnam ? t(p.dataInVietnam === "yes" ? "common.yes" : "common.no") : ""],
     ["platform.dataCentreProvider", p.dataCentreProvider ?? ""],
@@ -124,14 +127,14 @@ export function ApplicationAnswers({ answers, groups, files, categories, applica
       <h2 className="heading-m">{t("section.criteria")}</h2>
       {groups.map((g) => (
         <section key={g.code}>
-          <h3 className="heading-s">{locale === "vi" ? g.title_vi : g.title_en}</h3>
+          <h3 className="heading-s">{localised(g, "title", locale)}</h3>
           <dl className="summary-list">
             {g.items.map((item) => {
               const a = answers.criteria?.[item.key];
               return (
                 <SummaryRow
                   key={item.key}
-                  label={locale === "vi" ? item.text_vi : item.text_en}
+                  label={localised(item, "text", locale)}
                   changeHref={change("criteria", item.key)}
                   value={
                     a?.assessment ? (
@@ -152,8 +155,8 @@ export function ApplicationAnswers({ answers, groups, files, categories, applica
 
       <h2 className="heading-m">{t("section.documents")}</h2>
       <dl className="summary-list">
-        {DOCS.map((slot) => (
-          <SummaryRow key={slot} label={t(slot.replace(":", "."))} value={fileList(slot)} changeHref={change("documents")} />
+        {DOC_KINDS.map((kind) => (
+          <SummaryRow key={kind} label={t(`doc.${kind}`)} value={fileList(`doc:${kind}`)} changeHref={change("documents")} />
         ))}
       </dl>
 

@@ -1,4 +1,4 @@
-import type { ApplicationStatus } from "~/platform/db/db-types.ts";
+import type { ApplicationStatus, OutboxStatus } from "~/platform/db/db-types.ts";
 import { formatDateTime } from "~/platform/i18n/format.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { StatusTag, Table } from "~/components/ui.tsx";
@@ -42,7 +42,7 @@ export function SummaryRow({ label, value, changeHref, changeLabel }: { label: s
 }
 
 /** Emails sent about an application and whether each was delivered. */
-export function ApplicationEmails({ emails }: { emails: { id: number; to_address: string; subject: string; status: string; created_at: string | Date }[] }) {
+export function ApplicationEmails({ emails }: { emails: { id: number; to_address: string; subject: string; status: OutboxStatus; created_at: string | Date }[] }) {
   const t = useT();
   const locale = useLocale();
   return (

@@ -1,6 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import { formatDate, formatIsoDate } from "~/platform/i18n/format.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { localised } from "~/platform/i18n/localised.ts";
+import { textKeyOr } from "~/platform/i18n/messages-store.ts";
 
 export interface Option {
   code: string;
@@ -36,7 +38,7 @@ function FilterSelect({ name, label, options, value }: { name: string; label: st
         <option value="">{t("catalogue.filter.all")}</option>
         {options.map((o) => (
           <option key={o.code} value={o.code}>
-            {locale === "vi" ? o.name_vi : o.name_en}
+            {localised(o, "name", locale)}
           </option>
         ))}
       </select>
@@ -200,7 +202,7 @@ export function PublicTimeline({ events }: { events: { id: number; action: strin
     <ol className="timeline">
       {events.map((e) => (
         <li className="timeline__item" key={e.id}>
-          <strong>{t(`timeline.${e.action}`)}</strong>
+          <strong>{t(textKeyOr(`timeline.${e.action}`, "timeline.other"))}</strong>
           <span className="timeline__date">
             <time dateTime={e.date}>{formatDate(e.date, locale)}</time>
           </span>

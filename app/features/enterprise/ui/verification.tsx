@@ -3,6 +3,7 @@ import type { VerificationStatus } from "~/platform/db/db-types.ts";
 import { formatDate, formatDateTime } from "~/platform/i18n/format.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { Button, Radios, TextArea, type FormState } from "~/components/form.tsx";
+import { textKeyOr } from "~/platform/i18n/messages-store.ts";
 
 const COLOURS: Record<VerificationStatus, string> = {
   unverified: "grey",
@@ -114,7 +115,7 @@ export function ReviewVerification({
           <ul className="timeline">
             {v.history.map((h) => (
               <li className="timeline__item" key={h.id}>
-                <strong>{t(`timeline.${h.action}`)}</strong> – {h.by}
+                <strong>{t(textKeyOr(`timeline.${h.action}`, "timeline.other"))}</strong> – {h.by}
                 <span className="timeline__date">{formatDateTime(h.created_at, locale)}</span>
                 {h.reason ? <p className="body summary-list__value">{h.reason}</p> : null}
               </li>

@@ -1,9 +1,11 @@
 import { Form, Link } from "@remix-run/react";
 import type { ApplicationStatus } from "~/platform/db/db-types.ts";
+import type { QueueView } from "~/features/review/queues.server.ts";
 import { formatDate } from "~/platform/i18n/format.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { ApplicationStatusTag } from "~/features/application/ui/application-ui.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
+import { localised } from "~/platform/i18n/localised.ts";
 
 interface Named {
   code: string;
@@ -14,8 +16,8 @@ interface Named {
 export interface QueueData {
   title: string;
   ministry: boolean;
-  views: string[];
-  filters: Record<"view" | "q" | "sector" | "overdue" | "assignee" | "province", string>;
+  views: QueueView[];
+  filters: Record<"q" | "sector" | "overdue" | "assignee" | "province", string> & { view: QueueView };
   rows: {
     id: string;
     reference: string | null;
@@ -77,7 +79,7 @@ export function QueuePage({ data, basePath }: { data: QueueData; basePath: strin
               <option value="">{t("queue.filter.all")}</option>
               {data.sectors.map((s) => (
                 <option key={s.code} value={s.code}>
-                  {locale === "vi" ? s.name_vi : s.name_en}
+                  {localised(s, "name", locale)}
                 </option>
               ))}
             </select>
@@ -105,7 +107,7 @@ export function QueuePage({ data, basePath }: { data: QueueData; basePath: strin
                 <option value="">{t("queue.filter.all")}</option>
                 {data.provinces.map((p) => (
                   <option key={p.code} value={p.code}>
-                    {locale === "vi" ? p.name_vi : p.name_en}
+                    {localised(p, "name", locale)}
                   </option>
                 ))}
               </select>

@@ -1,6 +1,8 @@
 // Longer than 400 lines: the review page is one screen (answers, verdict per criterion, notes, verification, decision forms) whose parts share its props; split further when a part is reused.
 import { Link } from "@remix-run/react";
-import type { ApplicationStatus } from "~/platform/db/db-types.ts";
+import type { ApplicationStatus, OutboxStatus } from "~/platform/db/db-types.ts";
+import type { Recommendation, RejectionReason, SectionTarget } from "~/features/review/commands.server.ts";
+import { textKeyOr } from "~/platform/i18n/messages-store.ts";
 import { formatDate, formatDateTime, formatIsoDate } from "~/platform/i18n/format.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { formatPhone } from "~/platform/forms/vn-formats.ts";
@@ -11,6 +13,7 @@ import { RevokeRecognitionLink } from "./revoke-recognition.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { ReviewVerification, type ReviewVerificationData } from "~/features/enterprise/ui/verification.tsx";
 import { VersionChanges } from "~/features/application/ui/version-changes.tsx";
+import { localised } from "~/platform/i18n/localised.ts";
 
 type Party = "enterprise" | "province" | "ministry" | "system";
 
@@ -36,7 +39,7 @@ export interface ReviewData {
     provinceCode: string | null;
     dueAt: string | Date | null;
     assignedTo: string | null;
-    provinceRecommendation: string | null;
+    provinceRecommendation: Recommendation | null;
     provinceSummary: string | null;
     decisionNumber: string | null;
     decisionDate: string | null;
@@ -66,9 +69,9 @@ export interface ReviewData {
   verification: ReviewVerificationData;
   changeRequests: { id: number; version: number; message: string; reply_by: string; created_at: string | Date; target: string | null; note: string | null }[];
   colleagues: { id: string; name: string; email: string }[];
-  emails: { id: number; to_address: string; subject: string; status: string; created_at: string | Date }[];
-  reasons: readonly string[];
-  sectionTargets: readonly string[];
+  emails: { id: number; to_address: string; subject: string; status: OutboxStatus; created_at: string | Date }[];
+  reasons: readonly RejectionReason[];
+  sectionTargets: readonly SectionTarget[];
 }
 
 type ActionState = (FormState & { conflict?: { status: ApplicationStatus } }) | undefined;
@@ -93,7 +96,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
   const t = useT();
   const locale = useLocale();
   const { app } = data;
-  const name = (o: { text_vi: string; text_en: string }) => (locale === "vi" ? o.text_vi : o.text_en);
+  const name = (o: { text_vi: string; text_en: string }) => localised(o, "text", locale);
   const verdictOf = (stage: "province" | "ministry", key: string) => data.verdicts.find((v) => v.stage === stage && v.criterion_key === key);
   const assignee = data.colleagues.find((c) => c.id === app.assignedTo);
   const stateFor = (intent: string): FormState | undefined => (state?.values?.intent === intent ? state : undefined);
@@ -204,7 +207,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
         <p className="body">{t("review.checklistLead")}</p>
         {data.groups.map((g) => (
           <div key={g.code}>
-            <h3 className="heading-s">{locale === "vi" ? g.title_vi : g.title_en}</h3>
+            <h3 className="heading-s">{localised(g, "title", locale)}</h3>
             {g.items.map((item) => {
               const own = verdictOf(data.stage, item.key);
               const province = verdictOf("province", item.key);
@@ -218,7 +221,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                   </h4>
                   <div className="verdict-card__grid">
                     <div className="verdict-card__evidence">
-                      <p className="hint">{locale === "vi" ? item.evidence_vi : item.evidence_en}</p>
+                      <p className="hint">{localised(item, "evidence", locale)}</p>
                       <p className="body">
                         <strong>{t("review.enterpriseSays")}:</strong> {self?.assessment ? t(`assessment.${self.assessment}`) : t("common.notProvided")}
                       </p>
@@ -434,7 +437,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
           .filter((e) => e.from_state !== null || e.action === "application.created" || e.action.startsWith("application.assign") || e.action === "application.released")
           .map((e) => (
             <li className="timeline__item" key={e.id}>
-              <strong>{t(`timeline.${e.action}`)}</strong> – {e.actor_name ?? data.agencies[e.party]}
+              <strong>{t(textKeyOr(`timeline.${e.action}`, "timeline.other"))}</strong> – {e.actor_name ?? data.agencies[e.party]}
               <span className="timeline__date">{formatDateTime(e.created_at, locale)}</span>
               {e.reason ? <p className="body summary-list__value">{e.reason}</p> : null}
             </li>
