@@ -1,7 +1,7 @@
 import type { Answers, User, Verdict } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { completeApplication, DEMO_PLATFORM, verifyOnce } from "./demo-data.server.ts";
-import { DEMO_PASSWORD } from "./demo.server.ts";
+import { demoPasswordHash } from "./demo.server.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
 import { createUserDirect } from "~/features/account/account.server.ts";
 import { createDraft, saveCriterion, saveSection } from "~/features/application/drafts.server.ts";
@@ -249,7 +249,7 @@ async function staff(province: string): Promise<User> {
   const r = REVIEWERS[province]!;
   return (
     (await findUserByEmail(r.email)) ??
-    (await createUserDirect({ email: r.email, name: r.name, role: "province_reviewer", provinceCode: province, password: DEMO_PASSWORD }))
+    (await createUserDirect({ email: r.email, name: r.name, role: "province_reviewer", provinceCode: province, passwordHash: await demoPasswordHash() }))
   );
 }
 
@@ -276,7 +276,7 @@ export async function seedDemoCatalogue(): Promise<void> {
       name: `Đại diện ${d.enterprise.replace(/^Công ty (Cổ phần|TNHH) /, "")}`,
       role: "enterprise",
       provinceCode: null,
-      password: DEMO_PASSWORD,
+      passwordHash: await demoPasswordHash(),
     });
     const enterprise = await createEnterprise(
       owner,

@@ -13,7 +13,7 @@ import { findUserByEmail } from "~/features/account/user.server.ts";
 import { createUserDirect } from "~/features/account/account.server.ts";
 import * as review from "~/features/review/commands.server.ts";
 import { verifyEnterprise } from "~/features/enterprise/verification.server.ts";
-import { DEMO_PASSWORD } from "./demo.server.ts";
+import { demoPasswordHash } from "./demo.server.ts";
 
 /** A one-page PDF, enough for file sniffing and for a reviewer to open. */
 export function demoPdf(title: string): Uint8Array {
@@ -185,7 +185,7 @@ export async function seedDemoWorkflow(): Promise<void> {
       name: province === "01" ? "Phạm Thị Lan" : "Võ Minh Tuấn",
       role: "enterprise",
       provinceCode: null,
-      password: DEMO_PASSWORD,
+      passwordHash: await demoPasswordHash(),
     });
     const enterprise = await createEnterprise(
       owner,
@@ -292,7 +292,7 @@ async function seedDemoDispute(taxCode: string) {
     name: "Đỗ Quang Huy",
     role: "enterprise",
     provinceCode: null,
-    password: DEMO_PASSWORD,
+    passwordHash: await demoPasswordHash(),
   });
   await createEnterprise(
     claimant,

@@ -44,8 +44,14 @@ export function allowsCodeReuse(user: Pick<User, "email">, secret: string): bool
 }
 
 /** Creates the demo accounts that are missing, staff enrolled with DEMO_TOTP_SECRET; returns them for printing. */
+let demoHash: Promise<string> | undefined;
+/** The demo password's hash, computed once per process: every demo account shares the published password. */
+export function demoPasswordHash(): Promise<string> {
+  return (demoHash ??= hashPassword(DEMO_PASSWORD));
+}
+
 export async function seedDemoAccounts(database: DB): Promise<typeof DEMO_ACCOUNTS> {
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await demoPasswordHash();
   for (const account of DEMO_ACCOUNTS) {
     const user = (await findUserByEmail(account.email, database)) ?? (await createUser(database, { ...account, passwordHash, emailVerified: true }));
     if (needsSecondFactor(user) && !(await hasSecondFactor(user.id, database))) await enrolSecondFactorDirect(database, user.id, DEMO_TOTP_SECRET);

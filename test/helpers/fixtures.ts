@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createUserDirect } from "~/features/account/account.server.ts";
+import { hashPassword } from "~/features/account/password.server.ts";
 import { createEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import { emailContent } from "~/platform/mail/outbox.server.ts";
 import { enrolSecondFactorDirect } from "~/features/account/second-factor.server.ts";
@@ -23,8 +24,12 @@ export function validTaxCode(prefix = "01"): string {
   }
 }
 
+let passwordHash: Promise<string> | undefined;
+/** PASSWORD's hash, computed once per test process: fixture accounts differ by email, not by password. */
+const fixtureHash = () => (passwordHash ??= hashPassword(PASSWORD));
+
 export async function enterpriseUser(provinceCode = "79"): Promise<{ user: User; enterpriseId: string }> {
-  const user = await createUserDirect({ email: uniqueEmail("dn"), name: "Trần Văn B", role: "enterprise", provinceCode: null, password: PASSWORD });
+  const user = await createUserDirect({ email: uniqueEmail("dn"), name: "Trần Văn B", role: "enterprise", provinceCode: null, passwordHash: await fixtureHash() });
   const enterprise = await createEnterprise(
     user,
     {
@@ -48,7 +53,7 @@ export type StaffRole = "province_reviewer" | "ministry_reviewer" | "admin";
 export type StaffUser = User & { totpSecret: string };
 
 export async function staffUser(role: StaffRole, provinceCode: string | null = null, email = uniqueEmail(role), name: string = role): Promise<StaffUser> {
-  const user = await createUserDirect({ email, name, role, provinceCode, password: PASSWORD });
+  const user = await createUserDirect({ email, name, role, provinceCode, passwordHash: await fixtureHash() });
   const totpSecret = newTotpSecret();
   await enrolSecondFactorDirect(db(), user.id, totpSecret);
   return { ...user, totpSecret };

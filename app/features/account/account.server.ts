@@ -266,9 +266,9 @@ export async function createUserDirect(input: {
   name: string;
   role: Role;
   provinceCode: string | null;
-  password: string;
-}): Promise<User> {
-  const passwordHash = await hashPassword(input.password);
+} & ({ password: string } | { passwordHash: string })): Promise<User> {
+  // Seeds and tests that create many accounts with one password hash it once (argon2 costs ~45 ms of CPU each time).
+  const passwordHash = "passwordHash" in input ? input.passwordHash : await hashPassword(input.password);
   return db()
     .transaction()
     .execute(async (trx) => {

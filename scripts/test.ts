@@ -1,0 +1,63 @@
+/**
+ * `npm test`: the whole suite, in two stages that each run their parts side by side.
+ *   1. typecheck, lint and build (the build is what the HTTP and browser tests serve);
+ *   2. the unit and integration tests (node:test) and the browser tests (Playwright).
+ * The browser tests spend most of their time waiting on pages and emails, so running them beside the CPU-bound unit
+ * tests takes little longer than the slower of the two. Every line is prefixed with its part; the exit code is 1 if
+ * any part failed, and the summary says which.
+ */
+import { spawn } from "node:child_process";
+
+interface Part {
+  name: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+const STAGES: Part[][] = [
+  [
+    { name: "typecheck", command: "npx", args: ["tsc", "--noEmit"] },
+    { name: "lint", command: "npx", args: ["eslint", "."] },
+    { name: "build", command: "npx", args: ["tsx", "scripts/build.ts"] },
+  ],
+  [
+    { name: "unit", command: "npm", args: ["run", "--silent", "test:unit"] },
+    { name: "e2e", command: "npx", args: ["playwright", "test"] },
+  ],
+];
+
+function run(part: Part): Promise<{ part: Part; code: number; seconds: number }> {
+  const started = process.hrtime.bigint();
+  const width = Math.max(...STAGES.flat().map((p) => p.name.length));
+  const prefix = `[${part.name.padEnd(width)}] `;
+  return new Promise((resolve) => {
+    const child = spawn(part.command, part.args, { env: { ...process.env, ...part.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    const forward = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
+      let rest = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) out.write(prefix + line + "\n");
+      });
+      stream.on("end", () => rest && out.write(prefix + rest + "\n"));
+    };
+    forward(child.stdout, process.stdout);
+    forward(child.stderr, process.stderr);
+    child.on("close", (code) => resolve({ part, code: code ?? 1, seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
+  });
+}
+
+const failed: string[] = [];
+const timings: string[] = [];
+for (const stage of STAGES) {
+  const results = await Promise.all(stage.map(run));
+  for (const r of results) {
+    timings.push(`${r.part.name} ${r.seconds.toFixed(0)} s${r.code === 0 ? "" : " (failed)"}`);
+    if (r.code !== 0) failed.push(r.part.name);
+  }
+  if (failed.length > 0) break;
+}
+console.log(`\n${failed.length === 0 ? "All tests passed" : `FAILED: ${failed.join(", ")}`} — ${timings.join(", ")}`);
+process.exit(failed.length === 0 ? 0 : 1);
