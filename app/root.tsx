@@ -13,7 +13,7 @@ import {
   useLocation,
   useRouteError,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import stylesHref from "./styles/app.css";
 import { FlashBanner } from "./components/ui.tsx";
 import { getUser } from "./features/account/auth.server.ts";
@@ -186,6 +186,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const t = useT();
   const error = useRouteError();
   usePageFocus();
+  // Marks a page whose scripts run (set after hydration, so the server's HTML never has it): the browser tests
+  // wait for it before a click that must go through Remix rather than the browser's own navigation.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang={locale}>
       <head>

@@ -112,8 +112,12 @@ test.describe("catalogue with JavaScript", () => {
     await expectNoAxeViolations(page);
 
     // Reached by a client-side navigation (single fetch), the page says the same.
-    await gotoHydrated(page, "/platforms");
-    await page.evaluate((path) => (window as unknown as { __remixRouter: { navigate(to: string): void } }).__remixRouter.navigate(path), `/platforms/${id}`);
+    // Its certificate page links back to it.
+    await gotoHydrated(page, `/platforms/${id}/certificate`);
+    const data = page.waitForRequest((r) => new URL(r.url()).pathname === `/platforms/${id}.data`);
+    await page.getByRole("main").getByRole("link", { name: REVOKED }).first().click();
+    await data;
+    await expect(page).toHaveURL(new RegExp(`/platforms/${id}$`));
     await expect(page.getByRole("heading", { level: 1 })).toContainText(REVOKED);
     await expect(page.getByRole("main")).toContainText("Nền tảng này không còn được công nhận");
   });

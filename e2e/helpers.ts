@@ -126,16 +126,11 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 }
 
 /**
- * Waits until the Remix app has started hydrating the page (its router exists and React listens for events),
- * so that a following click is handled by the client-side code and not by the browser's plain navigation.
- * Only for pages with JavaScript enabled.
+ * Waits until the page has hydrated (the root sets data-hydrated on <html> in an effect), so that a following click
+ * is handled by the client-side code and not by the browser's plain navigation. Only for pages with JavaScript enabled.
  */
 export async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __remixRouter?: { state?: { initialized?: boolean } } };
-    const main = document.querySelector("main");
-    return Boolean(w.__remixRouter?.state?.initialized) && main !== null && Object.keys(main).some((k) => k.startsWith("__reactFiber$"));
-  });
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
 /** Navigates and waits for hydration (pages with JavaScript enabled). */

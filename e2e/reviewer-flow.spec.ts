@@ -27,12 +27,9 @@ async function newPage(browser: Browser): Promise<Page> {
   return context.newPage();
 }
 
-/** Waits until the router has settled after a post (redirect followed or data reloaded). */
-async function settled(page: Page) {
-  await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
-    return router?.state.navigation.state === "idle" && router.state.revalidation === "idle";
-  });
+/** Waits for the page a post redirected to: focus moves to its heading once it is shown (the clicked button had it). */
+async function newPageShown(page: Page) {
+  await expect(page.getByRole("main").getByRole("heading", { level: 1 })).toBeFocused();
 }
 
 async function submittedApplication(browser: Browser, request: Parameters<typeof createConfirmedEnterprise>[0], label: string): Promise<string> {
@@ -56,14 +53,13 @@ test("a refused post does not keep the previous action's success banner", async 
   await signIn(prov, HCM, DEMO_PASSWORD);
   await gotoHydrated(prov, `/review/${id}`);
   await main.getByRole("button", { name: "Nhận thẩm định hồ sơ này" }).click();
-  await settled(prov);
+  await newPageShown(prov);
   await expect(prov.getByRole("status").filter({ hasText: "Đã cập nhật phân công." })).toBeVisible();
 
   // Saving a verdict without choosing one is refused (400): the error shows, the old success banner does not.
   const answered = prov.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.includes(`/review/${id}`));
   await main.getByRole("button", { name: "Lưu kết quả" }).first().click();
   expect((await answered).status()).toBe(400);
-  await settled(prov);
   await expect(errorSummary(prov)).toBeVisible();
   await expect(prov.getByText("Đã cập nhật phân công.")).toHaveCount(0);
 });
@@ -76,7 +72,7 @@ test("a 409 shows the conflict over the current status and the actions possible 
   await signIn(prov, HCM, DEMO_PASSWORD);
   await gotoHydrated(prov, `/review/${id}`);
   await main.getByRole("button", { name: "Nhận thẩm định hồ sơ này" }).click();
-  await settled(prov);
+  await newPageShown(prov);
   await expect(main).toContainText("Đang thẩm định tại Sở");
   const lockVersion = await main.locator('input[name="lockVersion"]').first().inputValue();
 
@@ -95,7 +91,6 @@ test("a 409 shows the conflict over the current status and the actions possible 
   const answered = prov.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.includes(`/review/${id}`));
   await main.getByRole("button", { name: "Lưu kết quả" }).first().click();
   expect((await answered).status()).toBe(409);
-  await settled(prov);
   await expect(prov.getByRole("alert").filter({ hasText: "vừa được người khác thay đổi" })).toContainText("Yêu cầu bổ sung");
   await expect(main.locator(".panel .tag").first()).toHaveText("Yêu cầu bổ sung");
   await expect(main.getByRole("button", { name: "Lưu kết quả" })).toHaveCount(0);

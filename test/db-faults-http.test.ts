@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { isDatabaseUnavailable } from "~/platform/db/db-faults.server.ts";
 import type { Locale, OutboxEmail, User } from "~/platform/db/db-types.ts";
 import { openPostgres, setDb, type DbHandle } from "~/platform/db/db.server.ts";
+import { READINESS_TIMEOUT_MS } from "~/platform/ops/readiness.server.ts";
 import { createOutboxWorker } from "~/platform/mail/mailer.server.ts";
 import { MESSAGES } from "~/platform/i18n/messages.server.ts";
 import { enqueueEmail } from "~/platform/mail/outbox.server.ts";
@@ -92,18 +93,15 @@ describe("database faults", { skip: PG ? false : NO_POSTGRES }, () => {
     return true;
   }
 
-  async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-    const started = performance.now();
-    const value = await fn();
-    return { value, ms: performance.now() - started };
+  async function readyz(): Promise<{ status: number; body: { status: string } }> {
+    const res = await fetch(`${app.url}/readyz`);
+    return { status: res.status, body: (await res.json()) as { status: string } };
   }
 
-  async function readyz(): Promise<{ status: number; body: { status: string }; ms: number }> {
-    const { value, ms } = await timed(async () => {
-      const res = await fetch(`${app.url}/readyz`);
-      return { status: res.status, body: (await res.json()) as { status: string } };
-    });
-    return { ...value, ms };
+  /** The fault the portal logged for the response with `requestId` (its 503 log line). */
+  function loggedFault(requestId: string): string {
+    const record = logged.find((l) => l.requestId === requestId && l.msg === "database unavailable: answered 503");
+    return String((record?.fault as { message?: string } | undefined)?.message ?? "");
   }
 
   async function assertWorking(c: Client, path: string) {
@@ -144,10 +142,10 @@ describe("database faults", { skip: PG ? false : NO_POSTGRES }, () => {
     assert.equal(data.status, 503, "a single-fetch data request");
     assert.equal(data.headers.get("Retry-After"), "10");
 
+    // "database-unavailable", not "database-timeout": the check itself failed, before the probe's deadline.
     const ready = await readyz();
     assert.equal(ready.status, 503);
     assert.equal(ready.body.status, "database-unavailable");
-    assert.ok(ready.ms < 1500, `/readyz answered in ${Math.round(ready.ms)} ms`);
     assert.ok(logged.some((l) => l.msg === "database connection lost" && l.level === 50), "the lost connections are logged");
 
     proxy.heal();
@@ -156,22 +154,29 @@ describe("database faults", { skip: PG ? false : NO_POSTGRES }, () => {
     assert.equal((await readyz()).status, 200);
   });
 
-  test("a stalled database: 503 within the query timeout, /readyz within a second; healed, everything works", async () => {
+  test("a stalled database: /readyz answers 503 at its own deadline, pages 503 at the query timeout; healed, everything works", async () => {
     const c = await visitor("vi");
     // Several pooled connections, idle and open when the stall begins.
     await Promise.all([c.get("/platforms"), c.get("/statistics"), c.get("/platforms")].map(async (r) => (await r).text()));
 
     proxy.stall();
-    const page = await timed(() => c.get("/platforms"));
-    assert.ok(page.ms < TIMEOUTS.queryMs + TIMEOUTS.connectMs + 2000, `the page answered in ${Math.round(page.ms)} ms`);
-    await assertUnavailablePage(page.value, "vi", "a page during the stall");
+    // The probe's `select 1` goes out on an idle connection and hangs until the query timeout (longer than the
+    // probe's deadline): "database-timeout" is the answer the deadline gives, not the database's.
+    assert.ok(READINESS_TIMEOUT_MS < TIMEOUTS.queryMs);
+    const ready = await readyz();
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.status, "database-timeout");
+    assert.ok(logged.some((l) => l.msg === "not ready" && l.status === "database-timeout"), "the probe's deadline is logged");
+    // A probe arriving while that check still hangs shares it (or starts the next one): 503 either way.
+    const again = await readyz();
+    assert.equal(again.status, 503);
+    assert.ok(["database-timeout", "database-unavailable"].includes(again.body.status), again.body.status);
 
-    for (let i = 0; i < 2; i++) {
-      const ready = await readyz();
-      assert.equal(ready.status, 503);
-      assert.ok(ready.ms < 2000, `/readyz answered in ${Math.round(ready.ms)} ms`);
-      assert.ok(["database-timeout", "database-unavailable"].includes(ready.body.status), ready.body.status);
-    }
+    const page = await c.get("/platforms");
+    const requestId = page.headers.get("X-Request-Id")!;
+    await assertUnavailablePage(page, "vi", "a page during the stall");
+    // The driver's own limits ended the wait: the query timeout, or the connect timeout for a new connection.
+    assert.match(loggedFault(requestId), /Query read timeout|timeout exceeded when trying to connect/);
 
     proxy.heal();
     await assertWorking(c, "/platforms");

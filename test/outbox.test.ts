@@ -215,15 +215,12 @@ describe("email outbox", () => {
   test("a backlog drains in one tick over a few reused connections", async () => {
     const before = smtp.connections;
     for (let i = 0; i < 60; i++) await enqueue(`backlog${i}@dn.vn`);
-    const started = performance.now();
     const handled = await worker().tick();
     const errors = await t.db.selectFrom("outbox_emails").select(["status", "last_error"]).where("status", "!=", "sent").execute();
     assert.equal(handled, 60, JSON.stringify(errors));
-    const ms = performance.now() - started;
     assert.equal(smtp.messages.length, 60);
     assert.ok((await statuses()).every((r) => r.status === "sent"));
     assert.ok(smtp.connections - before <= 4, `${smtp.connections - before} connections for 60 messages`);
-    assert.ok(ms < 5000, `${ms.toFixed(0)} ms`);
   });
 
   test("a 5xx answer marks the message failed; others still go", async () => {
