@@ -1,6 +1,5 @@
 import { data } from "@remix-run/node";
-import { z } from "zod";
-import type { Translate } from "~/platform/i18n/i18n.ts";
+import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string>;
