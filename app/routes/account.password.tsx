@@ -6,8 +6,9 @@ import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { getSessionState, requireUser } from "~/features/account/auth.server.ts";
 import { setFlash } from "~/platform/http/flash.server.ts";
-import { invalid, passwordField, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { passwordIssue } from "~/features/account/password-form.server.ts";
@@ -17,7 +18,7 @@ import { loginGate, recordLoginFailure, recordLoginSuccess } from "~/platform/se
 
 const changeSchema = (t: Translate) =>
   z
-    .object({ currentPassword: passwordField(t), password: passwordField(t), passwordConfirm: z.string().optional() })
+    .object({ currentPassword: field.password(t), password: field.password(t), passwordConfirm: z.string().optional() })
     .superRefine((v, ctx) => {
       const issue = passwordIssue(t, v.password);
       if (issue) ctx.addIssue({ code: "custom", path: ["password"], message: issue });

@@ -6,8 +6,9 @@ import { Button, ErrorSummary, Select, TextInput } from "~/components/form.tsx";
 import { PageTitle, StatusTag, Table } from "~/components/ui.tsx";
 import { requireRole } from "~/features/account/auth.server.ts";
 import { setFlash } from "~/platform/http/flash.server.ts";
-import { emailField, invalid, readForm, textField, validate } from "~/platform/forms/forms.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { provinceName, provinceShortName } from "~/features/reference/province-names.ts";
@@ -23,8 +24,8 @@ const inviteSchema = (t: Translate, provinceCodes: string[]) =>
   z
     .object({
       intent: z.literal("invite"),
-      name: textField(t, t("field.name"), { max: 200, singleLine: true }),
-      email: emailField(t),
+      name: field.text(t, t("field.name"), { max: 200, singleLine: true }),
+      email: field.email(t, t("field.email")),
       role: z.enum(STAFF_ROLES, { error: t("error.roleInvalid") }),
       provinceCode: z.string().optional(),
     })
@@ -37,7 +38,7 @@ const inviteSchema = (t: Translate, provinceCodes: string[]) =>
 const statusSchema = () =>
   z.object({
   intent: z.enum(["deactivate", "reactivate"]),
-  userId: z.uuid(),
+  userId: field.uuid("Not a user id"),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -12,7 +12,7 @@ import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { provinceInPhrase } from "~/features/reference/province-names.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import { ConflictError } from "~/platform/errors.ts";
+import { answerDomainError } from "~/platform/http/domain-errors.server.ts";
 import { criteriaItems, getCriteria, type CriteriaGroup } from "~/features/application/criteria.server.ts";
 import { findActiveHolder, submitApplication } from "~/features/application/commands.server.ts";
 import { findSimilarApplications } from "~/features/application/queries.server.ts";
@@ -84,8 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (e instanceof IncompleteError) return data({ incomplete: true }, { status: 400 });
     if (e instanceof PlatformTakenError) return data({ incomplete: true }, { status: 409 });
     // A double-click or replayed post finds the application already submitted: show the same confirmation.
-    if (e instanceof ConflictError && e.current.status !== "draft" && e.current.status !== "changes_requested") return done;
-    throw e;
+    return answerDomainError(e, { conflict: (c) => (c.current.status !== "draft" && c.current.status !== "changes_requested" ? done : undefined) });
   }
   return done;
 }

@@ -19,7 +19,7 @@ import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { addAttachments, attachmentUsage, listAttachments, QuotaError, removeAttachment } from "~/features/application/files.server.ts";
 import { canEditCriterion } from "~/features/application/editable.ts";
 import { criteriaItems, getCriteria, type CriteriaItem } from "~/features/application/criteria.server.ts";
-import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
+import { answerDomainError } from "~/platform/http/domain-errors.server.ts";
 import { openChangeRequest } from "~/features/application/queries.server.ts";
 import { saveCriterion } from "~/features/application/drafts.server.ts";
 import { findLiveAttachment } from "~/features/application/attachment.server.ts";
@@ -110,9 +110,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     try {
       await removeAttachment(user, app.id, file.id, context.requestId);
     } catch (e) {
-      if (e instanceof NotEditableError) return notEditable();
-      if (e instanceof NotFoundError) throw new Response("Not Found", { status: 404 });
-      throw e;
+      return answerDomainError(e, { notEditable });
     }
     return redirect(here, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.removed" }) } });
   }
@@ -138,8 +136,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await addAttachments(user, app.id, slot, upload.files, context.requestId);
     } catch (e) {
       if (e instanceof QuotaError) return failure({ errors: { ...errors, [FILE_FIELD]: quotaMessage(t, e.kind, e.usage) }, values }, 413);
-      if (e instanceof NotEditableError) return notEditable();
-      throw e;
+      return answerDomainError(e, { notEditable });
     }
     notice = t("upload.savedWithErrors", { count: upload.files.length });
   }
@@ -156,8 +153,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       context.requestId,
     );
   } catch (e) {
-    if (e instanceof NotEditableError) return notEditable();
-    throw e;
+    return answerDomainError(e, { notEditable });
   }
   if (!complete) {
     return redirect(`/applications/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "crit.flash.savedForLater" }) } });

@@ -17,7 +17,7 @@ import { addAttachmentsToSlots, attachmentUsage, listAttachments, QuotaError, re
 import { canEditSection } from "~/features/application/editable.ts";
 import { DOCUMENT_SLOTS, type DocumentKind } from "~/features/application/limits.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
-import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
+import { answerDomainError } from "~/platform/http/domain-errors.server.ts";
 import { findLiveAttachment } from "~/features/application/attachment.server.ts";
 import { databaseFileStore } from "~/platform/db/file-store.server.ts";
 
@@ -72,9 +72,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     try {
       await removeAttachment(user, app.id, file.id, context.requestId);
     } catch (e) {
-      if (e instanceof NotEditableError) return notEditable();
-      if (e instanceof NotFoundError) throw new Response("Not Found", { status: 404 });
-      throw e;
+      return answerDomainError(e, { notEditable });
     }
     return redirect(here, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "upload.flash.removed" }) } });
   }
@@ -94,10 +92,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     await addAttachmentsToSlots(user, app.id, files, context.requestId);
   } catch (e) {
-    if (!(e instanceof QuotaError) && !(e instanceof NotEditableError)) throw e;
     const field = upload.files[0]!.field;
-    const message = e instanceof NotEditableError ? t("docs.notEditable") : quotaMessage(t, e.kind, e.usage);
-    return failure({ errors: { [field]: message }, values: upload.values }, e instanceof QuotaError ? 413 : 409);
+    if (e instanceof QuotaError) return failure({ errors: { [field]: quotaMessage(t, e.kind, e.usage) }, values: upload.values }, 413);
+    return answerDomainError(e, { notEditable: () => failure({ errors: { [field]: t("docs.notEditable") }, values: upload.values }, 409) });
   }
   const saved = files.length > 0;
   if (upload.values.intent === "upload") {

@@ -7,6 +7,7 @@ import { PageTitle } from "~/components/ui.tsx";
 import { requireMemberApplication } from "~/features/application/application-guards.server.ts";
 import { transitionThenRedirect } from "~/platform/http/flash.server.ts";
 import { readForm } from "~/platform/forms/forms.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
@@ -14,7 +15,7 @@ import { canTransition } from "~/features/application/workflow.ts";
 import { withdrawListing } from "~/features/application/commands.server.ts";
 
 // A factory, not a module-level value: the compiler could not drop a top-level zod call from the browser bundle.
-const withdrawListingSchema = () => z.object({ lockVersion: z.coerce.number().int().min(0) });
+const withdrawListingSchema = () => z.object({ lockVersion: field.wholeNumber() });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, app } = await requireMemberApplication(request, params.id);

@@ -2,15 +2,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { Button, Checkbox, ErrorSummary, Select, TextArea, TextInput, type FormState } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { VerificationTag } from "~/features/enterprise/ui/verification.tsx";
 import { requireRole } from "~/features/account/auth.server.ts";
 import { setFlash } from "~/platform/http/flash.server.ts";
-import { invalid, readForm, textField, validate, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
+import { invalid, readForm, validate, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
-import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import type { Locale } from "~/platform/db/db-types.ts";
 import { formatDate } from "~/platform/i18n/format.ts";
@@ -25,57 +23,7 @@ import { getMembership } from "~/features/account/membership.server.ts";
 import { MAX_BYTES_PER_APPLICATION, MAX_FILE_BYTES, MAX_FILES_PER_APPLICATION } from "~/features/application/limits.server.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
 import { verificationForEnterprise } from "~/features/enterprise/verification-queries.server.ts";
-
-/** A required single-line text whose "required" message is written out in full (labels must not be lower-cased). */
-const requiredText = (t: Translate, label: string, requiredMessage: string, max: number) =>
-  field.text(t, label, { max, singleLine: true, requiredMessage });
-
-const taxCodeField = (t: Translate) =>
-  field.taxCode({
-    required: t("enterprise.error.taxCodeRequired"),
-    format: t("enterprise.error.taxCodeFormat"),
-    checksum: t("enterprise.error.taxCodeChecksum"),
-  });
-
-const phoneField = (t: Translate) =>
-  field.phone(t, t("enterprise.field.phone"), { requiredMessage: t("enterprise.error.phoneRequired"), message: t("enterprise.error.phoneInvalid") });
-
-/** An optional text: a field missing from the post counts as left empty. */
-const optionalText = (t: Translate, label: string, max: number) => field.text(t, label, { max, singleLine: true, required: false });
-
-const websiteField = (t: Translate) =>
-  field
-    .url(t, t("enterprise.short.website"), { max: 500, required: false, message: t("enterprise.error.websiteInvalid") })
-    .transform((v) => v || null);
-
-/** In page order, so the error summary lists problems in the order the fields appear. */
-const profileFields = (t: Translate, provinceCodes: string[]) => ({
-  legalName: requiredText(t, t("enterprise.short.legalName"), t("enterprise.error.legalNameRequired"), 300),
-  englishName: optionalText(t, t("enterprise.short.englishName"), 300).transform((v) => v || null),
-  address: requiredText(t, t("enterprise.short.address"), t("enterprise.error.addressRequired"), 500),
-  provinceCode: z
-    .string({ error: t("enterprise.error.provinceRequired") })
-    .refine((v) => provinceCodes.includes(v), t("enterprise.error.provinceRequired")),
-  representativeName: requiredText(t, t("enterprise.short.representativeName"), t("enterprise.error.representativeNameRequired"), 200),
-  representativeTitle: requiredText(t, t("enterprise.short.representativeTitle"), t("enterprise.error.representativeTitleRequired"), 200),
-  phone: phoneField(t),
-  website: websiteField(t),
-});
-
-/** The details owners may change; the tax code is fixed once the profile exists. */
-const profileSchema = (t: Translate, provinceCodes: string[]) => z.object(profileFields(t, provinceCodes));
-
-const createSchema = (t: Translate, provinceCodes: string[]) => {
-  const { legalName, englishName, ...rest } = profileFields(t, provinceCodes);
-  return z.object({ legalName, englishName, taxCode: taxCodeField(t), ...rest });
-};
-
-/** A second claimant of a tax code files a dispute: a statement and its business registration certificate. */
-const disputeSchema = (t: Translate) =>
-  z.object({
-    dispute: z.literal("yes", { error: t("dispute.error.confirm") }),
-    statement: textField(t, t("dispute.statement"), { max: 2000, required: false }).pipe(z.string().min(1, t("dispute.error.statement"))),
-  });
+import { enterpriseSchemas } from "~/features/enterprise/enterprise-forms.server.ts";
 
 const CERTIFICATE_TYPES = new Set(["application/pdf", "image/png", "image/jpeg"]);
 
@@ -157,7 +105,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (values.intent === "update") {
     if (!membership) return redirect("/enterprise");
     if (membership.role !== "owner") throw new Response("Forbidden", { status: 403 });
-    const result = validate(profileSchema(t, provinceCodes), values);
+    const result = validate(enterpriseSchemas.profile(t, provinceCodes), values);
     if (!result.ok) return invalid(result.errors, values);
     await updateEnterprise(user, membership.enterprise.id, result.data, context.requestId);
     return redirect("/enterprise", { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.enterpriseUpdated" }) } });
@@ -165,9 +113,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   // A second tab still showing the creation form must not overwrite the profile that now exists.
   if (membership) return redirect("/enterprise");
-  const result = validate(createSchema(t, provinceCodes), values);
+  const result = validate(enterpriseSchemas.create(t, provinceCodes), values);
   const disputing = values.offerDispute === "yes";
-  const dispute = disputing ? validate(disputeSchema(t), values) : null;
+  const dispute = disputing ? validate(enterpriseSchemas.dispute(t), values) : null;
   const errors: FieldErrors = { ...(result.ok ? {} : result.errors), ...(dispute && !dispute.ok ? dispute.errors : {}) };
   if (disputing) {
     Object.assign(errors, form.fileErrors);

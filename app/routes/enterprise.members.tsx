@@ -7,8 +7,9 @@ import { PageTitle, Table } from "~/components/ui.tsx";
 import { requireMembership } from "~/features/application/application-guards.server.ts";
 import { setFlash } from "~/platform/http/flash.server.ts";
 import { formatDate } from "~/platform/i18n/format.ts";
-import { emailField, invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
@@ -21,7 +22,7 @@ const MEMBER_ROLES = ["owner", "member"] as const;
 const inviteSchema = (t: Translate) =>
   z.object({
     intent: z.literal("invite"),
-    email: emailField(t),
+    email: field.email(t, t("field.email")),
     role: z.enum(MEMBER_ROLES, { error: t("enterprise.error.roleRequired") }),
   });
 
@@ -29,7 +30,7 @@ const inviteSchema = (t: Translate) =>
 const removeSchema = () =>
   z.object({
   intent: z.literal("remove"),
-  userId: z.uuid(),
+  userId: field.uuid("Not a user id"),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -4,15 +4,16 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
-import { emailField, invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
 import { resetEmailBounced } from "~/features/account/bounce-notice.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
 import { requestPasswordReset } from "~/features/account/account.server.ts";
 
-const forgotSchema = (t: Translate) => z.object({ email: emailField(t) });
+const forgotSchema = (t: Translate) => z.object({ email: field.email(t, t("field.email")) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { t } = await getTranslator(request);

@@ -5,9 +5,10 @@ import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { getUser, homePathFor, safeRedirectTarget, startSession, trustedDeviceFor } from "~/features/account/auth.server.ts";
-import { emailField, invalid, passwordField, readForm, validate } from "~/platform/forms/forms.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
 import { confirmationBounced } from "~/features/account/bounce-notice.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
@@ -15,7 +16,7 @@ import { checkCredentials, resendVerification } from "~/features/account/account
 import { loginGate, recordLoginFailure, recordLoginSuccess } from "~/platform/security/throttle.server.ts";
 
 const loginSchema = (t: Translate) =>
-  z.object({ email: emailField(t), password: passwordField(t), redirectTo: z.string().optional() });
+  z.object({ email: field.email(t, t("field.email")), password: field.password(t), redirectTo: z.string().optional() });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -14,7 +14,7 @@ import { pageTitle } from "~/platform/http/meta.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { verificationSchemas } from "~/features/enterprise/verification-forms.server.ts";
 import { formatPhone } from "~/platform/forms/vn-formats.ts";
-import { NotFoundError } from "~/platform/errors.ts";
+import { answerDomainError } from "~/platform/http/domain-errors.server.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
 import { DisputeResolvedError, resolveDispute, WinnerWithoutCertificateError } from "~/features/enterprise/verification.server.ts";
 import { getDisputeForReviewer } from "~/features/enterprise/verification-queries.server.ts";
@@ -59,8 +59,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (e) {
     if (e instanceof WinnerWithoutCertificateError) return invalid({ winner: t("dispute.error.noCertificate") }, values);
     if (e instanceof DisputeResolvedError) return invalid({ winner: t("dispute.error.resolved") }, values, { status: 409 });
-    if (e instanceof NotFoundError) throw new Response("Not Found", { status: 404 });
-    throw e;
+    return answerDomainError(e);
   }
   return redirect(`/review/disputes/${dispute.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.disputeResolved" }) } });
 }

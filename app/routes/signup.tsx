@@ -5,8 +5,9 @@ import { z } from "zod";
 import { Button, ErrorSummary, TextInput } from "~/components/form.tsx";
 import { PageTitle } from "~/components/ui.tsx";
 import { getUser, homePathFor } from "~/features/account/auth.server.ts";
-import { emailField, invalid, passwordField, readForm, textField, validate } from "~/platform/forms/forms.server.ts";
+import { invalid, readForm, validate } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { passwordIssue } from "~/features/account/password-form.server.ts";
@@ -17,9 +18,9 @@ import { signUpEnterprise } from "~/features/account/account.server.ts";
 const signupSchema = (t: Translate) =>
   z
     .object({
-      name: textField(t, t("field.name"), { max: 200, singleLine: true }),
-      email: emailField(t),
-      password: passwordField(t),
+      name: field.text(t, t("field.name"), { max: 200, singleLine: true }),
+      email: field.email(t, t("field.email")),
+      password: field.password(t),
       passwordConfirm: z.string().optional(),
     })
     .superRefine((v, ctx) => {

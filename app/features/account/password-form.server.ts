@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { passwordField } from "~/platform/forms/forms.server.ts";
+import { field } from "~/platform/forms/input.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { passwordProblem } from "./password.server.ts";
 
 /** The "choose a password" form used by sign-up, password reset and invitations. */
 export const newPasswordSchema = (t: Translate) =>
   z
-    .object({ token: z.string().max(200), password: passwordField(t), passwordConfirm: z.string().optional() })
+    .object({ token: z.string().max(200), password: field.password(t), passwordConfirm: z.string().optional() })
     .superRefine((v, ctx) => {
       const issue = passwordIssue(t, v.password);
       if (issue) ctx.addIssue({ code: "custom", path: ["password"], message: issue });

@@ -13,12 +13,9 @@ const MAX_LINK_LENGTH = 2000;
 /** With `complete` false ("save and come back later") empty fields pass, but what was typed must be well-formed. */
 export const criterionSchema = (t: Translate, complete: boolean) =>
   z.object({
-    assessment: z
-      .string()
-      .optional()
-      .transform((v) => v ?? "")
-      .refine((v) => (v === "" ? !complete : ["meets", "partly", "not_met"].includes(v)), t("crit.error.assessment"))
-      .transform((v) => (v === "" ? undefined : (v as "meets" | "partly" | "not_met"))),
+    assessment: field
+      .choice(t("crit.error.assessment"), ["meets", "partly", "not_met"], { required: complete })
+      .transform((v) => v || undefined),
     explanation: field.text(t, t("crit.explanation"), { max: 5000, required: complete, requiredMessage: t("crit.error.explanation") }),
     links: z
       .string()

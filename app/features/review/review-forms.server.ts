@@ -19,8 +19,8 @@ export const reviewSchemas = {
   verdict: (t: Translate, keys: string[]) =>
     z.object({
       lockVersion,
-      criterionKey: z.string().refine((k) => keys.includes(k)),
-      verdict: z.enum(["met", "not_met", "needs_information"], { error: t("error.verdict") }),
+      criterionKey: field.choice("Not a criterion of this application", keys),
+      verdict: field.choice(t("error.verdict"), ["met", "not_met", "needs_information"]),
       note: text(t, t("review.verdictNote"), 5000, false),
     }),
   note: (t: Translate) => z.object({ body: text(t, t("review.note"), 10_000) }),
@@ -36,7 +36,7 @@ export const reviewSchemas = {
   forward: (t: Translate) =>
     z.object({
       lockVersion,
-      recommendation: z.enum(RECOMMENDATIONS, { error: t("error.choose", { field: t("review.recommendation").toLowerCase() }) }),
+      recommendation: field.choice(t("error.choose", { field: t("review.recommendation").toLowerCase() }), RECOMMENDATIONS),
       summary: text(t, t("review.summary"), 10_000),
     }),
   returnToProvince: (t: Translate) => z.object({ lockVersion, note: text(t, t("review.returnNote"), 5000) }),

@@ -4,12 +4,14 @@ import { answerLabels } from "~/features/application/answer-labels.server.ts";
 import { diffAnswers, diffFiles } from "~/features/application/answers-diff.ts";
 import { requireRole } from "~/features/account/auth.server.ts";
 import { setFlash } from "~/platform/http/flash.server.ts";
-import { invalid, readFormWithLists, validate, type FieldErrors } from "~/platform/forms/forms.server.ts";
+import { invalid, readFormWithLists, validate, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
+import type { Translate } from "~/platform/i18n/i18n.ts";
+import { answerDomainError } from "~/platform/http/domain-errors.server.ts";
+import { isReviewIntent, type ReviewIntent } from "./review-intents.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import type { TextKey } from "~/platform/i18n/messages.server.ts";
 import { reviewSchemas } from "./review-forms.server.ts";
 import { canTransition } from "~/features/application/workflow.ts";
-import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platform/errors.ts";
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { getVersion, listApplicationEmails, listChangeRequests, listTimeline } from "~/features/application/queries.server.ts";
 import { listAttachmentsByIds } from "~/features/application/files.server.ts";
@@ -126,113 +128,150 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
   };
 }
 
-const FLASH: Record<string, TextKey> = {
-  take: "flash.assigned",
-  assign: "flash.assigned",
-  release: "flash.assigned",
-  verdict: "flash.verdictSaved",
-  note: "flash.noteAdded",
-  request_changes: "flash.changesRequested",
-  reject: "flash.rejected",
-  forward: "flash.forwarded",
-  return: "flash.returned",
-  recognise: "flash.recognised",
-  verify_enterprise: "flash.enterpriseVerified",
+interface IntentInput {
+  user: Awaited<ReturnType<typeof requireReviewApplication>>["user"];
+  app: Awaited<ReturnType<typeof requireReviewApplication>>["app"];
+  t: Translate;
+  values: FormValues;
+  lists: Record<string, string[]>;
+  items: { key: string }[];
+  requestId: string;
+}
+
+/** One review form: its schema and one model call. Field errors to show again, or nothing when it is done. */
+interface IntentHandler {
+  flash: TextKey;
+  run: (input: IntentInput) => Promise<FieldErrors | void>;
+}
+
+/** Bad input of a form whose every field is hidden: a forged or stale post, not the user's mistake. */
+function badRequest(): never {
+  throw new Response("Bad Request", { status: 400 });
+}
+
+/** Take (the reviewer themself) and release (nobody): the assign form without a choice. */
+function assignTo(who: (input: IntentInput) => string | null): IntentHandler {
+  return {
+    flash: "flash.assigned",
+    run: async (input) => {
+      const r = validate(reviewSchemas.assign(), input.values);
+      if (!r.ok) return badRequest();
+      await assignApplication(input.user, input.app.id, { assigneeId: who(input), lockVersion: r.data.lockVersion }, input.requestId);
+    },
+  };
+}
+
+// Typed by ReviewIntent: an intent added to REVIEW_INTENTS without its handler does not compile.
+const INTENTS: Record<ReviewIntent, IntentHandler> = {
+  take: assignTo(({ user }) => user.id),
+  release: assignTo(() => null),
+  assign: {
+    flash: "flash.assigned",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(reviewSchemas.assign(), values);
+      if (!r.ok) return badRequest();
+      if (!r.data.assigneeId) return { assigneeId: t("error.choose", { field: t("queue.col.assignee").toLowerCase() }) };
+      await assignApplication(user, app.id, { assigneeId: r.data.assigneeId, lockVersion: r.data.lockVersion }, requestId);
+    },
+  },
+  verdict: {
+    flash: "flash.verdictSaved",
+    run: async ({ user, app, t, values, items, requestId }) => {
+      const r = validate(reviewSchemas.verdict(t, items.map((i) => i.key)), values);
+      if (!r.ok) return r.errors;
+      await saveVerdict(user, app.id, r.data, requestId);
+    },
+  },
+  note: {
+    flash: "flash.noteAdded",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(reviewSchemas.note(t), values);
+      if (!r.ok) return r.errors;
+      await addInternalNote(user, app.id, r.data.body, requestId);
+    },
+  },
+  request_changes: {
+    flash: "flash.changesRequested",
+    run: async ({ user, app, t, values, lists, items, requestId }) => {
+      const r = validate(reviewSchemas.requestChanges(t), values);
+      const errors: FieldErrors = r.ok ? {} : { ...r.errors };
+      const allowed = new Set<string>([...items.map((i) => `criterion:${i.key}`), ...SECTION_TARGETS]);
+      const targets = (lists.reopen ?? []).filter((x) => allowed.has(x));
+      if (targets.length === 0) errors.reopen = t("error.reopenNone");
+      const chosen: { target: ChangeTarget; note: string }[] = [];
+      for (const target of targets) {
+        const note = reviewSchemas.changeNote(t, t("review.note")).safeParse(values[`note:${target}`]);
+        if (!note.success || !note.data) errors[`note:${target}`] = note.success ? t("error.noteFor") : note.error.issues[0]!.message;
+        else chosen.push({ target: target as ChangeTarget, note: note.data });
+      }
+      if (!r.ok || Object.keys(errors).length > 0) return errors;
+      await requestChanges(user, app.id, { lockVersion: r.data.lockVersion, items: chosen, replyBy: r.data.replyBy, message: r.data.message }, requestId);
+    },
+  },
+  reject: {
+    flash: "flash.rejected",
+    run: async ({ user, app, t, values, lists, requestId }) => {
+      const r = validate(reviewSchemas.reject(t), { ...values, reasons: lists.reasons ?? [] } as never);
+      if (!r.ok) return r.errors;
+      await rejectApplication(user, app.id, { lockVersion: r.data.lockVersion, reasons: r.data.reasons, note: r.data.note }, requestId);
+    },
+  },
+  forward: {
+    flash: "flash.forwarded",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(reviewSchemas.forward(t), values);
+      if (!r.ok) return r.errors;
+      await forwardToMinistry(user, app.id, r.data, requestId);
+    },
+  },
+  return: {
+    flash: "flash.returned",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(reviewSchemas.returnToProvince(t), values);
+      if (!r.ok) return r.errors;
+      await returnToProvince(user, app.id, { lockVersion: r.data.lockVersion, note: r.data.note }, requestId);
+    },
+  },
+  recognise: {
+    flash: "flash.recognised",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(reviewSchemas.recognise(t), values);
+      if (!r.ok) return r.errors;
+      await recognisePlatform(user, app.id, r.data, requestId);
+    },
+  },
+  verify_enterprise: {
+    flash: "flash.enterpriseVerified",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(verificationSchemas.verify(t), values);
+      if (!r.ok) return r.errors;
+      await verifyEnterprise(user, app.id, { outcome: r.data.verification, reason: r.data.verificationReason }, requestId);
+    },
+  },
 };
 
-/** Every review form posts here with an intent; each intent has its own schema and one model call. */
+/** Every review form posts here with an intent; the intent's handler validates and acts, the errors are mapped here. */
 export async function reviewAction(request: Request, context: AppLoadContext, base: ReviewBase, id: string | undefined) {
   const { user, app } = await requireReviewApplication(request, base, id);
   const { t } = await getTranslator(request);
   const { values, lists } = await readFormWithLists(request);
-  const intent = values.intent ?? "";
+  const intent = values.intent;
+  if (!isReviewIntent(intent)) return badRequest();
+  const handler = INTENTS[intent];
   const fail = (errors: FieldErrors) => invalid(errors, { ...values }, { status: 400 });
-  const done = async () =>
-    redirect(`/${base}/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: FLASH[intent] ?? "flash.assigned" }) } });
   const items = criteriaItems(await getCriteria(app.criteria_set_id));
+  let errors: FieldErrors | void;
   try {
-    switch (intent) {
-      case "take":
-      case "release":
-      case "assign": {
-        const r = validate(reviewSchemas.assign(), values);
-        if (!r.ok) throw new Response("Bad Request", { status: 400 });
-        const assigneeId = intent === "take" ? user.id : intent === "release" ? null : r.data.assigneeId || null;
-        if (intent === "assign" && !assigneeId) return fail({ assigneeId: t("error.choose", { field: t("queue.col.assignee").toLowerCase() }) });
-        await assignApplication(user, app.id, { assigneeId, lockVersion: r.data.lockVersion }, context.requestId);
-        return done();
-      }
-      case "verdict": {
-        const r = validate(reviewSchemas.verdict(t, items.map((i) => i.key)), values);
-        if (!r.ok) return fail(r.errors);
-        await saveVerdict(user, app.id, { ...r.data, note: String(r.data.note) }, context.requestId);
-        return done();
-      }
-      case "note": {
-        const r = validate(reviewSchemas.note(t), values);
-        if (!r.ok) return fail(r.errors);
-        await addInternalNote(user, app.id, String(r.data.body), context.requestId);
-        return done();
-      }
-      case "request_changes": {
-        const r = validate(reviewSchemas.requestChanges(t), values);
-        const errors: FieldErrors = r.ok ? {} : { ...r.errors };
-        const allowed = new Set<string>([...items.map((i) => `criterion:${i.key}`), ...SECTION_TARGETS]);
-        const targets = (lists.reopen ?? []).filter((x) => allowed.has(x));
-        if (targets.length === 0) errors.reopen = t("error.reopenNone");
-        const chosen: { target: ChangeTarget; note: string }[] = [];
-        for (const target of targets) {
-          const note = reviewSchemas.changeNote(t, t("review.note")).safeParse(values[`note:${target}`]);
-          if (!note.success || !note.data) errors[`note:${target}`] = note.success ? t("error.noteFor") : note.error.issues[0]!.message;
-          else chosen.push({ target: target as ChangeTarget, note: note.data });
-        }
-        if (!r.ok || Object.keys(errors).length > 0) return fail(errors);
-        await requestChanges(user, app.id, { lockVersion: r.data.lockVersion, items: chosen, replyBy: String(r.data.replyBy), message: String(r.data.message) }, context.requestId);
-        return done();
-      }
-      case "reject": {
-        const r = validate(reviewSchemas.reject(t), { ...values, reasons: lists.reasons ?? [] } as never);
-        if (!r.ok) return fail(r.errors);
-        await rejectApplication(user, app.id, { lockVersion: r.data.lockVersion, reasons: r.data.reasons, note: String(r.data.note) }, context.requestId);
-        return done();
-      }
-      case "forward": {
-        const r = validate(reviewSchemas.forward(t), values);
-        if (!r.ok) return fail(r.errors);
-        await forwardToMinistry(user, app.id, { ...r.data, summary: String(r.data.summary) }, context.requestId);
-        return done();
-      }
-      case "return": {
-        const r = validate(reviewSchemas.returnToProvince(t), values);
-        if (!r.ok) return fail(r.errors);
-        await returnToProvince(user, app.id, { lockVersion: r.data.lockVersion, note: String(r.data.note) }, context.requestId);
-        return done();
-      }
-      case "recognise": {
-        const r = validate(reviewSchemas.recognise(t), values);
-        if (!r.ok) return fail(r.errors);
-        await recognisePlatform(user, app.id, { lockVersion: r.data.lockVersion, decisionNumber: String(r.data.decisionNumber), decisionDate: String(r.data.decisionDate) }, context.requestId);
-        return done();
-      }
-      case "verify_enterprise": {
-        const r = validate(verificationSchemas.verify(t), values);
-        if (!r.ok) return fail(r.errors);
-        await verifyEnterprise(user, app.id, { outcome: r.data.verification, reason: r.data.verificationReason }, context.requestId);
-        return done();
-      }
-      default:
-        throw new Response("Bad Request", { status: 400 });
-    }
+    errors = await handler.run({ user, app, t, values, lists, items, requestId: context.requestId });
   } catch (e) {
     if (e instanceof VerificationRequirementsError)
       return fail({ verification: e.missing.map((m) => t(`error.verification.${m}`)).join(" ") });
     if (e instanceof VerificationBlockedError) return fail({ verification: t("error.verification.blocked") });
     if (e instanceof EnterpriseNotVerifiedError)
       return fail({ "enterprise-verification": t(base === "ministry" ? "error.notVerified.ministry" : e.disputed ? "error.notVerified.disputed" : "error.notVerified") });
-    if (e instanceof ConflictError) return data({ conflict: { status: e.current.status }, errors: {} as FieldErrors, values: {} }, { status: 409 });
     if (e instanceof MissingVerdictsError) return fail({ summary: t("error.missingVerdicts", { count: e.missing.length }) });
-    if (e instanceof ForbiddenTransitionError) throw new Response("Forbidden", { status: 403 });
-    if (e instanceof NotFoundError) throw new Response("Not Found", { status: 404 });
-    throw e;
+    return answerDomainError(e, { conflict: (c) => data({ conflict: { status: c.current.status }, errors: {} as FieldErrors, values: {} }, { status: 409 }) });
   }
+  if (errors) return fail(errors);
+  return redirect(`/${base}/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: handler.flash }) } });
 }

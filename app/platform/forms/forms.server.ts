@@ -1,7 +1,5 @@
 import { data } from "@remix-run/node";
-import { z } from "zod";
-import type { Translate } from "~/platform/i18n/i18n.ts";
-import { field } from "./input.server.ts";
+import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string>;
@@ -38,26 +36,6 @@ export async function readFormWithLists(request: Request): Promise<{ values: For
     (lists[key] ??= []).push(value);
   }
   return { values, lists };
-}
-
-/**
- * Text of a form (the shared parser, app/platform/forms/input.server.ts): NFC, trimmed, refused with control characters or
- * over `max`; a missing field counts as empty.
- */
-export function textField(t: Translate, label: string, opts: { max: number; required?: boolean; singleLine?: boolean }) {
-  return field.text(t, label, opts);
-}
-
-export function emailField(t: Translate) {
-  return field.email(t, t("field.email"));
-}
-
-/** Password as typed: never trimmed. Length and block-list checks are done by passwordProblem(). */
-export function passwordField(t: Translate) {
-  return z
-    .string({ error: t("error.required", { field: t("field.password").toLowerCase() }) })
-    .min(1, t("error.required", { field: t("field.password").toLowerCase() }))
-    .max(4096, t("error.passwordTooLong"));
 }
 
 export function validate<S extends z.ZodType>(

@@ -2,7 +2,7 @@ import { data } from "@remix-run/node";
 import { z } from "zod";
 import type { Translate } from "~/platform/i18n/i18n.ts";
 import { normaliseTaxCode, phoneToE164, taxCodeProblem } from "./vn-formats.ts";
-import { vietnamDate } from "~/platform/time/working-days.ts";
+import { isIsoDate, vietnamDate } from "~/platform/time/working-days.ts";
 import { now } from "~/platform/time/clock.ts";
 
 /**
@@ -35,12 +35,8 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
 }
 
-/** A real calendar date written YYYY-MM-DD (no 30 February), from `minYear` on. */
-export function isIsoDate(value: string, minYear = 1900): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && d.getUTCFullYear() >= minYear;
-}
+// Defined with the calendar (the holiday files are checked with it); re-exported so forms have one place to look.
+export { isIsoDate };
 
 /** An http(s) address of a public host: a dot in the host name, no user name or password, no spaces or control characters. */
 export function isWebUrl(value: string, max = 2000): boolean {
@@ -92,9 +88,11 @@ export const field = {
   /** Free text. */
   text: (t: Translate, label: string, rules: TextRules) => cleaned((v) => textProblem(t, label, v, rules)),
 
-  /** One of a fixed list of codes; empty allowed unless required. */
-  choice: (message: string, options: readonly string[], opts: { required?: boolean } = {}) =>
-    cleaned((v) => (v ? (options.includes(v) ? null : message) : opts.required === false ? null : message)),
+  /** One of a fixed list of codes; empty allowed (as "") only when not required. */
+  choice: <const T extends string, R extends boolean = true>(message: string, options: readonly T[], opts: { required?: R } = {}) =>
+    cleaned((v) => (v ? ((options as readonly string[]).includes(v) ? null : message) : opts.required === false ? null : message)).transform(
+      (v) => v as R extends false ? T | "" : T,
+    ),
 
   /** A strict UUID, or empty when not required. */
   uuid: (message: string, opts: { required?: boolean } = {}) =>
@@ -158,6 +156,13 @@ export const field = {
       if (v.length > 254) return t("error.tooLong", { field: label, max: 254 });
       return z.email().safeParse(v).success ? null : t("error.emailInvalid");
     }),
+
+  /** A password as typed: never trimmed nor cleaned. Length and block-list checks are passwordProblem()'s. */
+  password: (t: Translate) =>
+    z
+      .string({ error: t("error.required", { field: t("field.password").toLowerCase() }) })
+      .min(1, t("error.required", { field: t("field.password").toLowerCase() }))
+      .max(4096, t("error.passwordTooLong")),
 
   /** A search query: never refused, control characters stripped. */
   search: (max = 100) =>

@@ -1,6 +1,6 @@
 import { secureCookies } from "./cookies.server.ts";
 import { createCookie, redirect } from "@remix-run/node";
-import { ConflictError } from "~/platform/errors.ts";
+import { answerDomainError } from "./domain-errors.server.ts";
 import { isTextKey, type TextKey } from "~/platform/i18n/i18n.server.ts";
 
 export type FlashKind = "success" | "info" | "warning";
@@ -39,14 +39,14 @@ export async function redirectWithFlash(to: string, flash: Flash): Promise<Respo
 
 /**
  * Runs one workflow transition and goes back to the application's page: with `doneKey` when it happened, with the
- * "changed meanwhile" warning when the page was stale (ConflictError), so the user sees the current state.
+ * "changed meanwhile" warning when the page was stale (ConflictError), so the user sees the current state. Other domain
+ * errors get their generic response.
  */
 export async function transitionThenRedirect(to: string, doneKey: TextKey, run: () => Promise<unknown>): Promise<Response> {
   try {
     await run();
   } catch (e) {
-    if (e instanceof ConflictError) return redirectWithFlash(to, { kind: "warning", key: "app.conflict" });
-    throw e;
+    return answerDomainError(e, { conflict: () => redirectWithFlash(to, { kind: "warning", key: "app.conflict" }) });
   }
   return redirectWithFlash(to, { kind: "success", key: doneKey });
 }

@@ -23,15 +23,19 @@ export interface HolidayFile {
 
 const FILES: HolidayFile[] = [holidays2026, holidays2027];
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar date written YYYY-MM-DD (no 30 February), from `minYear` on. The forms' date check too. */
+export function isIsoDate(value: string, minYear = 1900): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && d.getUTCFullYear() >= minYear;
+}
 
 /** Checks a year's file; throws at start-up on a malformed file rather than computing wrong dates later. */
 export function checkHolidayFile(file: HolidayFile): void {
   const year = file._meta.year;
   const seen = new Set<string>();
   for (const d of [...file.nonWorkingDays, ...file.workingDays]) {
-    const parsed = new Date(`${d.date}T00:00:00Z`);
-    if (!ISO_DATE.test(d.date) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== d.date || parsed.getUTCFullYear() !== year)
+    if (!isIsoDate(d.date, year) || !d.date.startsWith(`${year}-`))
       throw new Error(`holidays-${year}.json: ${d.date} is not a date of ${year}`);
     if (seen.has(d.date)) throw new Error(`holidays-${year}.json: ${d.date} is listed twice`);
     seen.add(d.date);

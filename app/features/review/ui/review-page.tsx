@@ -14,6 +14,7 @@ import { PageTitle } from "~/components/ui.tsx";
 import { ReviewVerification, type ReviewVerificationData } from "~/features/enterprise/ui/verification.tsx";
 import { VersionChanges } from "~/features/application/ui/version-changes.tsx";
 import { localised } from "~/platform/i18n/localised.ts";
+import type { ReviewIntent } from "~/features/review/review-intents.ts";
 
 type Party = "enterprise" | "province" | "ministry" | "system";
 
@@ -82,7 +83,7 @@ function formScope(values: Record<string, string> | undefined): string | undefin
   return values.intent === "verdict" ? `verdict-${values.criterionKey ?? ""}` : values.intent;
 }
 
-function Hidden({ lockVersion, intent }: { lockVersion: number; intent: string }) {
+function Hidden({ lockVersion, intent }: { lockVersion: number; intent: ReviewIntent }) {
   return (
     <>
       <input type="hidden" name="lockVersion" value={lockVersion} />
