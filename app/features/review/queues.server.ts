@@ -98,9 +98,10 @@ export const QUEUE_COUNT_CAP = 1000;
 function queueBase(q: QueueQuery) {
   // A literal, not a parameter: the queue indexes (db/migrations/2026-12-01T1000_queue_order.ts) hold this expression.
   const due = sql<Date>`coalesce(applications.due_at, ${sql.lit(NO_DUE)}::timestamptz)`;
+  // No join here: counting a queue must not touch enterprises (the join made every count scan it); listQueue joins
+  // for the names it shows, and a tax-code search asks the enterprises' unique index for the one id.
   let query = db()
     .selectFrom("applications")
-    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
     .where("applications.current_version", ">", 0)
     .where("applications.status", "in", [...q.statuses]);
   if (q.scope.kind === "province") query = query.where("applications.province_code", "=", q.scope.provinceCode);
@@ -128,7 +129,8 @@ function queueBase(q: QueueQuery) {
   const term = q.search ? foldVietnamese(q.search).slice(0, 100) : "";
   // A whole reference number or tax code is looked up by its unique index instead of scanning the folded text.
   if (/^\d{2}-\d{6}-\d{4,}$/.test(term)) query = query.where("applications.reference", "=", term);
-  else if (/^\d{10}(-\d{3})?$/.test(term)) query = query.where("enterprises.tax_code", "=", term);
+  else if (/^\d{10}(-\d{3})?$/.test(term))
+    query = query.where("applications.enterprise_id", "in", db().selectFrom("enterprises").select("enterprises.id").where("enterprises.tax_code", "=", term));
   else if (term) query = query.where("applications.search_text", "like", `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   return { query, due };
 }
@@ -140,6 +142,7 @@ export async function listQueue(q: QueueQuery) {
   const cursor = q.after ? parseQueueCursor(q.after) : null;
   if (q.after && !cursor) throw new InvalidCursorError();
   const rows = await query
+    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
     .leftJoin("users as assignee", "assignee.id", "applications.assigned_to")
     .select([
       "applications.id",
@@ -168,12 +171,16 @@ export async function listQueue(q: QueueQuery) {
 
 /** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
 export async function countQueue(q: QueueQuery): Promise<{ count: number; capped: boolean }> {
-  const { query } = queueBase(q);
-  const row = await db()
-    .selectFrom(query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
-    .select(sql<number>`count(*)::int`.as("n"))
-    .executeTakeFirstOrThrow();
+  const row = await countQueueQuery(q).executeTakeFirstOrThrow();
   return { count: Math.min(row.n, QUEUE_COUNT_CAP), capped: row.n > QUEUE_COUNT_CAP };
+}
+
+/** The count's query (exported so a test can check what it reads). */
+export function countQueueQuery(q: QueueQuery) {
+  const { query } = queueBase(q);
+  return db()
+    .selectFrom(query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
+    .select(sql<number>`count(*)::int`.as("n"));
 }
 
 export function listColleagues(user: User) {
