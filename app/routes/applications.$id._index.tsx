@@ -8,18 +8,16 @@ import { formatDate, formatDateTime, formatIsoDate } from "~/platform/i18n/forma
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
-import { needsChanges } from "~/features/application/editable.ts";
-import { canTransition } from "~/features/application/workflow.ts";
+import { needsChanges, canEditSection } from "~/features/application/editable.ts";
+import { canTransition, IN_PROGRESS_STATUSES } from "~/features/application/workflow.ts";
 import { agencyNames } from "~/features/application/disclosure.server.ts";
 import { expectedDate } from "~/features/review/deadlines.server.ts";
 import { getProvince } from "~/features/reference/reference.server.ts";
-import { canEditSection } from "~/features/application/editable.ts";
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { listApplicationEmails, listChangeRequests, listTimeline, listVersions, openChangeRequest } from "~/features/application/queries.server.ts";
 import { listAttachments } from "~/features/application/files.server.ts";
 import { SECTIONS } from "~/features/application/limits.server.ts";
 import { sectionStates } from "~/features/application/completeness.server.ts";
-import { IN_PROGRESS_STATUSES } from "~/features/application/workflow.ts";
 import { changeTargetLabel } from "~/features/application/answer-labels.server.ts";
 import { textKeyOr } from "~/platform/i18n/messages-store.ts";
 

@@ -16,13 +16,12 @@ import { pageTitle } from "~/platform/http/meta.ts";
 import { ACCEPT } from "~/features/application/file-checks.server.ts";
 import { discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
-import { addAttachments, attachmentUsage, listAttachments, QuotaError, removeAttachment } from "~/features/application/files.server.ts";
+import { addAttachments, attachmentUsage, listAttachments, QuotaError, removeAttachment, findLiveAttachment } from "~/features/application/files.server.ts";
 import { canEditCriterion } from "~/features/application/editable.ts";
 import { criteriaItems, getCriteria, type CriteriaItem } from "~/features/application/criteria.server.ts";
 import { answerDomainError } from "~/platform/http/domain-errors.server.ts";
 import { openChangeRequest } from "~/features/application/queries.server.ts";
 import { saveCriterion } from "~/features/application/drafts.server.ts";
-import { findLiveAttachment } from "~/features/application/attachment.server.ts";
 import { databaseFileStore } from "~/platform/db/file-store.server.ts";
 import { localised } from "~/platform/i18n/localised.ts";
 

@@ -13,12 +13,11 @@ import { pageTitle } from "~/platform/http/meta.ts";
 import { ACCEPT } from "~/features/application/file-checks.server.ts";
 import { discardBody, isMultipart, parseUpload, quotaMessage, usageParams } from "~/features/application/uploads.server.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
-import { addAttachmentsToSlots, attachmentUsage, listAttachments, QuotaError, removeAttachment } from "~/features/application/files.server.ts";
+import { addAttachmentsToSlots, attachmentUsage, listAttachments, QuotaError, removeAttachment, findLiveAttachment } from "~/features/application/files.server.ts";
 import { canEditSection } from "~/features/application/editable.ts";
 import { DOCUMENT_SLOTS, type DocumentKind } from "~/features/application/limits.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
 import { answerDomainError } from "~/platform/http/domain-errors.server.ts";
-import { findLiveAttachment } from "~/features/application/attachment.server.ts";
 import { databaseFileStore } from "~/platform/db/file-store.server.ts";
 
 /** Form field (and element id) of a slot: "doc:business_registration" → "doc-business_registration". */

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/features/account/auth.server.ts";
 import { contentDisposition, SERVABLE_TYPES } from "~/features/application/file-checks.server.ts";
 import { canViewApplication, getApplication } from "~/features/application/queries.server.ts";
-import { getAttachmentForDownload } from "~/features/application/attachment.server.ts";
+import { getAttachmentForDownload } from "~/features/application/files.server.ts";
 import { blobStream } from "~/platform/db/file-store.server.ts";
 
 /**

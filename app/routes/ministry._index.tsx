@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { QueuePage } from "~/features/review/ui/queue.tsx";
 import { requireRole } from "~/features/account/auth.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
-import { loadQueue } from "~/features/review/queue.server.ts";
+import { loadQueue } from "~/features/review/queue-page.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "ministry_reviewer");

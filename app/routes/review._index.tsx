@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { QueuePage } from "~/features/review/ui/queue.tsx";
 import { requireRole } from "~/features/account/auth.server.ts";
 import { pageTitle } from "~/platform/http/meta.ts";
-import { loadQueue } from "~/features/review/queue.server.ts";
+import { loadQueue } from "~/features/review/queue-page.server.ts";
 import { useT } from "~/platform/i18n/use-t.ts";
 import { countOpenDisputes } from "~/features/enterprise/verification-queries.server.ts";
 

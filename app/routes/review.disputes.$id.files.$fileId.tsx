@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/features/account/auth.server.ts";
 import { contentDisposition, SERVABLE_TYPES } from "~/features/application/file-checks.server.ts";
-import { getAttachmentForDownload } from "~/features/application/attachment.server.ts";
+import { getAttachmentForDownload } from "~/features/application/files.server.ts";
 import { blobStream } from "~/platform/db/file-store.server.ts";
 import { getDisputeFile } from "~/features/enterprise/verification-queries.server.ts";
 

@@ -5,7 +5,7 @@ Application,User
 import { db, type Executor } from "~/platform/db/db.server.ts";
 import { isUniqueViolation } from "~/platform/db/db-faults.server.ts";
 import { addWorkingDays } from "~/platform/time/working-days.ts";
-import { ACTIVE_APPLICATION_STATUSES } from "~/features/application/workflow.ts";
+import { ACTIVE_APPLICATION_STATUSES } from "./workflow.ts";
 
 import { NotFoundError } from "~/platform/errors.ts";
 

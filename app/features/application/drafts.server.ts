@@ -5,8 +5,8 @@ Application,CriterionAnswer,
 Database,User
 } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
-import { canEditCriterion, canEditSection } from "~/features/application/editable.ts";
-import { isEditable } from "~/features/application/workflow.ts";
+import { canEditCriterion, canEditSection } from "./editable.ts";
+import { isEditable } from "./workflow.ts";
 
 import { NotEditableError, NotFoundError } from "~/platform/errors.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";

@@ -5,8 +5,8 @@ Application,User
 import { db, type Executor } from "~/platform/db/db.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
 import { ACCENTED, FOLDED } from "~/platform/db/search-text.ts";
-import { ACTIVE_APPLICATION_STATUSES, AWAITING_PROVINCE } from "~/features/application/workflow.ts";
-import { emailsFor, timelineFor, type Audience, type EmailEntry, type TimelineEntry } from "~/features/application/disclosure.server.ts";
+import { ACTIVE_APPLICATION_STATUSES, AWAITING_PROVINCE } from "./workflow.ts";
+import { emailsFor, timelineFor, type Audience, type EmailEntry, type TimelineEntry } from "./disclosure.server.ts";
 
 import { getMembership } from "~/features/account/membership.server.ts";
 

@@ -2,7 +2,7 @@ import { sql, type Transaction } from "kysely";
 import type { Application, ApplicationUpdate, Database, User } from "~/platform/db/db-types.ts";
 import { db, type Executor } from "~/platform/db/db.server.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
-import { canTransition, isMinistryStage, WORKFLOW, type WorkflowAction } from "~/features/application/workflow.ts";
+import { canTransition, isMinistryStage, WORKFLOW, type WorkflowAction } from "./workflow.ts";
 
 import { ConflictError, ForbiddenTransitionError, NotFoundError } from "~/platform/errors.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
