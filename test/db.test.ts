@@ -68,6 +68,33 @@ describe("database", () => {
   });
 });
 
+describe("closing the embedded database", () => {
+  test("a PGlite handle that was never queried lets its process exit once closed", async () => {
+    // The Kysely dialect closes PGlite only if it opened a connection; a test file that built queries without running
+    // one kept its process alive after closing, and the whole suite waited for it.
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "-e", `import("./app/platform/db/db.server.ts").then(async (m) => { const h = await m.openPglite(undefined); await h.close(); console.log("CLOSED"); })`],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => (out += String(d)));
+    const outcome = await new Promise<string>((resolve) => {
+      // Far longer than the few seconds this takes: only a process that never exits reaches it.
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve("still running");
+      }, 60_000);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        resolve(`exited ${code}`);
+      });
+    });
+    assert.match(out, /CLOSED/);
+    assert.equal(outcome, "exited 0");
+  });
+});
+
 describe("embedded database lock", () => {
   test("a live holder refuses a second process by name; kill -9 frees it at once; a stale pid file naming a live process does not block", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lock-"));

@@ -76,6 +76,8 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
       kind: "pglite",
       close: async () => {
         await db.destroy();
+        // The dialect closes PGlite only if it ever opened a connection: one never queried kept the process alive.
+        if (!pglite.closed) await pglite.close();
         release();
       },
     };
