@@ -51,23 +51,29 @@ export interface BuildInfo {
   previous: ClientBuild[];
 }
 
-/** Path, size and modification time of every source file. */
-export function sourceFingerprint(root: string): string {
-  const hash = createHash("sha256");
+/** Path, size and modification time of every source file, one line each (a directory by the names in it). */
+export function sourceEntries(root: string): string[] {
+  const lines: string[] = [];
   const visit = (rel: string) => {
     if (NOT_SOURCES.has(rel)) return;
     let st: fs.Stats;
     try {
       st = fs.statSync(path.join(root, rel));
     } catch {
-      hash.update(`${rel} missing\n`);
+      lines.push(`${rel} missing`);
       return;
     }
     // A directory counts by the names in it (a deleted file changes the list), not by its own time.
-    hash.update(st.isDirectory() ? `${rel}/\n` : `${rel} ${st.size} ${st.mtimeMs}\n`);
+    lines.push(st.isDirectory() ? `${rel}/` : `${rel} ${st.size} ${st.mtimeMs}`);
     if (st.isDirectory()) for (const name of fs.readdirSync(path.join(root, rel)).sort()) visit(`${rel}/${name}`);
   };
   for (const s of SOURCES) visit(s);
+  return lines;
+}
+
+export function sourceFingerprint(root: string): string {
+  const hash = createHash("sha256");
+  for (const line of sourceEntries(root)) hash.update(`${line}\n`);
   return hash.digest("hex");
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sourceEntries } from "../scripts/build.ts";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -82,14 +83,19 @@ test("one process per embedded database; SIGTERM drains and releases it; user:cr
 
     // The README's start on an existing database with the build up to date: no rebuild (the slow part), the same build.
     const buildInfo = fs.statSync("build/build-info.json").mtimeMs;
+    const sourcesBefore = new Set(sourceEntries("."));
     const again = spawn("npm", ["start"], { env: env(dataDir, port), stdio: ["ignore", "pipe", "pipe"], detached: true });
     let againOutput = "";
     again.stdout.on("data", (d) => (againOutput += d));
     again.stderr.on("data", (d) => (againOutput += d));
     try {
       await waitFor(`http://127.0.0.1:${port}/healthz`, 30_000);
-      assert.doesNotMatch(againOutput, /Building|building/);
-      assert.equal(fs.statSync("build/build-info.json").mtimeMs, buildInfo, "the build was not rewritten");
+      // Another test file running beside this one may touch a source meanwhile; then a rebuild is right. Otherwise not.
+      const changed = sourceEntries(".").filter((line) => !sourcesBefore.has(line));
+      if (changed.length === 0) {
+        assert.doesNotMatch(againOutput, /Building|building/);
+        assert.equal(fs.statSync("build/build-info.json").mtimeMs, buildInfo, "the build was not rewritten");
+      } else console.log(`sources changed during the test (${changed.slice(0, 5).join(", ")}): the second start rebuilt, as it should`);
       assert.match(againOutput, /DEMO MODE, not for production/);
       assert.match(againOutput, /doanhnghiep@demo\.nentangso\.vn/);
     } finally {
