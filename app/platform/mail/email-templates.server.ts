@@ -115,10 +115,11 @@ export interface Addressee {
   kind: "enterprise" | "person";
 }
 
-export function applicationMessage(
-  template: ApplicationTemplate,
+/** An email to one addressee about a case (an application, a verification, a dispute): greeting, body, link, signature. */
+function addressedMessage(
+  template: Exclude<EmailTemplate, AccountTemplate>,
   locale: Locale,
-  p: ApplicationMailFacts & Record<string, string>,
+  p: Record<string, string> & { url: string },
   opts: { to: Addressee; signature: string },
 ): RenderedEmail {
   return render({
@@ -133,6 +134,15 @@ export function applicationMessage(
     link: { href: p.url },
     signature: opts.signature,
   });
+}
+
+export function applicationMessage(
+  template: ApplicationTemplate,
+  locale: Locale,
+  p: ApplicationMailFacts & Record<string, string>,
+  opts: { to: Addressee; signature: string },
+): RenderedEmail {
+  return addressedMessage(template, locale, p, opts);
 }
 
 export type VerificationTemplate =
@@ -150,16 +160,5 @@ export function verificationMessage(
   p: Record<string, string> & { url: string },
   opts: { to: Addressee; signature: string },
 ): RenderedEmail {
-  return render({
-    template,
-    locale,
-    subject: emailText(locale, `${template}.subject`, p),
-    greeting:
-      opts.to.kind === "enterprise"
-        ? emailText(locale, "greeting.enterprise", { enterprise: opts.to.name })
-        : emailText(locale, "greeting.person", { name: opts.to.name }),
-    body: emailText(locale, `${template}.body`, p),
-    link: { href: p.url },
-    signature: opts.signature,
-  });
+  return addressedMessage(template, locale, p, opts);
 }
