@@ -172,6 +172,8 @@ describe("static files", () => {
   });
 
   test("the public files are served by name; the rest of public/ is not served at the root", async () => {
+    // A file added to public/ must be named in PUBLIC_FILES to be served (there is no catch-all at the root).
+    assert.deepEqual(fs.readdirSync("public").filter((f) => f !== "build").sort(), [...PUBLIC_FILES].sort());
     for (const name of PUBLIC_FILES) {
       const r = await rawGet(`/${name}`);
       assert.equal(r.status, 200, name);
