@@ -40,7 +40,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-const context: AppLoadContext = { requestId: "direct-test", nonce: "", ip: "203.0.113.9", devMailbox: false };
+const context: AppLoadContext = { requestId: "direct-test", ip: "203.0.113.9", devMailbox: false };
 
 async function cookieFor(as: CallOptions["as"]): Promise<string | null> {
   if (!as) return null;
