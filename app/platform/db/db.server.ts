@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, type Transaction } from "kysely";
 import { lockDataDir } from "./exclusive-lock.server.ts";
 import type { Database } from "./db-types.ts";
 import { createPool, type DbTimeouts, type PoolOptions } from "./pg-pool.server.ts";
+import { noteQuery } from "~/platform/http/request-scope.server.ts";
 
 export type DB = Kysely<Database>;
 /** The database or an open transaction: what a query function takes to run inside its caller's transaction. */
@@ -43,6 +44,12 @@ export function setDb(handle: DbHandle | undefined): void {
   (globalThis as GlobalWithDb)[GLOBAL_KEY] = handle;
 }
 
+/**
+ * Kysely's log hook sees every statement a connection runs, failed ones and a transaction's begin and commit too: it
+ * counts them for the request that runs them (what a page costs in round trips, in its request log line).
+ */
+const countQueries = () => noteQuery();
+
 export interface PostgresOptions {
   searchPath?: string;
   max?: number;
@@ -58,7 +65,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // PGlite returns int8 as a number; make pg agree so queries behave the same on both.
   types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
   const { pool, dialectPool } = createPool(Pool, { ...opts, connectionString: url, max: opts.max ?? 10 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log: countQueries });
   const poolStats = () => ({ max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, kind: "postgres", close: () => db.destroy(), poolStats };
 }
@@ -70,7 +77,7 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
     const { PGliteDialect } = await import("kysely-pglite-dialect");
     if (dir) fs.mkdirSync(dir, { recursive: true });
     const pglite = await PGlite.create(dir ?? "memory://", opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: countQueries });
     return {
       db,
       kind: "pglite",

@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface RequestScope {
   requestId: string;
   userId?: string;
+  /** Statements the request sent to the database (app/platform/db/db.server.ts counts them; the log line shows them). */
+  queries: number;
 }
 
 const STORE = Symbol.for("nentangso.request-scope");
@@ -23,4 +25,10 @@ export function noteSignedInUser(userId: string): void {
 
 export function currentRequestScope(): RequestScope | undefined {
   return requestScopes().getStore();
+}
+
+/** Called by the database client for each statement it sends (a transaction's begin and commit included). */
+export function noteQuery(): void {
+  const scope = requestScopes().getStore();
+  if (scope) scope.queries++;
 }

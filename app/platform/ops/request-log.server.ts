@@ -69,7 +69,7 @@ export function reachedRemix(_req: Request, res: Response, next: NextFunction): 
 export function observeRequests(build: Pick<ServerBuild, "routes">, onFinish?: (r: FinishedRequest) => void) {
   const label = routeLabeller(build);
   return (req: Request, res: Response, next: NextFunction) => {
-    const scope: RequestScope = { requestId: String(res.locals.requestId ?? "") };
+    const scope: RequestScope = { requestId: String(res.locals.requestId ?? ""), queries: 0 };
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -89,6 +89,7 @@ export function observeRequests(build: Pick<ServerBuild, "routes">, onFinish?: (
         route,
         status: res.statusCode,
         ms: Math.round(seconds * 1000),
+        queries: scope.queries,
         ...(scope.userId ? { userId: scope.userId } : {}),
       };
       const log = logger();
