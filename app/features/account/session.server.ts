@@ -102,6 +102,8 @@ async function slide(idHash: string, policy: SessionPolicy): Promise<boolean> {
   return row !== undefined;
 }
 
+const SLIDING = new WeakMap<CachedSession, Promise<boolean>>();
+
 async function refuse(idHash: string): Promise<undefined> {
   sessionCache(db()).forgetSession(idHash);
   await db().deleteFrom("sessions").where("id_hash", "=", idHash).execute();
@@ -122,8 +124,17 @@ export async function getSession(token: string, policy: SessionPolicy): Promise<
     const at = nowMs();
     if (found.expiresAtMs <= at || found.lastSeenMs <= at - policy.idleSeconds * 1000) return refuse(idHash);
     if (found.lastSeenMs <= at - SLIDE_SECONDS * 1000) {
-      if (!(await slide(idHash, policy))) return refuse(idHash);
-      found.lastSeenMs = at;
+      // The root's loader and the page's run at once: one write for both.
+      let pending = SLIDING.get(found);
+      if (!pending) {
+        pending = slide(idHash, policy).then((ok) => {
+          if (ok) found.lastSeenMs = at;
+          return ok;
+        });
+        SLIDING.set(found, pending);
+        void pending.finally(() => SLIDING.delete(found)).catch(() => {});
+      }
+      if (!(await pending)) return refuse(idHash);
     }
   }
   return { user: { ...found.user }, secondFactorPending: found.secondFactorPending, idHash };
