@@ -61,10 +61,10 @@ export function reachedRemix(_req: Request, res: Response, next: NextFunction): 
 }
 
 /**
- * One log line per request, with the route, the status, the time and the signed-in user; the URL with its query
- * values redacted. Health probes and metric scrapes that succeed are logged at debug (one every few seconds per load
- * balancer would drown the rest). Runs the rest of the request inside a scope so that code deep in a loader can name
- * the user (noteSignedInUser).
+ * One log line per request, with the route, the status, the time, the signed-in user and the number of database
+ * statements; the URL with its query values redacted. Health probes and metric scrapes that succeed are logged at
+ * debug (one every few seconds per load balancer would drown the rest). Runs the rest of the request inside a scope so
+ * that code deep in a loader can name the user (noteSignedInUser) and the database client can count (noteQuery).
  */
 export function observeRequests(build: Pick<ServerBuild, "routes">, onFinish?: (r: FinishedRequest) => void) {
   const label = routeLabeller(build);
