@@ -12,7 +12,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.serv
 import { tokenLink as link } from "~/platform/security/tokens.server.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 import { EmailLimitedError, enqueueEmail, enqueueEmailWithReceipt } from "~/platform/mail/outbox.server.ts";
-import { deleteOtherSessions, deleteUserSessions } from "./session.server.ts";
+import { deleteOtherSessions, deleteUserSessions, forgetUserSessions } from "./session.server.ts";
 import {
   activateInvitedUser,
   consumeUserToken,
@@ -100,11 +100,11 @@ export async function resendVerification(user: User, ip: string): Promise<void> 
 }
 
 export async function verifyEmailToken(token: string, requestId: string): Promise<boolean> {
-  return db()
+  const userId = await db()
     .transaction()
     .execute(async (trx) => {
       const user = await consumeUserToken(trx, token, "verify_email");
-      if (!user) return false;
+      if (!user) return null;
       await markEmailVerified(trx, user.id);
       await recordAudit(trx, {
         actorUserId: user.id,
@@ -114,8 +114,10 @@ export async function verifyEmailToken(token: string, requestId: string): Promis
         entityId: user.id,
         requestId,
       });
-      return true;
+      return user.id;
     });
+  if (userId) forgetUserSessions(userId);
+  return userId !== null;
 }
 
 export type CredentialCheck = { ok: true; user: User } | { ok: false; reason: "credentials" | "unverified"; user?: User };
@@ -154,11 +156,11 @@ export async function requestPasswordReset(email: string, ip: string): Promise<E
 /** Uses the token once, sets the password, confirms the address (the link proved it) and ends all sessions. */
 export async function resetPasswordWithToken(token: string, password: string, requestId: string): Promise<boolean> {
   const passwordHash = await hashPassword(password);
-  return db()
+  const userId = await db()
     .transaction()
     .execute(async (trx) => {
       const user = await consumeUserToken(trx, token, "reset_password");
-      if (!user || user.status !== "active") return false;
+      if (!user || user.status !== "active") return null;
       await setUserPassword(trx, user.id, passwordHash);
       await markEmailVerified(trx, user.id);
       await deleteUserSessions(trx, user.id);
@@ -170,8 +172,10 @@ export async function resetPasswordWithToken(token: string, password: string, re
         entityId: user.id,
         requestId,
       });
-      return true;
+      return user.id;
     });
+  if (userId) forgetUserSessions(userId);
+  return userId !== null;
 }
 
 export class EmailTakenError extends Error {}
@@ -258,6 +262,7 @@ export async function changeUserStatus(admin: User, userId: string, status: "act
         requestId,
       });
     });
+  forgetUserSessions(userId);
 }
 
 /** For `npm run user:create`: creates an active, confirmed account of any role. */
@@ -313,12 +318,13 @@ export async function changePassword(
         requestId,
       });
     });
+  forgetUserSessions(user.id);
   return true;
 }
 
 /** "Sign out of the other sessions". */
 export async function endOtherSessions(user: User, keepSessionIdHash: string, requestId: string): Promise<number> {
-  return db()
+  const ended = await db()
     .transaction()
     .execute(async (trx) => {
       const ended = await deleteOtherSessions(trx, user.id, keepSessionIdHash);
@@ -333,4 +339,6 @@ export async function endOtherSessions(user: User, keepSessionIdHash: string, re
       });
       return ended;
     });
+  forgetUserSessions(user.id);
+  return ended;
 }

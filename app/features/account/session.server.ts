@@ -3,6 +3,7 @@ import type { Database, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { now, nowMs } from "~/platform/time/clock.ts";
 import { hashToken, newToken } from "~/platform/security/tokens.server.ts";
+import { sessionCache, type CachedSession } from "./session-cache.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -45,43 +46,120 @@ export interface SessionState {
   idHash: string;
 }
 
-/** The session's active user and slides its idle timer; expired sessions are deleted. */
-export async function getSession(token: string, policy: SessionPolicy): Promise<SessionState | undefined> {
-  const idHash = hashToken(token);
+/** Activity is recorded at most this often: a page view within a minute of the last record writes nothing. */
+export const SLIDE_SECONDS = 60;
+
+/**
+ * The session and its active user in one statement; the same statement slides the idle timer when the last record is
+ * a minute old or more (a data-modifying WITH runs whether or not the select reads it).
+ */
+async function readSession(idHash: string, policy: SessionPolicy): Promise<CachedSession | undefined> {
+  const at = now();
+  const row = await db()
+    .with("found", (qb) =>
+      qb
+        .selectFrom("sessions")
+        .innerJoin("users", "users.id", "sessions.user_id")
+        .selectAll("users")
+        .select(["sessions.id_hash", "sessions.second_factor_pending", "sessions.expires_at as session_expires_at", "sessions.last_seen_at as session_last_seen_at"])
+        .where("sessions.id_hash", "=", idHash)
+        .where("sessions.expires_at", ">", at)
+        .where("sessions.last_seen_at", ">", new Date(at.getTime() - policy.idleSeconds * 1000))
+        .where("users.status", "=", "active"),
+    )
+    .with("slid", (qb) =>
+      qb
+        .updateTable("sessions")
+        .set({ last_seen_at: at })
+        .where("id_hash", "in", (sub) => sub.selectFrom("found").select("found.id_hash").where("found.session_last_seen_at", "<=", new Date(at.getTime() - SLIDE_SECONDS * 1000)))
+        .returning("id_hash"),
+    )
+    .selectFrom("found")
+    .selectAll()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { id_hash: _idHash, second_factor_pending, session_expires_at, session_last_seen_at, ...user } = row;
+  const lastSeen = new Date(session_last_seen_at).getTime();
+  return {
+    user,
+    secondFactorPending: second_factor_pending,
+    expiresAtMs: new Date(session_expires_at).getTime(),
+    lastSeenMs: lastSeen <= at.getTime() - SLIDE_SECONDS * 1000 ? at.getTime() : lastSeen,
+  };
+}
+
+/** Slides a cached session's idle timer; false when the row is gone or no longer valid (ended by another process). */
+async function slide(idHash: string, policy: SessionPolicy): Promise<boolean> {
+  const at = now();
   const row = await db()
     .updateTable("sessions")
-    .set({ last_seen_at: now() })
+    .set({ last_seen_at: at })
     .where("id_hash", "=", idHash)
-    .where("expires_at", ">", now())
-    .where("last_seen_at", ">", new Date(nowMs() - policy.idleSeconds * 1000))
-    .returning(["user_id", "second_factor_pending"])
+    .where("expires_at", ">", at)
+    .where("last_seen_at", ">", new Date(at.getTime() - policy.idleSeconds * 1000))
+    .returning("id_hash")
     .executeTakeFirst();
-  if (!row) {
-    await db().deleteFrom("sessions").where("id_hash", "=", idHash).execute();
-    return undefined;
+  return row !== undefined;
+}
+
+const SLIDING = new WeakMap<CachedSession, Promise<boolean>>();
+
+async function refuse(idHash: string): Promise<undefined> {
+  sessionCache(db()).forgetSession(idHash);
+  await db().deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  return undefined;
+}
+
+/**
+ * The session's active user; expired sessions are deleted. A session read in the last SESSION_CACHE_SECONDS comes from
+ * memory (docs/decisions/024), checked against the clock here: it costs no query, but one write a minute.
+ */
+export async function getSession(token: string, policy: SessionPolicy): Promise<SessionState | undefined> {
+  const idHash = hashToken(token);
+  const cache = sessionCache(db());
+  const cached = cache.get(idHash);
+  const found = await (cached ?? cache.fill(idHash, () => readSession(idHash, policy)));
+  if (!found) return refuse(idHash);
+  if (cached) {
+    const at = nowMs();
+    if (found.expiresAtMs <= at || found.lastSeenMs <= at - policy.idleSeconds * 1000) return refuse(idHash);
+    if (found.lastSeenMs <= at - SLIDE_SECONDS * 1000) {
+      // The root's loader and the page's run at once: one write for both.
+      let pending = SLIDING.get(found);
+      if (!pending) {
+        pending = slide(idHash, policy).then((ok) => {
+          if (ok) found.lastSeenMs = at;
+          return ok;
+        });
+        SLIDING.set(found, pending);
+        void pending.finally(() => SLIDING.delete(found)).catch(() => {});
+      }
+      if (!(await pending)) return refuse(idHash);
+    }
   }
-  const user = await db()
-    .selectFrom("users")
-    .selectAll()
-    .where("id", "=", row.user_id)
-    .where("status", "=", "active")
-    .executeTakeFirst();
-  if (!user) {
-    await db().deleteFrom("sessions").where("id_hash", "=", idHash).execute();
-    return undefined;
-  }
-  return { user, secondFactorPending: row.second_factor_pending, idHash };
+  return { user: { ...found.user }, secondFactorPending: found.secondFactorPending, idHash };
+}
+
+/**
+ * Drops what this process remembers of the user's sessions: call it after any change to the user or their sessions
+ * has committed (sign-out, password, status, role, province).
+ */
+export function forgetUserSessions(userId: string): void {
+  sessionCache(db()).forgetUser(userId);
 }
 
 export async function deleteSession(token: string): Promise<void> {
-  await db().deleteFrom("sessions").where("id_hash", "=", hashToken(token)).execute();
+  const idHash = hashToken(token);
+  await db().deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  sessionCache(db()).forgetSession(idHash);
 }
 
+/** Inside the caller's transaction: the caller calls forgetUserSessions once it committed. */
 export async function deleteUserSessions(ex: Executor, userId: string): Promise<void> {
   await ex.deleteFrom("sessions").where("user_id", "=", userId).execute();
 }
 
-/** Ends every session of the user but the one in use; returns how many ended. */
+/** Ends every session of the user but the one in use; returns how many ended. The caller then calls forgetUserSessions. */
 export async function deleteOtherSessions(ex: Executor, userId: string, keepIdHash: string): Promise<number> {
   const rows = await ex.deleteFrom("sessions").where("user_id", "=", userId).where("id_hash", "!=", keepIdHash).returning("id_hash").execute();
   return rows.length;

@@ -3,6 +3,7 @@ import type { ApplicationStatus, Database, Locale, Role, TokenPurpose, User } fr
 import { db } from "~/platform/db/db.server.ts";
 import { now, nowMs } from "~/platform/time/clock.ts";
 import { hashToken, newToken } from "~/platform/security/tokens.server.ts";
+import { forgetUserSessions } from "./session.server.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -92,6 +93,7 @@ export async function setUserStatus(ex: Executor, userId: string, status: "activ
 
 export async function setUserLocale(userId: string, locale: Locale): Promise<void> {
   await db().updateTable("users").set({ locale }).where("id", "=", userId).execute();
+  forgetUserSessions(userId);
 }
 
 export function listUsers() {

@@ -15,7 +15,7 @@ import {
   type WorkflowAction,
 } from "./workflow.ts";
 import { enqueueEmail } from "~/platform/mail/outbox.server.ts";
-import { DEFAULT_SETTINGS } from "~/features/reference/reference.server.ts";
+import { getProvince, settingValue } from "~/features/reference/reference.server.ts";
 import { listActiveReviewersOfProvince } from "~/features/account/user.server.ts";
 import { changeTargetLabel } from "./answer-labels.server.ts";
 
@@ -32,9 +32,7 @@ export interface Recipient {
 
 /** Facts about one application that several emails need, read once per change. */
 export class MailFacts {
-  private province?: Promise<{ name_vi: string; name_ascii: string; kind: string } | undefined>;
   private enterprise?: Promise<{ legal_name: string }>;
-  private settings?: Promise<Map<string, unknown>>;
   private reviewers?: Promise<{ id: string; email: string; name: string; locale: Locale }[]>;
 
   constructor(
@@ -48,25 +46,16 @@ export class MailFacts {
   }
 
   /** An agency's name: the setting (editable), else its default. */
-  private setting(key: string): Promise<string> {
-    this.settings ??= this.trx
-      .selectFrom("settings")
-      .select(["key", "value"])
-      .where("key", "like", "agency.%")
-      .execute()
-      .then((rows) => new Map(rows.map((r) => [r.key, r.value])));
-    return this.settings.then((m) => {
-      const v = m.get(key) ?? DEFAULT_SETTINGS[key];
-      return typeof v === "string" ? v : "";
-    });
+  private async setting(key: string): Promise<string> {
+    const v = await settingValue(key, this.trx);
+    return typeof v === "string" ? v : "";
   }
 
   /** "Sở Khoa học và Công nghệ tỉnh Đắk Lắk" (the application's provincial agency). */
   async agency(locale: Locale): Promise<string> {
     const base = await this.setting(`agency.province.${locale}`);
     const code = this.app.province_code;
-    this.province ??= code ? this.trx.selectFrom("provinces").select(["name_vi", "name_ascii", "kind"]).where("code", "=", code).executeTakeFirst() : Promise.resolve(undefined);
-    const p = await this.province;
+    const p = code ? await getProvince(code, this.trx) : undefined;
     return p ? provincialAgencyName(base, p, locale) : base;
   }
 

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import { settingValue } from "~/features/reference/reference.server.ts";
 import type { Application, ApplicationUpdate, Database, User } from "~/platform/db/db-types.ts";
 import { db, type Executor } from "~/platform/db/db.server.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
@@ -129,9 +130,9 @@ export async function nextReference(trx: Executor, provinceCode: string, at: Dat
   return `${provinceCode}-${day}-${String(row.last_value).padStart(4, "0")}`;
 }
 
-export async function settingNumber(key: string, fallback: number, ex: Executor = db()): Promise<number> {
-  const row = await ex.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
-  const n = Number(row?.value);
+/** A numeric setting (kept in memory by the reference feature), else `fallback`. */
+export async function settingNumber(key: string, fallback: number, ex?: Executor): Promise<number> {
+  const n = Number(await settingValue(key, ex));
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 

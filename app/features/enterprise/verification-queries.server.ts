@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { type Application, type Enterprise, type User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { isUuid } from "~/platform/forms/input.server.ts";
+import { getProvince } from "~/features/reference/reference.server.ts";
 import { timelineFor, type Audience } from "~/features/application/disclosure.server.ts";
 
 import { CERTIFICATE_SLOT, openDisputesOn, VERIFICATION_ACTIONS } from "./verification.server.ts";
@@ -10,7 +11,7 @@ import { CERTIFICATE_SLOT, openDisputesOn, VERIFICATION_ACTIONS } from "./verifi
 
 
 function provinceName(code: string | null) {
-  return code ? db().selectFrom("provinces").select(["code", "name_vi", "name_ascii"]).where("code", "=", code).executeTakeFirst() : Promise.resolve(undefined);
+  return code ? getProvince(code) : Promise.resolve(undefined);
 }
 
 /** What the enterprise sees of its own claim: its state, the province's reason, and an open or decided dispute. */

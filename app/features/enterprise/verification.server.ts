@@ -4,7 +4,7 @@ import { db, type Executor } from "~/platform/db/db.server.ts";
 import { config } from "~/platform/config.server.ts";
 import { provincialAgencyName } from "~/features/reference/agency.ts";
 import { emailText, verificationMessage, type VerificationTemplate } from "~/platform/mail/email-templates.server.ts";
-import { DEFAULT_SETTINGS } from "~/features/reference/reference.server.ts";
+import { DEFAULT_SETTINGS, getProvince, settingValue } from "~/features/reference/reference.server.ts";
 import { canViewApplication } from "~/features/application/queries.server.ts";
 import { ConflictError, NotFoundError } from "~/platform/errors.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
@@ -201,11 +201,9 @@ export async function resolveDispute(
 // ---------- emails ----------
 
 async function agencyFacts(ex: Executor, provinceCode: string, locale: Locale, extra: Record<string, string>): Promise<Record<string, string>> {
-  const [province, setting] = await Promise.all([
-    ex.selectFrom("provinces").select(["name_vi", "name_ascii", "kind"]).where("code", "=", provinceCode).executeTakeFirstOrThrow(),
-    ex.selectFrom("settings").select("value").where("key", "=", `agency.province.${locale}`).executeTakeFirst(),
-  ]);
-  const base = typeof setting?.value === "string" ? setting.value : String(DEFAULT_SETTINGS[`agency.province.${locale}`]);
+  const [province, setting] = await Promise.all([getProvince(provinceCode, ex), settingValue(`agency.province.${locale}`, ex)]);
+  if (!province) throw new Error(`Unknown province ${provinceCode}`);
+  const base = typeof setting === "string" ? setting : String(DEFAULT_SETTINGS[`agency.province.${locale}`]);
   return { agency: provincialAgencyName(base, province, locale), ...extra };
 }
 

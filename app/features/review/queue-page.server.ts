@@ -21,7 +21,10 @@ const queueParams = z.object({
     .refine((v) => !v || parseQueueCursor(v) !== null),
 });
 
-/** Reads the queue's view, filters, search and cursor from the URL (GET form, so it works without JavaScript). */
+/**
+ * Reads the queue's view, filters, search and cursor from the URL (GET form, so it works without JavaScript), and
+ * returns what the queue page renders, nothing more.
+ */
 export async function loadQueue(request: Request, user: User) {
   const p = parseSearchParams(request, queueParams);
   const ministry = user.role === "ministry_reviewer";
@@ -64,8 +67,10 @@ export async function loadQueue(request: Request, user: User) {
     nextHref: page.next ? `?${nextParams}` : null,
     isFirstPage: !query.after,
     count,
-    sectors: categories.sectors,
-    provinces,
-    colleagues,
+    // Only what the filter form shows: a sector's and a province's code and names (the province list on the
+    // ministry's page only).
+    sectors: categories.sectors.map(({ code, name_vi, name_en }) => ({ code, name_vi, name_en })),
+    provinces: ministry ? provinces.map(({ code, name_vi, name_en }) => ({ code, name_vi, name_en })) : [],
+    colleagues: colleagues.map(({ id, name }) => ({ id, name })),
   };
 }

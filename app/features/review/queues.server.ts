@@ -49,13 +49,10 @@ export interface QueueRow {
   reference: string | null;
   platform_name: string;
   enterprise_name: string;
-  tax_code: string;
   province_code: string | null;
   status: ApplicationStatus;
   due_at: Date | null;
-  assigned_to: string | null;
   assignee_name: string | null;
-  current_version: number;
   overdue: boolean;
 }
 
@@ -135,7 +132,7 @@ function queueBase(q: QueueQuery) {
   return { query, due };
 }
 
-/** One page of a queue, ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
+/** One page of a queue (the columns the queue pages show), ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
 export async function listQueue(q: QueueQuery) {
   const limit = q.limit ?? QUEUE_PAGE_SIZE;
   const { query, due } = queueBase(q);
@@ -149,13 +146,10 @@ export async function listQueue(q: QueueQuery) {
       "applications.reference",
       "applications.platform_name",
       "enterprises.legal_name as enterprise_name",
-      "enterprises.tax_code",
       "applications.province_code",
       "applications.status",
       "applications.due_at",
-      "applications.assigned_to",
       "assignee.name as assignee_name",
-      "applications.current_version",
       sql<boolean>`coalesce(applications.due_at < now(), false)`.as("overdue"),
       sql<string>`to_char(${due} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_key"),
     ])
@@ -183,6 +177,7 @@ export function countQueueQuery(q: QueueQuery) {
     .select(sql<number>`count(*)::int`.as("n"));
 }
 
+/** The reviewers a queue can be filtered by: the viewer's colleagues at the same stage (and province). */
 export function listColleagues(user: User) {
   return db()
     .selectFrom("users")

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { Kysely, PostgresDialect, type LogEvent, type Transaction } from "kysely";
-import { noteQueryTime } from "~/platform/http/request-scope.server.ts";
 import { lockDataDir } from "./exclusive-lock.server.ts";
 import type { Database } from "./db-types.ts";
 import { createPool, type DbTimeouts, type PoolOptions } from "./pg-pool.server.ts";
+import { noteQuery } from "~/platform/http/request-scope.server.ts";
 
 export type DB = Kysely<Database>;
 /** The database or an open transaction: what a query function takes to run inside its caller's transaction. */
@@ -26,9 +26,12 @@ export interface PoolStats {
 
 export { DatabaseLockedError, lockDataDir } from "./exclusive-lock.server.ts";
 
-/** Every query, failed ones too, counts toward its request's database time (the `db` of Server-Timing). */
-function timeQueries(event: LogEvent): void {
-  noteQueryTime(event.queryDurationMillis);
+/**
+ * Kysely's log hook sees every statement a connection runs, failed ones and a transaction's begin and commit too: each
+ * counts for the request that runs it, in round trips (its request log line) and in time (the `db` of Server-Timing).
+ */
+function noteStatement(event: LogEvent): void {
+  noteQuery(event.queryDurationMillis);
 }
 
 const GLOBAL_KEY = Symbol.for("nentangso.db");
@@ -49,6 +52,7 @@ export function setDb(handle: DbHandle | undefined): void {
   (globalThis as GlobalWithDb)[GLOBAL_KEY] = handle;
 }
 
+
 export interface PostgresOptions {
   searchPath?: string;
   max?: number;
@@ -64,7 +68,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // PGlite returns int8 as a number; make pg agree so queries behave the same on both.
   types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
   const { pool, dialectPool } = createPool(Pool, { ...opts, connectionString: url, max: opts.max ?? 10 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log: timeQueries });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log: noteStatement });
   const poolStats = () => ({ max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, kind: "postgres", close: () => db.destroy(), poolStats };
 }
@@ -76,7 +80,7 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
     const { PGliteDialect } = await import("kysely-pglite-dialect");
     if (dir) fs.mkdirSync(dir, { recursive: true });
     const pglite = await PGlite.create(dir ?? "memory://", opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: timeQueries });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: noteStatement });
     return {
       db,
       kind: "pglite",

@@ -4,7 +4,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface RequestScope {
   requestId: string;
   userId?: string;
-  /** Milliseconds spent in database queries for this request so far (noteQueryTime, from the Kysely log hook). */
+  /** Statements the request sent to the database (app/platform/db/db.server.ts counts them; the log line shows them). */
+  queries: number;
+  /** Milliseconds spent in those statements so far (the `db` of Server-Timing). */
   dbMs?: number;
   /** Milliseconds spent turning the result into bytes: the React render of a document, the encoding of a data response. */
   renderMs?: number;
@@ -29,10 +31,12 @@ export function currentRequestScope(): RequestScope | undefined {
   return requestScopes().getStore();
 }
 
-/** Called by the database client after each query (db.server.ts): adds to the request's `db` time (Server-Timing). */
-export function noteQueryTime(ms: number): void {
+/** Called by the database client for each statement it sends (a transaction's begin and commit included), with its time. */
+export function noteQuery(ms: number): void {
   const scope = requestScopes().getStore();
-  if (scope) scope.dbMs = (scope.dbMs ?? 0) + ms;
+  if (!scope) return;
+  scope.queries++;
+  scope.dbMs = (scope.dbMs ?? 0) + ms;
 }
 
 /** Called by entry.server.tsx once a document or data response is whole: the request's `render` time (Server-Timing). */

@@ -61,15 +61,15 @@ export function reachedRemix(_req: Request, res: Response, next: NextFunction): 
 }
 
 /**
- * One log line per request, with the route, the status, the time and the signed-in user; the URL with its query
- * values redacted. Health probes and metric scrapes that succeed are logged at debug (one every few seconds per load
- * balancer would drown the rest). Runs the rest of the request inside a scope so that code deep in a loader can name
- * the user (noteSignedInUser).
+ * One log line per request, with the route, the status, the time, the signed-in user and the number of database
+ * statements; the URL with its query values redacted. Health probes and metric scrapes that succeed are logged at
+ * debug (one every few seconds per load balancer would drown the rest). Runs the rest of the request inside a scope so
+ * that code deep in a loader can name the user (noteSignedInUser) and the database client can count (noteQuery).
  */
 export function observeRequests(build: Pick<ServerBuild, "routes">, onFinish?: (r: FinishedRequest) => void) {
   const label = routeLabeller(build);
   return (req: Request, res: Response, next: NextFunction) => {
-    const scope: RequestScope = { requestId: String(res.locals.requestId ?? "") };
+    const scope: RequestScope = { requestId: String(res.locals.requestId ?? ""), queries: 0 };
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -89,6 +89,7 @@ export function observeRequests(build: Pick<ServerBuild, "routes">, onFinish?: (
         route,
         status: res.statusCode,
         ms: Math.round(seconds * 1000),
+        queries: scope.queries,
         ...(scope.userId ? { userId: scope.userId } : {}),
       };
       const log = logger();

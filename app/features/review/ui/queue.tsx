@@ -27,7 +27,6 @@ export interface QueueData {
     status: ApplicationStatus;
     due_at: string | Date | null;
     assignee_name: string | null;
-    current_version: number;
     overdue: boolean;
   }[];
   nextHref: string | null;
