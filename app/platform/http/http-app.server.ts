@@ -14,6 +14,7 @@ import { createMetrics } from "~/platform/ops/metrics.server.ts";
 import { redactUrl } from "~/platform/ops/redact.server.ts";
 import { observeRequests, reachedRemix } from "~/platform/ops/request-log.server.ts";
 import { requestGuards } from "./request-guards.server.ts";
+import { createResponseCache, type ViewerResolver } from "./response-cache.server.ts";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, withDatabaseFaultsAs503 } from "./unavailable.server.ts";
 
 const log = logger();
@@ -137,9 +138,20 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+  // Pages rendered once and served again while their data versions stand (docs/decisions/025). The viewer comes
+  // from the build's entry module (app/entry.server.tsx), which may use the account feature.
+  const responseCache = createResponseCache({
+    db: handle.db,
+    viewer: (build.entry.module as { responseCacheViewer?: ViewerResolver }).responseCacheViewer,
+    maxEntries: c.RESPONSE_CACHE_ENTRIES,
+    maxBytes: Math.round(c.RESPONSE_CACHE_MB * 1024 * 1024),
+    devMailbox: (req) => devMailboxAllowed(c, req.socket.remoteAddress, req.ip),
+    publicUrl: c.publicUrl,
+  });
   app.all(
     "*",
     reachedRemix,
+    responseCache.middleware,
     createRequestHandler({
       build: withDatabaseFaultsAs503(build),
       mode: c.NODE_ENV === "production" ? "production" : "development",
