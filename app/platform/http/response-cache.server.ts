@@ -152,7 +152,9 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
       const locale = await getLocale(request);
       const key = JSON.stringify([req.originalUrl, locale, viewer?.userId ?? "", viewer?.role ?? "", viewer?.provinceCode ?? "", opts.devMailbox(req), versionTag(versions, page, viewer)]);
       const hit = lru.get(key);
-      if (hit && now().getTime() - hit.storedAt <= MAX_AGE_MS) return serve(req, res, hit);
+      const age = hit ? now().getTime() - hit.storedAt : -1;
+      // A clock set back (tests, a corrected server clock) makes an entry's age negative: expired too.
+      if (hit && age >= 0 && age <= MAX_AGE_MS) return serve(req, res, hit);
       if (hit) lru.delete(key);
       capture(res, key, page, viewer === null, req.path.endsWith(".data"));
       next();
@@ -190,12 +192,14 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
         chunks.length = 0;
       } else chunks.push(b);
     };
+    const markPublic = () => {
+      if (res.headersSent || !anonymous || page !== "catalogue" || !cacheable(res) || ownNonce()) return;
+      res.setHeader("Cache-Control", PUBLIC_CACHE_CONTROL);
+      res.setHeader("Vary", "Cookie");
+    };
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
-      if (anonymous && page === "catalogue" && cacheable(res) && !ownNonce()) {
-        res.setHeader("Cache-Control", PUBLIC_CACHE_CONTROL);
-        res.setHeader("Vary", "Cookie");
-      }
+      markPublic();
       return writeHead.apply(this, args);
     } as Response["writeHead"];
     const write = res.write;
@@ -206,6 +210,7 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
     const end = res.end;
     res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
       keep(chunk, rest[0]);
+      markPublic(); // a body sent whole (res.send) ends before its headers are written
       if (!tooBig && cacheable(res) && !(anonymous && ownNonce())) {
         const body = Buffer.concat(chunks);
         const headers = Object.entries(res.getHeaders())
