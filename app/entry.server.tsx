@@ -70,5 +70,5 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
 /** Who the response cache (app/platform/http/response-cache.server.ts) keys a page for: the loaders' own session lookup. */
 export async function responseCacheViewer(request: Request): Promise<CacheViewer | null> {
   const user = await getUser(request);
-  return user ? { userId: user.id, role: user.role, provinceCode: user.province_code } : null;
+  return user ? { userId: user.id, role: user.role, provinceCode: user.province_code, email: user.email, name: user.name } : null;
 }

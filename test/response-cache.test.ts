@@ -24,7 +24,7 @@ before(async () => {
     db: t.db,
     viewer: async (request) => {
       const sid = /sid=(\w+)/.exec(request.headers.get("Cookie") ?? "")?.[1];
-      return sid === "alice" ? { userId: "a", role: "province_reviewer", provinceCode: "79" } : sid === "bob" ? { userId: "b", role: "province_reviewer", provinceCode: "79" } : null;
+      return sid === "alice" ? { userId: "a", role: "province_reviewer", provinceCode: "79", email: "a@x.vn", name: "A" } : sid === "bob" ? { userId: "b", role: "province_reviewer", provinceCode: "79", email: "b@x.vn", name: "B" } : null;
     },
     maxEntries: 3,
     maxBytes: 64 * 1024,
@@ -107,7 +107,7 @@ describe("for whom", () => {
     await sql`select bump_data_versions(array['province:79'])`.execute(t.db);
     assert.equal((await get("/review/p", { Cookie: "sid=alice" })).cache, "miss");
     const v = new Map([["global", 1], ["catalogue", 2], ["province:01", 3], ["province:79", 4]]);
-    assert.equal(versionTag(v, "review", { userId: "m", role: "ministry_reviewer", provinceCode: null }), "g1.pall:7");
+    assert.equal(versionTag(v, "review", { userId: "m", role: "ministry_reviewer", provinceCode: null, email: "m@x.vn", name: "M" }), "g1.pall:7");
     assert.equal(versionTag(v, "catalogue", null), "g1.c2");
   });
 });

@@ -15,11 +15,13 @@ import { etagOf, matchesIfNoneMatch } from "./public-response.server.ts";
  * after MAX_AGE_MS: queues mark overdue work and statistics count by the clock, which no version sees.
  */
 
-/** Who looks, as far as a page can depend on it. */
+/** Who looks, as far as a page can depend on it (the header shows the name and email of the signed-in user). */
 export interface CacheViewer {
   userId: string;
   role: string;
   provinceCode: string | null;
+  email: string;
+  name: string;
 }
 
 /** The signed-in user of a request, or null (none, expired, or still owing the second factor). From the Remix build's entry module. */
@@ -143,23 +145,32 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
     if (FLASH_COOKIE.test(cookies)) return bypass(res, next);
     const signedIn = SESSION_COOKIE.test(cookies);
     if (signedIn && !opts.viewer) return bypass(res, next);
-    void (async () => {
-      const request = fetchRequestFor(req, opts.publicUrl);
-      const viewer = signedIn ? await opts.viewer!(request) : null;
-      // A session cookie that signs nobody in: Remix answers (a redirect to sign in, a cleared cookie).
-      if (signedIn && !viewer) return bypass(res, next);
-      const versions = await readDataVersions(opts.db);
-      const locale = await getLocale(request);
-      const key = JSON.stringify([req.originalUrl, locale, viewer?.userId ?? "", viewer?.role ?? "", viewer?.provinceCode ?? "", opts.devMailbox(req), versionTag(versions, page, viewer)]);
-      const hit = lru.get(key);
-      const age = hit ? now().getTime() - hit.storedAt : -1;
-      // A clock set back (tests, a corrected server clock) makes an entry's age negative: expired too.
-      if (hit && age >= 0 && age <= MAX_AGE_MS) return serve(req, res, hit);
-      if (hit) lru.delete(key);
-      capture(res, key, page, viewer === null, req.path.endsWith(".data"));
-      next();
-    })().catch(() => bypass(res, next));
+    void lookup(req, page, signedIn).then(
+      (found) => {
+        if (found === "bypass") return bypass(res, next);
+        if ("entry" in found) return serve(req, res, found.entry);
+        capture(res, found.key, page, found.anonymous, req.path.endsWith(".data"));
+        next();
+      },
+      () => bypass(res, next),
+    );
   };
+
+  async function lookup(req: Request, page: PageClass, signedIn: boolean): Promise<"bypass" | { entry: Entry } | { key: string; anonymous: boolean }> {
+    const request = fetchRequestFor(req, opts.publicUrl);
+    const viewer = signedIn ? await opts.viewer!(request) : null;
+    // A session cookie that signs nobody in: Remix answers (a redirect to sign in, a cleared cookie).
+    if (signedIn && !viewer) return "bypass";
+    const [versions, locale] = await Promise.all([readDataVersions(opts.db), getLocale(request)]);
+    const who = viewer ? [viewer.userId, viewer.role, viewer.provinceCode ?? "", viewer.email, viewer.name] : [];
+    const key = JSON.stringify([req.originalUrl, locale, opts.devMailbox(req), versionTag(versions, page, viewer), ...who]);
+    const hit = lru.get(key);
+    const age = hit ? now().getTime() - hit.storedAt : -1;
+    // A clock set back (tests, a corrected server clock) makes an entry's age negative: expired too.
+    if (hit && age >= 0 && age <= MAX_AGE_MS) return { entry: hit };
+    if (hit) lru.delete(key);
+    return { key, anonymous: viewer === null };
+  }
 
   function serve(req: Request, res: Response, e: Entry) {
     for (const [name, value] of e.headers) res.setHeader(name, value);
