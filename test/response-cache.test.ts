@@ -6,7 +6,9 @@ import express from "express";
 import { sql } from "kysely";
 import { createResponseCache, MAX_AGE_MS, pageClassOf, PUBLIC_CACHE_CONTROL, ResponseLru, versionTag } from "~/platform/http/response-cache.server.ts";
 import { now, setClock } from "~/platform/time/clock.ts";
+import { createDraft } from "~/features/application/drafts.server.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { enterpriseUser } from "./helpers/fixtures.ts";
 
 /**
  * The cache's rules on a bare Express app (the HTTP test, response-cache-http.test.ts, has the portal's pages): what
@@ -176,5 +178,38 @@ describe("headers", () => {
     const hit = await get("/review/n", { Cookie: "sid=alice", "X-Test-Nonce": "second" });
     assert.equal(hit.cache, "hit");
     assert.equal(hit.res.headers.get("Content-Security-Policy"), "script-src 'nonce-first'", "the policy of the cached body");
+  });
+});
+
+describe("data versions", () => {
+  const versions = async () => new Map((await t.db.selectFrom("data_versions").selectAll().execute()).map((r) => [r.scope, Number(r.version)]));
+
+  test("every table a cached page shows has its triggers", async () => {
+    const { rows } = await sql<{ table: string; events: string }>`
+      select c.relname as table, string_agg(distinct e.event, ',' order by e.event) as events
+      from pg_trigger g join pg_class c on c.oid = g.tgrelid
+      cross join lateral (values ('insert', g.tgtype & 4), ('delete', g.tgtype & 8), ('update', g.tgtype & 16), ('truncate', g.tgtype & 32)) as e(event, bit)
+      where g.tgname like '%data_versions%' and e.bit <> 0 and c.relnamespace = current_schema()::regnamespace
+      group by c.relname`.execute(t.db);
+    const events = Object.fromEntries(rows.map((r) => [r.table, r.events]));
+    for (const table of ["applications", "application_versions", "attachments", "change_requests", "change_request_items", "criterion_verdicts", "internal_notes", "enterprises", "enterprise_documents", "enterprise_members", "tax_code_disputes", "users"])
+      assert.equal(events[table], "delete,insert,update", table);
+    assert.equal(events.audit_events, "insert");
+    for (const table of ["settings", "provinces", "sectors", "criteria_items"]) assert.equal(events[table], "delete,insert,truncate,update", table);
+  });
+
+  test("a statement over many applications bumps their province once; a draft leaves the catalogue alone", async () => {
+    const { user, enterpriseId } = await enterpriseUser("79");
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await createDraft(user, enterpriseId, "test")).id);
+    const before = await versions();
+    await t.db.updateTable("applications").set({ platform_name: "Đổi tên", province_code: "79" }).where("id", "in", ids).execute();
+    const after = await versions();
+    assert.equal(after.get("province:79"), (before.get("province:79") ?? 0) + 1);
+    assert.equal(after.get("catalogue"), before.get("catalogue"));
+    await t.db.updateTable("applications").set({ platform_name: "x" }).where("id", "=", "00000000-0000-0000-0000-000000000000").execute();
+    assert.deepEqual(await versions(), after, "no row, no bump");
+    await t.db.updateTable("applications").set({ status: "withdrawn" }).where("id", "=", ids[0]!).execute();
+    assert.equal((await versions()).get("catalogue"), (after.get("catalogue") ?? 0) + 1, "a status change counts for the statistics");
   });
 });

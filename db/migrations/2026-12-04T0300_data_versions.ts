@@ -12,6 +12,18 @@ import { sql, type Kysely } from "kysely";
  * The bumps are ordinary (not deferred) triggers: they take their row locks during the transaction, so the audit
  * chain's head stays the last lock a transaction takes (migration 2026-12-02T1000_audit_chain).
  */
+/** One trigger per event: a trigger with transition tables may have only one. */
+function statementTriggers(table: string, fn: string): string[] {
+  return [
+    `create trigger ${table}_data_versions_insert after insert on ${table}
+      referencing new table as new_rows for each statement execute function ${fn}()`,
+    `create trigger ${table}_data_versions_update after update on ${table}
+      referencing old table as old_rows new table as new_rows for each statement execute function ${fn}()`,
+    `create trigger ${table}_data_versions_delete after delete on ${table}
+      referencing old table as old_rows for each statement execute function ${fn}()`,
+  ];
+}
+
 const statements = [
   `create table data_versions (
       scope text primary key,
@@ -30,87 +42,99 @@ const statements = [
   `create function province_scope(code text) returns text language sql immutable as $$
       select case when code is null then null else 'province:' || code end
     $$`,
+  // The triggers below work per statement on transition tables (old_rows, new_rows): a bulk update of 100,000
+  // applications bumps each counter once, not 100,000 times. PostgreSQL allows one event per such trigger.
   // An application: its province (before and after a move); the catalogue and the statistics when its status changes
-  // or it is, or was, listed.
+  // or it is, or was, listed (a draft created or deleted is neither).
   `create function data_versions_applications() returns trigger language plpgsql as $$
       declare
-        o record;
-        n record;
         listed text[] := array['recognised', 'revoked', 'withdrawn'];
+        scopes text[];
+        catalogue boolean;
       begin
-        if tg_op = 'INSERT' then o := new; else o := old; end if;
-        if tg_op = 'DELETE' then n := old; else n := new; end if;
-        perform bump_data_versions(array[
-          province_scope(o.province_code),
-          province_scope(n.province_code),
-          case when tg_op <> 'UPDATE' or o.status is distinct from n.status or o.status = any(listed) or n.status = any(listed)
-            then 'catalogue' end
-        ]);
+        if tg_op = 'INSERT' then
+          scopes := array(select distinct province_scope(province_code) from new_rows);
+          catalogue := exists (select 1 from new_rows where status <> 'draft');
+        elsif tg_op = 'DELETE' then
+          scopes := array(select distinct province_scope(province_code) from old_rows);
+          catalogue := exists (select 1 from old_rows where status <> 'draft');
+        else
+          scopes := array(select province_scope(province_code) from old_rows union select province_scope(province_code) from new_rows);
+          catalogue := exists (select 1 from old_rows o join new_rows n on n.id = o.id
+            where o.status is distinct from n.status or o.status = any(listed) or n.status = any(listed));
+        end if;
+        perform bump_data_versions(scopes || (case when catalogue then 'catalogue' end)::text);
         return null;
       end;
     $$`,
-  `create trigger applications_data_versions after insert or update or delete on applications
-      for each row execute function data_versions_applications()`,
+  ...statementTriggers("applications", "data_versions_applications"),
   // Rows that belong to an application: the application's province.
   `create function data_versions_of_application() returns trigger language plpgsql as $$
       declare
-        r record;
-        app_id uuid;
+        ids uuid[];
       begin
-        if tg_op = 'DELETE' then r := old; else r := new; end if;
         if tg_table_name = 'change_request_items' then
-          select c.application_id into app_id from change_requests c where c.id = r.change_request_id;
+          if tg_op = 'DELETE' then
+            ids := array(select c.application_id from change_requests c where c.id in (select change_request_id from old_rows));
+          else
+            ids := array(select c.application_id from change_requests c where c.id in (select change_request_id from new_rows));
+          end if;
+        elsif tg_op = 'DELETE' then
+          ids := array(select distinct application_id from old_rows);
         else
-          app_id := r.application_id;
+          ids := array(select distinct application_id from new_rows);
         end if;
-        perform bump_data_versions(array(select province_scope(a.province_code) from applications a where a.id = app_id));
+        perform bump_data_versions(array(select province_scope(a.province_code) from applications a where a.id = any(ids)));
         return null;
       end;
     $$`,
-  ...["application_versions", "attachments", "change_requests", "change_request_items", "criterion_verdicts", "internal_notes"].map(
-    (t) => `create trigger ${t}_data_versions after insert or update or delete on ${t}
-      for each row execute function data_versions_of_application()`,
+  ...["application_versions", "attachments", "change_requests", "change_request_items", "criterion_verdicts", "internal_notes"].flatMap((t) =>
+    statementTriggers(t, "data_versions_of_application"),
   ),
   // An enterprise is shown on its province's pages, on the pages of the province deciding its verification, and in the catalogue.
   `create function data_versions_enterprises() returns trigger language plpgsql as $$
-      declare r record;
+      declare
+        scopes text[];
       begin
-        if tg_op = 'DELETE' then r := old; else r := new; end if;
-        perform bump_data_versions(array[
-          province_scope(r.province_code),
-          province_scope(r.verification_province_code),
-          case when tg_op = 'UPDATE' then province_scope(old.province_code) end,
-          case when tg_op = 'UPDATE' then province_scope(old.verification_province_code) end,
-          'catalogue'
-        ]);
+        if tg_op = 'DELETE' then
+          scopes := array(select province_scope(province_code) from old_rows union select province_scope(verification_province_code) from old_rows);
+        elsif tg_op = 'INSERT' then
+          scopes := array(select province_scope(province_code) from new_rows union select province_scope(verification_province_code) from new_rows);
+        else
+          scopes := array(select province_scope(province_code) from old_rows union select province_scope(verification_province_code) from old_rows
+            union select province_scope(province_code) from new_rows union select province_scope(verification_province_code) from new_rows);
+        end if;
+        perform bump_data_versions(scopes || 'catalogue'::text);
         return null;
       end;
     $$`,
-  `create trigger enterprises_data_versions after insert or update or delete on enterprises
-      for each row execute function data_versions_enterprises()`,
+  ...statementTriggers("enterprises", "data_versions_enterprises"),
   // Rows of an enterprise (documents, members) and tax-code disputes: the provinces of the enterprises involved.
   `create function data_versions_of_enterprise() returns trigger language plpgsql as $$
       declare
-        r record;
         ids uuid[];
+        scopes text[] := array[]::text[];
       begin
-        if tg_op = 'DELETE' then r := old; else r := new; end if;
         if tg_table_name = 'tax_code_disputes' then
-          ids := array[r.claimant_enterprise_id, r.holder_enterprise_id];
-          perform bump_data_versions(array[province_scope(r.province_code)]);
+          if tg_op = 'DELETE' then
+            ids := array(select claimant_enterprise_id from old_rows union select holder_enterprise_id from old_rows);
+            scopes := array(select province_scope(province_code) from old_rows);
+          else
+            ids := array(select claimant_enterprise_id from new_rows union select holder_enterprise_id from new_rows);
+            scopes := array(select province_scope(province_code) from new_rows);
+          end if;
+        elsif tg_op = 'DELETE' then
+          ids := array(select distinct enterprise_id from old_rows);
         else
-          ids := array[r.enterprise_id];
+          ids := array(select distinct enterprise_id from new_rows);
         end if;
-        perform bump_data_versions(array(
+        perform bump_data_versions(scopes || array(
           select province_scope(e.province_code) from enterprises e where e.id = any(ids)
           union select province_scope(e.verification_province_code) from enterprises e where e.id = any(ids)));
         return null;
       end;
     $$`,
-  ...["enterprise_documents", "enterprise_members", "tax_code_disputes"].map(
-    (t) => `create trigger ${t}_data_versions after insert or update or delete on ${t}
-      for each row execute function data_versions_of_enterprise()`,
-  ),
+  ...["enterprise_documents", "enterprise_members", "tax_code_disputes"].flatMap((t) => statementTriggers(t, "data_versions_of_enterprise")),
   // A person's name, role, province or status (assignee names, the colleagues one may assign to, who submitted):
   // a reviewer's province; for an enterprise's member, the provinces of their enterprises; anyone else (ministry,
   // admin) is on every province's pages: global. A password change or a sign-in does not touch these columns.
@@ -135,12 +159,12 @@ const statements = [
   // Every state change records an audit event with its province; the review page and the statistics read them.
   `create function data_versions_audit() returns trigger language plpgsql as $$
       begin
-        perform bump_data_versions(array[province_scope(new.province_code)]);
+        perform bump_data_versions(array(select distinct province_scope(province_code) from new_rows));
         return null;
       end;
     $$`,
   `create trigger audit_events_data_versions after insert on audit_events
-      for each row execute function data_versions_audit()`,
+      referencing new table as new_rows for each statement execute function data_versions_audit()`,
   // Reference data and settings (criteria, provinces, sectors, deadlines' working days): every page.
   `create function data_versions_global() returns trigger language plpgsql as $$
       begin
