@@ -216,6 +216,19 @@ describe("the response cache", () => {
     assert.notEqual((await look(reviewer, "/review")).cache, "hit", "the deadline job");
   });
 
+  test("an admin's edit (deactivating a reviewer) shows on the colleague's queue; the deactivated reviewer gets no cached page", async () => {
+    const admin = await signIn(await staffUser("admin", null, undefined, "Quản trị"));
+    const stays = await signIn(await staffUser("province_reviewer", "92", undefined, "Người ở lại"));
+    const leaving = await staffUser("province_reviewer", "92", undefined, "Người nghỉ việc");
+    const leaver = await signIn(leaving);
+    await cached(leaver, "/review");
+    await seesChange("deactivate", [[stays, "/review"]], async () => ok(await admin.post("/admin/users", { intent: "deactivate", userId: leaving.id }), "deactivate"));
+    assert.doesNotMatch((await look(stays, "/review")).text, /Người nghỉ việc/);
+    const refused = await look(leaver, "/review");
+    assert.notEqual(refused.status, 200, "a deactivated account's session signs nobody in");
+    assert.equal(refused.cache, "bypass");
+  });
+
   test("one viewer never receives another's page: colleagues, another province, the ministry, signed out, vi and en", async () => {
     const a = await staffUser("province_reviewer", "48", undefined, "Reviewer Anh");
     const b = await staffUser("province_reviewer", "48", undefined, "Reviewer Bình");
