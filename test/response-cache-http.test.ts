@@ -325,4 +325,19 @@ describe("the response cache", () => {
     }
     await cached(visitor, "/platforms.data");
   });
+
+  test("a body kept compressed goes only to clients that accept that encoding", async () => {
+    const visitor = new Client(app.url, "10.7.3.2");
+    const path = "/platforms?sort=newest";
+    await look(visitor, path, { "Accept-Encoding": "br" });
+    const br = await look(visitor, path, { "Accept-Encoding": "br" });
+    const plainText = await look(visitor, path, { "Accept-Encoding": "identity" });
+    assert.notEqual(plainText.cache, "hit");
+    assert.equal(plainText.res.headers.get("Content-Encoding"), null);
+    assert.match(plainText.body, /<html/);
+    if (br.cache === "hit") assert.equal(br.res.headers.get("Content-Encoding"), "br");
+    const gzip = await look(visitor, path, { "Accept-Encoding": "gzip" });
+    assert.notEqual(gzip.cache, "hit");
+    assert.match(gzip.body, /<html/);
+  });
 });

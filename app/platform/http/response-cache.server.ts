@@ -4,12 +4,13 @@ import type { Database } from "~/platform/db/db-types.ts";
 import { getLocale } from "~/platform/i18n/i18n.server.ts";
 import { now } from "~/platform/time/clock.ts";
 import { etagOf, matchesIfNoneMatch } from "./public-response.server.ts";
+import { chooseEncoding } from "./static-files.server.ts";
 
 /**
  * "Render once, serve many" (docs/decisions/025-response-cache-and-data-versions.md): GET documents and single-fetch
  * data requests (`.data`) of the review and ministry queues and pages, and of the public catalogue, are kept in memory
  * and answered again without running Remix, as long as nothing they show can have changed. The key holds the URL,
- * the locale, the viewer (user id, role, province), whether the developer mailbox is offered, and the data versions
+ * the locale, the content encoding, the viewer (user id, role, province, email, name), whether the developer mailbox is offered, and the data versions
  * the page depends on (table data_versions, bumped by triggers in the transaction of every change; read from the
  * database on each request, so several instances never serve a page older than the last commit). Entries also expire
  * after MAX_AGE_MS: queues mark overdue work and statistics count by the clock, which no version sees.
@@ -57,8 +58,11 @@ export function pageClassOf(pathname: string): PageClass | undefined {
 const SESSION_COOKIE = /(^|;\s*)(__Host-)?sid=[^;]/;
 const FLASH_COOKIE = /(^|;\s*)flash=[^;]/;
 
-/** Headers that belong to one response, or that the layers under this one (compression, Express) set again. */
-const NOT_REPLAYED = new Set(["set-cookie", "x-request-id", "content-length", "content-encoding", "transfer-encoding", "vary", "date", "connection", "etag", "keep-alive", "x-cache"]);
+/**
+ * Headers that belong to one response, or that Node and Express set again. Content-Encoding and Vary are kept: the
+ * body is stored as sent (entry.server.tsx compresses whole bodies itself), and the key holds the encoding.
+ */
+const NOT_REPLAYED = new Set(["set-cookie", "x-request-id", "content-length", "transfer-encoding", "date", "connection", "etag", "keep-alive", "x-cache", "server-timing"]);
 
 export async function readDataVersions(db: Kysely<Database>): Promise<Map<string, number>> {
   const rows = await db.selectFrom("data_versions").select(["scope", "version"]).execute();
@@ -163,7 +167,9 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
     if (signedIn && !viewer) return "bypass";
     const [versions, locale] = await Promise.all([readDataVersions(opts.db), getLocale(request)]);
     const who = viewer ? [viewer.userId, viewer.role, viewer.provinceCode ?? "", viewer.email, viewer.name] : [];
-    const key = JSON.stringify([req.originalUrl, locale, opts.devMailbox(req), versionTag(versions, page, viewer), ...who]);
+    // The encoding entry.server.tsx picks for a whole body (wholeBody): a gzip body is not for a client that asked for br.
+    const encoding = chooseEncoding(req.get("Accept-Encoding"), ["br", "gzip"]) ?? "identity";
+    const key = JSON.stringify([req.originalUrl, locale, encoding, opts.devMailbox(req), versionTag(versions, page, viewer), ...who]);
     const hit = lru.get(key);
     const age = hit ? now().getTime() - hit.storedAt : -1;
     // A clock set back (tests, a corrected server clock) makes an entry's age negative: expired too.
@@ -176,7 +182,7 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
     for (const [name, value] of e.headers) res.setHeader(name, value);
     res.setHeader("ETag", e.etag);
     res.setHeader("X-Cache", "hit");
-    if (e.anonymous) res.setHeader("Vary", "Cookie");
+    res.setHeader("Server-Timing", 'cache;desc="hit"');
     if (matchesIfNoneMatch(req.get("If-None-Match") ?? null, e.etag)) {
       res.removeHeader("Content-Type");
       res.status(304).end();
@@ -203,10 +209,12 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
         chunks.length = 0;
       } else chunks.push(b);
     };
+    let marked = false;
     const markPublic = () => {
-      if (res.headersSent || !anonymous || page !== "catalogue" || !cacheable(res) || ownNonce()) return;
+      if (marked || res.headersSent || !anonymous || page !== "catalogue" || !cacheable(res) || ownNonce()) return;
+      marked = true;
       res.setHeader("Cache-Control", PUBLIC_CACHE_CONTROL);
-      res.setHeader("Vary", "Cookie");
+      res.appendHeader("Vary", "Cookie");
     };
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
