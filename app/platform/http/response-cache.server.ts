@@ -10,10 +10,11 @@ import { chooseEncoding } from "./static-files.server.ts";
  * "Render once, serve many" (docs/decisions/025-response-cache-and-data-versions.md): GET documents and single-fetch
  * data requests (`.data`) of the review and ministry queues and pages, and of the public catalogue, are kept in memory
  * and answered again without running Remix, as long as nothing they show can have changed. The key holds the URL,
- * the locale, the content encoding, the viewer (user id, role, province, email, name), whether the developer mailbox is offered, and the data versions
- * the page depends on (table data_versions, bumped by triggers in the transaction of every change; read from the
- * database on each request, so several instances never serve a page older than the last commit). Entries also expire
- * after MAX_AGE_MS: queues mark overdue work and statistics count by the clock, which no version sees.
+ * the locale, the content encoding, the viewer (user id, role, province, email, name), whether the developer mailbox
+ * is offered, and the data versions the page depends on (table data_versions, bumped by triggers in the transaction
+ * of every change; read from the database on each request, so several instances never serve a page older than the
+ * last commit). Entries also expire after MAX_AGE_MS: queues mark overdue work and statistics count by the clock,
+ * which no version sees.
  */
 
 /** Who looks, as far as a page can depend on it (the header shows the name and email of the signed-in user). */
