@@ -1,5 +1,7 @@
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
+import { getUser } from "./features/account/auth.server.ts";
+import type { CacheViewer } from "./platform/http/response-cache.server.ts";
 import { isLocale } from "./platform/i18n/i18n.ts";
 import { getLocale, textsFile } from "./platform/i18n/i18n.server.ts";
 import { logger } from "./platform/ops/logger.server.ts";
@@ -79,3 +81,9 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   if (isRouteErrorResponse(error) && error.status < 500) return;
   logger().error({ requestId: (context as AppLoadContext).requestId, url: redactUrl(request.url), err: error }, "request failed");
 };
+
+/** Who the response cache (app/platform/http/response-cache.server.ts) keys a page for: the loaders' own session lookup. */
+export async function responseCacheViewer(request: Request): Promise<CacheViewer | null> {
+  const user = await getUser(request);
+  return user ? { userId: user.id, role: user.role, provinceCode: user.province_code, email: user.email, name: user.name } : null;
+}

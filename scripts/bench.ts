@@ -6,7 +6,8 @@
  * Database: a fresh schema on the server in DATABASE_URL (dropped at the end), otherwise an in-memory PGlite.
  * Settings (environment): BENCH_SECONDS (10), BENCH_CONCURRENCY (16), BENCH_WARMUP_SECONDS (2), BENCH_APPLICATIONS
  * (100000), BENCH_ENTERPRISES (20000), BENCH_DEEP_ROWS (5000), BENCH_SESSIONS (= concurrency), BENCH_GZIP (0),
- * BENCH_SCENARIOS (first,deep,search,reference), BENCH_EXPLAIN (0: 1 prints EXPLAIN ANALYZE of the queue queries),
+ * BENCH_SCENARIOS (first,repeat,deep,search,reference;
+ * all but "repeat" on an app without the response cache), BENCH_EXPLAIN (0: 1 prints EXPLAIN ANALYZE of the queue queries),
  * BENCH_BUILD (0: 1 rebuilds), BENCH_LOG (stdout).
  */
 import os from "node:os";
@@ -70,6 +71,9 @@ async function main({ servers, useDb }: lib.BenchResources) {
 
   const app = await lib.startAppServer(handle);
   servers.push(app);
+  // The same app without the response cache (docs/decisions/025): every request renders.
+  const uncached = await lib.startAppServer(handle, { RESPONSE_CACHE_MB: "0" });
+  servers.push(uncached);
   const plain = await lib.startPlainServer();
   servers.push(plain);
 
@@ -89,17 +93,20 @@ async function main({ servers, useDb }: lib.BenchResources) {
     select reference from applications where province_code = ${PROVINCE} and status = 'submitted' order by id limit 1`.execute(handle.db);
   const reference = sample.rows[0]!.reference;
   const scenarios = [
-    { id: "first", name: "queue, first page (in_review)", path: "/review?view=in_review", query: inReview },
+    { id: "first", name: "queue, first page (in_review)", path: "/review?view=in_review", query: inReview, url: uncached.url },
+    // The repeat view a reviewer (or sixteen tabs of them) makes while nothing changes: served from the response cache.
+    { id: "repeat", name: "queue, first page, repeat view (response cache)", path: "/review?view=in_review", query: inReview },
     {
+      url: uncached.url,
       id: "deep",
       name: `queue, ${DEEP_ROWS.toLocaleString("en-US")} rows deep (keyset)`,
       path: `/review?view=in_review&after=${deep.next}`,
       query: { ...inReview, after: deep.next },
     },
-    { id: "search", name: 'search "ha noi" (new)', path: `/review?view=new&q=${encodeURIComponent("ha noi")}`, query: { ...fresh, search: "ha noi" } },
-    { id: "reference", name: "search a reference (new)", path: `/review?view=new&q=${encodeURIComponent(reference)}`, query: { ...fresh, search: reference } },
+    { url: uncached.url, id: "search", name: 'search "ha noi" (new)', path: `/review?view=new&q=${encodeURIComponent("ha noi")}`, query: { ...fresh, search: "ha noi" } },
+    { url: uncached.url, id: "reference", name: "search a reference (new)", path: `/review?view=new&q=${encodeURIComponent(reference)}`, query: { ...fresh, search: reference } },
   ].filter((s) => ONLY.length === 0 || ONLY.includes(s.id));
-  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of first, deep, search, reference`);
+  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of first, repeat, deep, search, reference`);
 
   // Check each page once, as a browser would see it, before measuring it.
   for (const s of scenarios) {
@@ -159,6 +166,12 @@ async function main({ servers, useDb }: lib.BenchResources) {
         `${ratio >= 0.04 ? "met" : "NOT met"}`,
     );
   }
+  const repeat = results.find((r) => r.id === "repeat");
+  if (first && repeat)
+    log(
+      `Response cache (decision 025): the repeat view at ${(repeat.stats.rps / repeat.baseline.rps).toFixed(4)} × plain node:http, ` +
+        `${(repeat.stats.rps / first.stats.rps).toFixed(1)} × the rendered page`,
+    );
   const failed = results.filter((r) => r.stats.errors > 0 || r.stats.requests === 0);
   if (failed.length) log(`Scenarios with errors: ${failed.map((r) => `${r.name} (${JSON.stringify(r.stats.statuses)}: ${r.stats.firstError})`).join("; ")}`);
 

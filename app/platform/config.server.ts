@@ -117,6 +117,9 @@ const envSchema = z.object({
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, "DATA_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** The in-memory response cache (docs/decisions/025): its size bound in MB (0 turns it off) and in entries. */
+  RESPONSE_CACHE_MB: z.coerce.number().min(0).max(4096).default(64),
+  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(2000),
   /** Bearer token for /metrics; without it /metrics answers only direct requests from this machine. */
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
 });

@@ -158,7 +158,7 @@ export interface ScenarioResult {
  * mean of the plain runs just before and after it: on a shared machine the load drifts, and a paired baseline follows.
  */
 export async function runPaired(
-  scenarios: { id: string; name: string; path: string }[],
+  scenarios: { id: string; name: string; path: string; url?: string }[],
   o: { appUrl: string; plainUrl: string; headers: Record<string, string>[]; plainHeaders: Record<string, string>[]; seconds: number; concurrency: number; warmupSeconds: number },
 ): Promise<{ results: ScenarioResult[]; plain: LoadStats; plainRuns: number }> {
   const plainSeconds = Math.max(2, Math.round(o.seconds / 2));
@@ -171,7 +171,7 @@ export async function runPaired(
   const plainRuns = [await plainRun()];
   const results: ScenarioResult[] = [];
   for (const s of scenarios) {
-    const stats = await loadTest(o.appUrl + s.path, { headers: o.headers, seconds: o.seconds, concurrency: o.concurrency, warmupSeconds: o.warmupSeconds });
+    const stats = await loadTest((s.url ?? o.appUrl) + s.path, { headers: o.headers, seconds: o.seconds, concurrency: o.concurrency, warmupSeconds: o.warmupSeconds });
     log(`  ${s.name}: ${stats.rps.toFixed(1)} req/s, p90 ${stats.p90.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors (${stats.firstError})` : ""}`);
     plainRuns.push(await plainRun());
     results.push({ id: s.id, name: s.name, stats, baseline: combineStats(plainRuns.slice(-2)) });

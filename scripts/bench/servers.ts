@@ -73,13 +73,13 @@ export function ensureRemixBuild(): void {
   }
 }
 
-/** The real app (all middleware + the Remix build) in this process, as server.ts runs it in production. */
-export async function startAppServer(handle: DbHandle): Promise<RunningServer> {
+/** The real app (all middleware + the Remix build) in this process, as server.ts runs it in production; `env` overrides settings. */
+export async function startAppServer(handle: DbHandle, env: Record<string, string> = {}): Promise<RunningServer> {
   if (process.env.NODE_ENV !== "production") log("WARNING: NODE_ENV is not production: React and Remix run in development mode.");
   ensureRemixBuild();
   const { loadConfig } = await import("../../app/platform/config.server.ts");
   const { createApp } = await import("../../app/platform/http/http-app.server.ts");
-  const c = loadConfig({ ...process.env, NODE_ENV: "production", PORTAL_MODE: "demo" });
+  const c = loadConfig({ ...process.env, NODE_ENV: "production", PORTAL_MODE: "demo", ...env });
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const app = createApp(c, handle, build);
   return listen(http.createServer(app));

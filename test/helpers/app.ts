@@ -27,12 +27,12 @@ export interface TestApp {
 /**
  * The real HTTP stack (middleware + Remix build) on a random port, in demo mode behind one trusted proxy (the Client
  * plays that proxy by sending X-Forwarded-For). `env` overrides settings; `host` is where it listens (default
- * 127.0.0.1, which is also the host of `url`). Needs `remix build` first.
+ * 127.0.0.1, which is also the host of `url`). `build` replaces the compiled build (e.g. one that counts renders). Needs `remix build` first.
  */
-export async function startTestApp(handle: DbHandle, opts: { env?: Record<string, string>; host?: string } = {}): Promise<TestApp> {
+export async function startTestApp(handle: DbHandle, opts: { env?: Record<string, string>; host?: string; build?: ServerBuild } = {}): Promise<TestApp> {
   process.env.TRUST_PROXY = "1";
   const c = loadConfig({ ...process.env, NODE_ENV: "production", PORTAL_MODE: "demo", TRUST_PROXY: "1", ...opts.env });
-  const build = await loadTestBuild();
+  const build = opts.build ?? (await loadTestBuild());
   const app = createApp(c, handle, build);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, opts.host ?? "127.0.0.1", () => resolve(s));

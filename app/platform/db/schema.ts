@@ -185,6 +185,11 @@ export interface CriterionVerdictsTable {
   version: number;
 }
 
+export interface DataVersionsTable {
+  scope: string;
+  version: Generated<number>;
+}
+
 export interface EnterpriseDocumentsTable {
   blob_id: string;
   content_type: string;
@@ -421,6 +426,7 @@ export interface Database {
   criteria_items: CriteriaItemsTable;
   criteria_sets: CriteriaSetsTable;
   criterion_verdicts: CriterionVerdictsTable;
+  data_versions: DataVersionsTable;
   enterprise_documents: EnterpriseDocumentsTable;
   enterprise_invitations: EnterpriseInvitationsTable;
   enterprise_members: EnterpriseMembersTable;

@@ -16,6 +16,7 @@ import { redactUrl } from "~/platform/ops/redact.server.ts";
 import { observeRequests, reachedRemix } from "~/platform/ops/request-log.server.ts";
 import { contentSecurityPolicy } from "./csp.server.ts";
 import { requestGuards } from "./request-guards.server.ts";
+import { createResponseCache, type ViewerResolver } from "./response-cache.server.ts";
 import { currentRequestScope, serverTiming } from "./request-scope.server.ts";
 import { buildFiles, publicFile } from "./static-files.server.ts";
 import { serveTexts } from "./texts.server.ts";
@@ -148,9 +149,20 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
   for (const name of PUBLIC_FILES) app.get(`/${name}`, publicFile(path.resolve("public", name)));
   app.use(compression());
   app.get("/texts/:file", serveTexts);
+  // Pages rendered once and served again while their data versions stand (docs/decisions/025). The viewer comes
+  // from the build's entry module (app/entry.server.tsx), which may use the account feature.
+  const responseCache = createResponseCache({
+    db: handle.db,
+    viewer: (build.entry.module as { responseCacheViewer?: ViewerResolver }).responseCacheViewer,
+    maxEntries: c.RESPONSE_CACHE_ENTRIES,
+    maxBytes: Math.round(c.RESPONSE_CACHE_MB * 1024 * 1024),
+    devMailbox: (req) => devMailboxAllowed(c, req.socket.remoteAddress, req.ip),
+    publicUrl: c.publicUrl,
+  });
   app.all(
     "*",
     reachedRemix,
+    responseCache.middleware,
     remixHeaders,
     createRequestHandler({
       build: withDatabaseFaultsAs503(build),
