@@ -15,6 +15,7 @@ import { captureLogs, type CapturedLogs } from "./helpers/logs.ts";
 // says `queries`). The numbers are pinned: a page that starts asking again for what it already knows fails here.
 let t: TestDb;
 let app: TestApp;
+let cached: TestApp;
 let logs: CapturedLogs;
 let province: StaffUser;
 let ministry: StaffUser;
@@ -23,7 +24,9 @@ let ip = 1;
 
 before(async () => {
   t = await createTestDb();
-  app = await startTestApp(t);
+  // What a page costs to render: the response cache is off here; the last test counts a cache hit on a second app.
+  app = await startTestApp(t, { env: { RESPONSE_CACHE_MB: "0" } });
+  cached = await startTestApp(t);
   logs = captureLogs();
   await seedDemoAccounts(t.db);
   // Applications in every state in provinces 01 and 79 (the demo reviewers' queues, the catalogue's listings).
@@ -37,6 +40,7 @@ after(async () => {
   setClock(null);
   logs.stop();
   await app.close();
+  await cached.close();
   await t.close();
 });
 
@@ -88,6 +92,27 @@ describe("statements per page", () => {
     assert.equal(await queriesOf(e, "/applications"), 2, "/applications");
     // Was 6: four reference tables, then the count and the page.
     assert.equal(await queriesOf(null, "/platforms"), 2, "/platforms");
+  });
+
+  test("with the response cache, a repeat view costs one statement: the data versions it is keyed by", async () => {
+    const p = new Client(cached.url, `10.44.2.${ip++}`);
+    await loginAs(p, province);
+    const m = new Client(cached.url, `10.44.2.${ip++}`);
+    await loginAs(m, ministry);
+    for (const [c, path] of [[p, "/review"], [m, "/ministry"], [null, "/platforms"]] as const) {
+      const requestId = `qc-hit-${ip++}`;
+      // The first view after signing in shows (and clears) the sign-in flash, which is never cached; the second fills it.
+      for (let i = 0; i < 2; i++) await (await (c ? c.get(path) : fetch(cached.url + path))).text();
+      const res = c ? await c.get(path, { "X-Request-Id": requestId }) : await fetch(cached.url + path, { headers: { "X-Request-Id": requestId } });
+      assert.equal(res.status, 200);
+      await res.text();
+      let line: Record<string, unknown> | undefined;
+      for (let i = 0; i < 200 && !line; i++) {
+        line = logs.lines().find((l) => l.msg === "request" && l.requestId === requestId);
+        if (!line) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(line?.queries, 1, `${path}, repeat view`);
+    }
   });
 
   test("the queues show their rows (the counts above are not those of empty pages)", async () => {
