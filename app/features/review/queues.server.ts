@@ -95,6 +95,10 @@ export class InvalidCursorError extends Error {
 export const QUEUE_PAGE_SIZE = 25;
 export const QUEUE_COUNT_CAP = 1000;
 
+function searchTerm(q: QueueQuery): string {
+  return q.search ? foldVietnamese(q.search).slice(0, 100) : "";
+}
+
 function queueBase(q: QueueQuery) {
   // A literal, not a parameter: the queue indexes (db/migrations/2026-12-01T1000_queue_order.ts) hold this expression.
   const due = sql<Date>`coalesce(applications.due_at, ${sql.lit(NO_DUE)}::timestamptz)`;
@@ -107,27 +111,20 @@ function queueBase(q: QueueQuery) {
   if (q.scope.kind === "province") query = query.where("applications.province_code", "=", q.scope.provinceCode);
   else {
     if (q.scope.provinceCode) query = query.where("applications.province_code", "=", q.scope.provinceCode);
+    // Unstaffed: the provinces without an active provincial reviewer (a handful of rows), not a test per application.
     query = q.scope.unstaffed
-      ? query.where("applications.reached_ministry_at", "is", null).where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("users")
-                .select("users.id")
-                .where("users.role", "=", "province_reviewer")
-                .where("users.status", "=", "active")
-                .whereRef("users.province_code", "=", "applications.province_code"),
-            ),
-          ),
-        )
+      ? query.where("applications.reached_ministry_at", "is", null).where("applications.province_code", "in", unstaffedProvinces())
       : query.where("applications.reached_ministry_at", "is not", null);
   }
   if (q.mineOnly) query = query.where("applications.assigned_to", "=", q.userId);
   if (q.sector) query = query.where("applications.sector", "=", q.sector);
-  if (q.overdue) query = query.where("applications.due_at", "<", sql<Date>`now()`);
+  // On the sort key, not on due_at: the same rows (no due date sorts as the far future), and a bound of the index range.
+  if (q.overdue) query = query.where(due, "<", sql<Date>`now()`);
   if (q.assignee === "none") query = query.where("applications.assigned_to", "is", null);
   else if (q.assignee) query = query.where("applications.assigned_to", "=", q.assignee);
-  const term = q.search ? foldVietnamese(q.search).slice(0, 100) : "";
-  // A whole reference number or tax code is looked up by its unique index instead of scanning the folded text.
+  const term = searchTerm(q);
+  // A whole reference number or tax code is looked up by its unique index; other text by the trigram index
+  // (db/migrations/2026-12-04T1000_flat_queues.ts), so a search that matches nothing reads next to nothing.
   if (/^\d{2}-\d{6}-\d{4,}$/.test(term)) query = query.where("applications.reference", "=", term);
   else if (/^\d{10}(-\d{3})?$/.test(term))
     query = query.where("applications.enterprise_id", "in", db().selectFrom("enterprises").select("enterprises.id").where("enterprises.tax_code", "=", term));
@@ -135,35 +132,102 @@ function queueBase(q: QueueQuery) {
   return { query, due };
 }
 
-/** One page of a queue, ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
-export async function listQueue(q: QueueQuery) {
-  const limit = q.limit ?? QUEUE_PAGE_SIZE;
+function unstaffedProvinces() {
+  return db()
+    .selectFrom("provinces")
+    .select("provinces.code")
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("users")
+            .select("users.id")
+            .where("users.role", "=", "province_reviewer")
+            .where("users.status", "=", "active")
+            .whereRef("users.province_code", "=", "provinces.code"),
+        ),
+      ),
+    );
+}
+
+/**
+ * The ranges a page merges. An index keeps each (province, status) — or (assignee, status), or (status) for the
+ * ministry — in queue order, so each is one keyset range scan that stops after a page; a view of several statuses
+ * read as one range would walk, from the cursor on, every row of the province that is in another status (the last
+ * page of "resubmitted" read the whole province: 1 s at a million applications). A search is one query: the
+ * trigram index finds the few rows of a rare term whatever their status, and a common term is met within a page
+ * in queue order. Exported so a test can EXPLAIN the very query a page sends.
+ */
+export async function queueRanges(q: QueueQuery): Promise<QueueQuery[]> {
+  if (searchTerm(q) || q.statuses.length === 0) return [q];
+  let scopes: QueueQuery["scope"][] = [q.scope];
+  if (q.scope.kind === "ministry" && q.scope.unstaffed && !q.scope.provinceCode) {
+    const scope = q.scope;
+    scopes = (await unstaffedProvinces().execute()).map((p) => ({ ...scope, provinceCode: p.code }));
+  }
+  return scopes.flatMap((scope) => q.statuses.map((status) => ({ ...q, scope, statuses: [status] })));
+}
+
+function rangeQuery(q: QueueQuery, cursor: { due: string; id: string } | null, limit: number) {
   const { query, due } = queueBase(q);
-  const cursor = q.after ? parseQueueCursor(q.after) : null;
-  if (q.after && !cursor) throw new InvalidCursorError();
-  const rows = await query
-    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
-    .leftJoin("users as assignee", "assignee.id", "applications.assigned_to")
+  return query
     .select([
       "applications.id",
       "applications.reference",
       "applications.platform_name",
-      "enterprises.legal_name as enterprise_name",
-      "enterprises.tax_code",
+      "applications.enterprise_id",
       "applications.province_code",
       "applications.status",
       "applications.due_at",
       "applications.assigned_to",
-      "assignee.name as assignee_name",
       "applications.current_version",
-      sql<boolean>`coalesce(applications.due_at < now(), false)`.as("overdue"),
-      sql<string>`to_char(${due} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_key"),
+      due.as("due_sort"),
     ])
     .$if(Boolean(cursor), (qb) => qb.where(sql<boolean>`(${due}, applications.id) > (${cursor!.due}::timestamptz, ${cursor!.id}::uuid)`))
     .orderBy(due)
     .orderBy("applications.id")
-    .limit(limit + 1)
-    .execute();
+    .limit(limit + 1);
+}
+
+/**
+ * A page's query over the given ranges (see queueRanges): each range in queue order up to a page, merged (UNION ALL),
+ * the first page of the merge, and only then the enterprise and assignee names for those rows. Exported for tests.
+ */
+export function listQueueQuery(ranges: readonly QueueQuery[], after: string | undefined, limit = QUEUE_PAGE_SIZE) {
+  const cursor = after ? parseQueueCursor(after) : null;
+  if (after && !cursor) throw new InvalidCursorError();
+  const [first, ...rest] = ranges.map((r, i) => db().selectFrom(rangeQuery(r, cursor, limit).as(`r${i}`)).selectAll());
+  if (!first) throw new Error("listQueueQuery needs at least one range");
+  const merged = rest.reduce((union, range) => union.unionAll(range), first);
+  return db()
+    .selectFrom(merged.as("page"))
+    .innerJoin("enterprises", "enterprises.id", "page.enterprise_id")
+    .leftJoin("users as assignee", "assignee.id", "page.assigned_to")
+    .select([
+      "page.id",
+      "page.reference",
+      "page.platform_name",
+      "enterprises.legal_name as enterprise_name",
+      "enterprises.tax_code",
+      "page.province_code",
+      "page.status",
+      "page.due_at",
+      "page.assigned_to",
+      "assignee.name as assignee_name",
+      "page.current_version",
+      sql<boolean>`coalesce(page.due_at < now(), false)`.as("overdue"),
+      sql<string>`to_char(page.due_sort at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_key"),
+    ])
+    .orderBy("page.due_sort")
+    .orderBy("page.id")
+    .limit(limit + 1);
+}
+
+/** One page of a queue, ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
+export async function listQueue(q: QueueQuery) {
+  const limit = q.limit ?? QUEUE_PAGE_SIZE;
+  if (q.after && !parseQueueCursor(q.after)) throw new InvalidCursorError();
+  const ranges = await queueRanges(q);
+  const rows = ranges.length ? await listQueueQuery(ranges, q.after, limit).execute() : [];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page.map(({ due_key: _dueKey, ...row }) => row as QueueRow), next: rows.length > limit && last ? encodeCursor(last) : null };
@@ -175,7 +239,10 @@ export async function countQueue(q: QueueQuery): Promise<{ count: number; capped
   return { count: Math.min(row.n, QUEUE_COUNT_CAP), capped: row.n > QUEUE_COUNT_CAP };
 }
 
-/** The count's query (exported so a test can check what it reads). */
+/**
+ * The count's query (exported so a test can check what it reads): up to the cap, from the index alone. A view of
+ * several statuses is read status by status (an index scan per status value), so it stops at the cap too.
+ */
 export function countQueueQuery(q: QueueQuery) {
   const { query } = queueBase(q);
   return db()
