@@ -32,7 +32,10 @@ export type MinistryView = keyof typeof MINISTRY_VIEWS;
 export type QueueView = ProvinceView | MinistryView;
 
 export interface QueueQuery {
-  scope: { kind: "province"; provinceCode: string } | { kind: "ministry"; provinceCode?: string; unstaffed?: boolean };
+  scope:
+    | { kind: "province"; provinceCode: string }
+    // unstaffedIn: the provinces without a reviewer, as resolveUnstaffed() found them (else a subquery finds them).
+    | { kind: "ministry"; provinceCode?: string; unstaffed?: boolean; unstaffedIn?: readonly string[] };
   statuses: readonly ApplicationStatus[];
   userId: string;
   mineOnly?: boolean;
@@ -111,10 +114,14 @@ function queueBase(q: QueueQuery) {
   if (q.scope.kind === "province") query = query.where("applications.province_code", "=", q.scope.provinceCode);
   else {
     if (q.scope.provinceCode) query = query.where("applications.province_code", "=", q.scope.provinceCode);
-    // Unstaffed: the provinces without an active provincial reviewer (a handful of rows), not a test per application.
-    query = q.scope.unstaffed
-      ? query.where("applications.reached_ministry_at", "is", null).where("applications.province_code", "in", unstaffedProvinces())
-      : query.where("applications.reached_ministry_at", "is not", null);
+    // Unstaffed: the provinces without an active provincial reviewer (a handful), not a test per application.
+    if (!q.scope.unstaffed) query = query.where("applications.reached_ministry_at", "is not", null);
+    else {
+      query = query.where("applications.reached_ministry_at", "is", null);
+      const listed = q.scope.unstaffedIn;
+      if (listed) query = listed.length ? query.where("applications.province_code", "in", [...listed]) : query.where(sql<boolean>`false`);
+      else if (!q.scope.provinceCode) query = query.where("applications.province_code", "in", unstaffedProvinces());
+    }
   }
   if (q.mineOnly) query = query.where("applications.assigned_to", "=", q.userId);
   if (q.sector) query = query.where("applications.sector", "=", q.sector);
@@ -158,13 +165,21 @@ function unstaffedProvinces() {
  * in queue order. Exported so a test can EXPLAIN the very query a page sends.
  */
 export async function queueRanges(q: QueueQuery): Promise<QueueQuery[]> {
-  if (searchTerm(q) || q.statuses.length === 0) return [q];
-  let scopes: QueueQuery["scope"][] = [q.scope];
-  if (q.scope.kind === "ministry" && q.scope.unstaffed && !q.scope.provinceCode) {
-    const scope = q.scope;
-    scopes = (await unstaffedProvinces().execute()).map((p) => ({ ...scope, provinceCode: p.code }));
-  }
-  return scopes.flatMap((scope) => q.statuses.map((status) => ({ ...q, scope, statuses: [status] })));
+  const resolved = await resolveUnstaffed(q);
+  if (searchTerm(q) || q.statuses.length === 0) return [resolved];
+  const scope = resolved.scope;
+  const scopes = scope.kind === "ministry" && scope.unstaffedIn ? scope.unstaffedIn.map((code) => ({ ...scope, provinceCode: code, unstaffedIn: undefined })) : [scope];
+  return scopes.flatMap((s) => q.statuses.map((status) => ({ ...q, scope: s, statuses: [status] })));
+}
+
+/**
+ * The ministry's "unstaffed" view across provinces, with the provinces that have no active reviewer listed: then
+ * its reads are ranges of (province, status), and the planner knows how few provinces it is about.
+ */
+export async function resolveUnstaffed(q: QueueQuery): Promise<QueueQuery> {
+  if (q.scope.kind !== "ministry" || !q.scope.unstaffed || q.scope.provinceCode || q.scope.unstaffedIn) return q;
+  const codes = (await unstaffedProvinces().orderBy("provinces.code").execute()).map((p) => p.code);
+  return { ...q, scope: { ...q.scope, unstaffedIn: codes } };
 }
 
 function rangeQuery(q: QueueQuery, cursor: { due: string; id: string } | null, limit: number) {
@@ -235,7 +250,7 @@ export async function listQueue(q: QueueQuery) {
 
 /** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
 export async function countQueue(q: QueueQuery): Promise<{ count: number; capped: boolean }> {
-  const row = await countQueueQuery(q).executeTakeFirstOrThrow();
+  const row = await countQueueQuery(await resolveUnstaffed(q)).executeTakeFirstOrThrow();
   return { count: Math.min(row.n, QUEUE_COUNT_CAP), capped: row.n > QUEUE_COUNT_CAP };
 }
 
