@@ -15,6 +15,8 @@ const appDb = () => import("../../app/platform/db/db.server.ts");
 export interface BenchDb extends DbHandle {
   /** e.g. "PostgreSQL 15.20 (schema bench_1a2b3c, dropped at the end)" or "PGlite 0.5.16 (PostgreSQL 18, in memory)". */
   description: string;
+  /** PostgreSQL: the application_name of the app's pool connections (their backends' CPU: ./pg-cpu.ts). */
+  applicationName?: string;
 }
 
 /**
@@ -35,10 +37,12 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
     await sql.raw(`create schema ${schema}`).execute(admin.db);
     const version = await sql<{ server_version: string }>`show server_version`.execute(admin.db);
     await admin.close();
-    const inner = await openPostgres(url, { searchPath: schema }); // the app's default pool (max 10)
+    const applicationName = `nentangso-${schema}`;
+    const inner = await openPostgres(url, { searchPath: schema, applicationName }); // the app's default pool (max 10)
     const where = new URL(url);
     handle = {
       ...inner,
+      applicationName,
       description: `PostgreSQL ${version.rows[0]?.server_version ?? "?"} at ${where.host}${where.pathname} (schema ${schema}, dropped at the end; pool max 10)`,
       close: async () => {
         await inner.close();

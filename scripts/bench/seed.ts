@@ -96,7 +96,35 @@ export async function seedEnterprises(database: DB, o: { count: number; focusSha
     .execute(database);
 }
 
+/**
+ * Runs `fill` with the table's indexes that back no constraint dropped, then builds them again from their own
+ * definitions (pg_get_indexdef): one build per index is much cheaper than keeping each one up to date row by row
+ * (a trigram index most of all), and a million applications seed in minutes instead of a quarter of an hour.
+ */
+async function withIndexesRebuilt(database: DB, table: string, fill: (database: DB) => Promise<void>): Promise<void> {
+  await database.connection().execute(async (conn) => {
+    const { rows } = await sql<{ name: string; def: string }>`
+      select c.relname as name, pg_get_indexdef(i.indexrelid) as def
+        from pg_index i join pg_class c on c.oid = i.indexrelid
+       where i.indrelid = ${table}::regclass
+         and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+       order by 1`.execute(conn);
+    for (const r of rows) await sql.raw(`drop index ${r.name}`).execute(conn);
+    try {
+      await fill(conn);
+    } finally {
+      await sql`set maintenance_work_mem = '256MB'`.execute(conn);
+      for (const r of rows) await sql.raw(r.def).execute(conn);
+      await sql`reset maintenance_work_mem`.execute(conn);
+    }
+  });
+}
+
 export async function seedApplications(database: DB, o: { count: number; ownerId: string; focusProvince: string }) {
+  await withIndexesRebuilt(database, "applications", (conn) => insertApplications(conn, o));
+}
+
+async function insertApplications(database: DB, o: { count: number; ownerId: string; focusProvince: string }) {
   let cumulative = 0;
   const statusCase = SEED_STATUS_MIX.map(([status, percent]) => `when r.status_roll < ${(cumulative += percent)} then '${status}'`).join(" ");
   if (cumulative !== 100) throw new Error("SEED_STATUS_MIX must add up to 100");

@@ -66,14 +66,14 @@ export interface QueueRow {
 const NO_DUE = "9999-12-31T00:00:00.000Z";
 
 // The due key comes from the database as text: a JS Date would drop the microseconds and repeat a row.
-function encodeCursor(row: { due_key: string; id: string }): string {
+export function encodeQueueCursor(row: { due_key: string; id: string }): string {
   return Buffer.from(`${row.due_key}|${row.id}`).toString("base64url");
 }
 
 const DUE_KEY = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/;
 
 /**
- * A queue cursor exactly as encodeCursor writes it, or null. Cursors are validated, not signed: one only says where
+ * A queue cursor exactly as encodeQueueCursor writes it, or null. Cursors are validated, not signed: one only says where
  * a page starts inside the viewer's own queue (the scope comes from the session), so a hand-made one can reveal
  * nothing; but anything that is not a real (timestamp, uuid) pair is refused before it reaches SQL.
  */
@@ -245,7 +245,7 @@ export async function listQueue(q: QueueQuery) {
   const rows = ranges.length ? await listQueueQuery(ranges, q.after, limit).execute() : [];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { rows: page.map(({ due_key: _dueKey, ...row }) => row as QueueRow), next: rows.length > limit && last ? encodeCursor(last) : null };
+  return { rows: page.map(({ due_key: _dueKey, ...row }) => row as QueueRow), next: rows.length > limit && last ? encodeQueueCursor(last) : null };
 }
 
 /** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
