@@ -6,8 +6,8 @@
  * Database: a fresh schema on the server in DATABASE_URL (dropped at the end), otherwise an in-memory PGlite.
  * Settings (environment): BENCH_SECONDS (10), BENCH_CONCURRENCY (16), BENCH_WARMUP_SECONDS (2), BENCH_APPLICATIONS
  * (100000), BENCH_ENTERPRISES (20000), BENCH_DEEP_ROWS (5000), BENCH_SESSIONS (= concurrency), BENCH_GZIP (0),
- * BENCH_SCENARIOS (first,deep,search,reference and "views": the first and last page of every provincial and ministry
- * view and a search without a match; or single ids such as province-resubmitted-last), BENCH_EXPLAIN (0: 1 prints
+ * BENCH_SCENARIOS (first,deep,search,reference; "views": the first and last page of every provincial and ministry
+ * view and a search without a match; "all"; or single ids such as province-resubmitted-last), BENCH_EXPLAIN (0: 1 prints
  * EXPLAIN ANALYZE of the queue queries), BENCH_BUILD (0: 1 rebuilds), BENCH_LOG (stdout), BENCH_TIMEOUT_MINUTES.
  * With PostgreSQL on this machine, the database's CPU per request too (its backends' /proc, scripts/bench/pg-cpu.ts).
  */
@@ -26,7 +26,9 @@ const DEEP_ROWS = envNumber("BENCH_DEEP_ROWS", 5000, 1);
 const SESSIONS = envNumber("BENCH_SESSIONS", CONCURRENCY, 1);
 const GZIP = process.env.BENCH_GZIP === "1";
 const EXPLAIN = process.env.BENCH_EXPLAIN === "1";
-const ONLY = (process.env.BENCH_SCENARIOS ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+// Unset: the four classic scenarios (1½–2½ minutes); "views" adds every view's two ends (24 more), "all" is both.
+const ONLY = (process.env.BENCH_SCENARIOS || "first,deep,search,reference").split(",").map((x) => x.trim()).filter(Boolean);
+const ALL = ONLY.includes("all");
 const TIMEOUT_MINUTES = envNumber("BENCH_TIMEOUT_MINUTES", 10 + Math.ceil(APPLICATIONS / 50_000), 1);
 const PROVINCE = "79";
 const UNSTAFFED = "01"; // its seeded reviewers are deactivated: the ministry's "unstaffed" view lists its applications
@@ -65,7 +67,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const reviewer = province.user;
 
   log(`Seeding ${APPLICATIONS.toLocaleString("en-US")} applications of ${ENTERPRISES.toLocaleString("en-US")} enterprises (60% in province ${PROVINCE})…`);
-  const seed = await lib.seedBenchData(handle.db, {
+  const seed = await lib.seedBenchData(handle.bulk, {
     applications: APPLICATIONS,
     enterprises: ENTERPRISES,
     focusShare: 0.6,
@@ -79,9 +81,9 @@ async function main({ servers, useDb }: lib.BenchResources) {
   log(`  province ${PROVINCE} by status: ${Object.entries(seed.focusByStatus).map(([s, n]) => `${s} ${n}`).join(", ")}`);
   // Work for the ministry's "mine" (a quarter of what is in ministry review) and an unstaffed province; then the
   // table is vacuumed again (index-only scans need the visibility map the updates cleared).
-  await sql`update applications set assigned_to = ${ministry.user.id}::uuid where status = 'in_ministry_review' and id::text < '4'`.execute(handle.db);
-  await sql`update users set status = 'deactivated' where role = 'province_reviewer' and province_code = ${UNSTAFFED}`.execute(handle.db);
-  for (const table of ["users", "applications"]) await sql.raw(`vacuum (analyze) ${table}`).execute(handle.db);
+  await sql`update applications set assigned_to = ${ministry.user.id}::uuid where status = 'in_ministry_review' and id::text < '4'`.execute(handle.bulk);
+  await sql`update users set status = 'deactivated' where role = 'province_reviewer' and province_code = ${UNSTAFFED}`.execute(handle.bulk);
+  await lib.vacuumAnalyze(handle.bulk, ["users", "applications"]);
 
   const app = await lib.startAppServer(handle);
   servers.push(app);
@@ -96,9 +98,9 @@ async function main({ servers, useDb }: lib.BenchResources) {
     return cookies.map((cookie) => ({ ...common, Cookie: cookie }));
   };
   const headers = await sessions(province);
-  const wantViews = ONLY.length === 0 || ONLY.some((id) => id === "views" || /-(first|last|nomatch)$/.test(id));
+  const wantViews = ALL || ONLY.some((id) => id === "views" || /-(first|last|nomatch)$/.test(id));
   const views = wantViews
-    ? await lib.queueViewScenarios(handle.db, { provinceCode: PROVINCE, province: { id: reviewer.id, headers }, ministry: { id: ministry.user.id, headers: await sessions(ministry) } })
+    ? await lib.queueViewScenarios(handle.bulk, { provinceCode: PROVINCE, province: { id: reviewer.id, headers }, ministry: { id: ministry.user.id, headers: await sessions(ministry) } })
     : [];
 
   // The scenarios: the queries the pages run, as the loader builds them.
@@ -121,7 +123,7 @@ async function main({ servers, useDb }: lib.BenchResources) {
     { id: "search", name: 'search "ha noi" (new)', path: `/review?view=new&q=${encodeURIComponent("ha noi")}`, query: { ...fresh, search: "ha noi" } },
     { id: "reference", name: "search a reference (new)", path: `/review?view=new&q=${encodeURIComponent(reference)}`, query: { ...fresh, search: reference } },
     ...views.map((v) => ({ ...v, group: "views" })),
-  ].filter((s) => ONLY.length === 0 || ONLY.includes(s.id) || ("group" in s && ONLY.includes(s.group)));
+  ].filter((s) => ALL || ONLY.includes(s.id) || ("group" in s && ONLY.includes(s.group)));
   if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of first, deep, search, reference, views (or a view's id)`);
 
   // Check each page once, as a browser would see it, before measuring it.

@@ -17,6 +17,8 @@ export interface BenchDb extends DbHandle {
   description: string;
   /** PostgreSQL: the application_name of the app's pool connections (their backends' CPU: ./pg-cpu.ts). */
   applicationName?: string;
+  /** For seeding and set-up: on PostgreSQL a second small pool without the app's statement timeouts (a million rows take minutes). */
+  bulk: DB;
 }
 
 /**
@@ -39,12 +41,15 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
     await admin.close();
     const applicationName = `nentangso-${schema}`;
     const inner = await openPostgres(url, { searchPath: schema, applicationName }); // the app's default pool (max 10)
+    const bulk = await openPostgres(url, { searchPath: schema, max: 2, applicationName: `${applicationName}-seed`, timeouts: { statementMs: 0, queryMs: 0 } });
     const where = new URL(url);
     handle = {
       ...inner,
       applicationName,
+      bulk: bulk.db,
       description: `PostgreSQL ${version.rows[0]?.server_version ?? "?"} at ${where.host}${where.pathname} (schema ${schema}, dropped at the end; pool max 10)`,
       close: async () => {
+        await bulk.close();
         await inner.close();
         const cleanup = await openPostgres(url, { max: 1 });
         await sql.raw(`drop schema if exists ${schema} cascade`).execute(cleanup.db);
@@ -55,7 +60,7 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
     const inner = await openPglite(undefined);
     const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(inner.db);
     const pkg = JSON.parse(fs.readFileSync(path.resolve("node_modules/@electric-sql/pglite/package.json"), "utf8")) as { version: string };
-    handle = { ...inner, description: `PGlite ${pkg.version} (PostgreSQL ${version.rows[0]?.v ?? "?"}, in memory, same thread as the app)` };
+    handle = { ...inner, bulk: inner.db, description: `PGlite ${pkg.version} (PostgreSQL ${version.rows[0]?.v ?? "?"}, in memory, same thread as the app)` };
   }
   try {
     if (schemaName) await migrateSchema(handle.db, schemaName);

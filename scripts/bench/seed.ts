@@ -103,6 +103,7 @@ export async function seedEnterprises(database: DB, o: { count: number; focusSha
  */
 async function withIndexesRebuilt(database: DB, table: string, fill: (database: DB) => Promise<void>): Promise<void> {
   await database.connection().execute(async (conn) => {
+    await sql`set statement_timeout = 0`.execute(conn); // the pool's limit is for requests, not for seeding
     const { rows } = await sql<{ name: string; def: string }>`
       select c.relname as name, pg_get_indexdef(i.indexrelid) as def
         from pg_index i join pg_class c on c.oid = i.indexrelid
@@ -116,6 +117,7 @@ async function withIndexesRebuilt(database: DB, table: string, fill: (database: 
       await sql`set maintenance_work_mem = '256MB'`.execute(conn);
       for (const r of rows) await sql.raw(r.def).execute(conn);
       await sql`reset maintenance_work_mem`.execute(conn);
+      await sql`reset statement_timeout`.execute(conn);
     }
   });
 }
@@ -194,6 +196,18 @@ async function insertApplications(database: DB, o: { count: number; ownerId: str
   `.execute(database);
 }
 
+/** VACUUM (ANALYZE) of the tables, without the pool's statement timeout (a million rows take longer). */
+export async function vacuumAnalyze(database: DB, tables: string[]): Promise<void> {
+  await database.connection().execute(async (conn) => {
+    await sql`set statement_timeout = 0`.execute(conn);
+    try {
+      for (const table of tables) await sql.raw(`vacuum (analyze) ${table}`).execute(conn);
+    } finally {
+      await sql`reset statement_timeout`.execute(conn);
+    }
+  });
+}
+
 async function countBy(database: DB, where: string): Promise<Record<string, number>> {
   const rows = await sql<{ status: string; n: number }>`select status, count(*)::int as n from applications ${sql.raw(where)} group by status order by status`.execute(
     database,
@@ -210,7 +224,7 @@ export async function seedBenchData(database: DB, o: SeedOptions): Promise<SeedR
   await seedApplications(database, { count: o.applications, ownerId, focusProvince: o.focusProvince });
   // VACUUM as well as ANALYZE: a table in steady state (visibility map set, so index-only scans work), and no
   // autovacuum of the fresh rows competing for the CPU while the benchmark measures.
-  for (const table of ["users", "enterprises", "applications"]) await sql.raw(`vacuum (analyze) ${table}`).execute(database);
+  await vacuumAnalyze(database, ["users", "enterprises", "applications"]);
   const ms = performance.now() - started;
   const byStatus = await countBy(database, "");
   const focusByStatus = await countBy(database, `where province_code = '${o.focusProvince}'`);

@@ -8,7 +8,7 @@ export const UNSTAFFED = ["01", "48"];
 
 /**
  * Applications in every status (the benchmark's set-based seeding, scripts/bench/seed.ts; 60% in province 79), with
- * ties in the queue order (a tenth of the due dates made equal, to the microsecond), work assigned to a provincial
+ * ties in the queue order (five due dates per province and status made equal, to the microsecond), work assigned to a provincial
  * and a ministry reviewer, and two provinces left without an active reviewer. VACUUM ANALYZE at the end.
  */
 export async function seedQueues(database: DB, applications: number) {
@@ -18,7 +18,10 @@ export async function seedQueues(database: DB, applications: number) {
     values ('ministry.queue@bench.example', 'Bộ (queue test)', 'ministry_reviewer', 'active', now()) returning id`.execute(database);
   const ministryId = ministry.rows[0]!.id;
   await sql`update applications set assigned_to = ${ministryId}::uuid where status = 'in_ministry_review' and id::text < '9'`.execute(database);
-  await sql`update applications set due_at = '2026-12-10T01:02:03.456789Z' where due_at is not null and id::text < '2'`.execute(database);
+  await sql`
+    update applications set due_at = '2026-12-10T01:02:03.456789Z' where id in (
+      select id from (select id, row_number() over (partition by province_code, status order by id) as n from applications where due_at is not null) s
+       where n <= 5)`.execute(database);
   await sql`update users set status = 'deactivated' where role = 'province_reviewer' and province_code in (${sql.join(UNSTAFFED)})`.execute(database);
   const reviewer = await sql<{ id: string }>`
     select assigned_to as id from applications where province_code = ${QUEUE_PROVINCE} and assigned_to is not null
