@@ -1,16 +1,23 @@
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
-import { isbot } from "isbot";
 import { isLocale } from "./platform/i18n/i18n.ts";
-import { getLocale, messagesScript } from "./platform/i18n/i18n.server.ts";
+import { getLocale, textsFile } from "./platform/i18n/i18n.server.ts";
 import { logger } from "./platform/ops/logger.server.ts";
 import { redactUrl } from "./platform/ops/redact.server.ts";
-import { renderHtml } from "./platform/http/render-html.server.ts";
+import { contentSecurityPolicy } from "./platform/http/csp.server.ts";
+import { inlineScriptHashes, renderHtml } from "./platform/http/render-html.server.ts";
+import { noteRenderTime } from "./platform/http/request-scope.server.ts";
+import { wholeBody } from "./platform/http/whole-response.server.ts";
 import { RequestInfoContext } from "./platform/i18n/request-info.tsx";
 import { RETRY_AFTER_SECONDS } from "./platform/http/unavailable.server.ts";
 
 export const streamTimeout = 5000;
 
+/**
+ * Every document is rendered whole (all Suspense boundaries, as for bots) and sent in one piece with Content-Length;
+ * its Content-Security-Policy names the hashes of the inline scripts it carries, so no nonce ties the body to one
+ * response. Decision 023.
+ */
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -18,21 +25,19 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const { nonce, requestId } = loadContext;
+  const started = performance.now();
+  const { requestId } = loadContext;
   const rootLocale = (remixContext.staticHandlerContext.loaderData?.root as { locale?: unknown } | undefined)?.locale;
   const locale = isLocale(rootLocale) ? rootLocale : await getLocale(request);
-  const script = messagesScript(locale);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), streamTimeout + 1000);
   let shellRendered = false;
-  const body = await renderHtml(
-    <RequestInfoContext.Provider value={{ nonce, requestId, messagesScript: script, locale }}>
-      <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+  const html = await renderHtml(
+    <RequestInfoContext.Provider value={{ requestId, textsSrc: textsFile(locale).src, locale }}>
+      <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} />
     </RequestInfoContext.Provider>,
     {
-      nonce,
       signal: abort.signal,
-      waitForAll: isbot(request.headers.get("user-agent") ?? ""),
       onError(error) {
         responseStatusCode = 500;
         if (shellRendered) logger().error({ requestId, url: redactUrl(request.url), err: error }, "render error");
@@ -40,10 +45,13 @@ export default async function handleRequest(
     },
   ).finally(() => {
     shellRendered = true;
+    clearTimeout(timer);
   });
-  void body.allReady.finally(() => clearTimeout(timer));
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(inlineScriptHashes(new TextDecoder().decode(html))));
   if (responseStatusCode === 503) retryLater(responseHeaders);
+  const body = await wholeBody(html, request.headers.get("Accept-Encoding"), responseHeaders);
+  noteRenderTime(performance.now() - started);
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
 
@@ -52,9 +60,16 @@ function retryLater(headers: Headers) {
   headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
 }
 
-export const handleDataRequest: HandleDataRequestFunction = (response) => {
+/** A data request's answer is made whole too: encoded to the end, then sent with Content-Length. */
+export const handleDataRequest: HandleDataRequestFunction = async (response, { request }) => {
   if (response.status === 503) retryLater(response.headers);
-  return response;
+  if (!response.body || (response.status >= 300 && response.status < 400)) return response;
+  const started = performance.now();
+  const headers = new Headers(response.headers);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const body = await wholeBody(bytes, request.headers.get("Accept-Encoding"), headers);
+  noteRenderTime(performance.now() - started);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 };
 
 export const handleError: HandleErrorFunction = (error, { request, context }) => {

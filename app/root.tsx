@@ -23,7 +23,7 @@ import { errorStatus, errorTexts } from "./platform/http/error-status.ts";
 import type { Translate } from "./platform/i18n/i18n.ts";
 import { pageTitle } from "./platform/http/meta.ts";
 import { usePageFocus, usePageKey } from "./platform/forms/page-navigation.ts";
-import { useRequestInfo } from "./platform/i18n/request-info.tsx";
+import { TEXTS_SCRIPT_ID, useRequestInfo } from "./platform/i18n/request-info.tsx";
 import { useLocale, useRootData, useT, type RootData } from "./platform/i18n/use-t.ts";
 
 export const links: LinksFunction = () => [
@@ -181,7 +181,7 @@ function Footer() {
  */
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData();
-  const { nonce, requestId, messagesScript } = useRequestInfo();
+  const { requestId, textsSrc } = useRequestInfo();
   const locale = useLocale();
   const t = useT();
   const error = useRouteError();
@@ -197,8 +197,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="request-id" content={requestId} />
-        {/* Empty after hydration on purpose: the browser already ran it, and React never rewrites it. */}
-        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: messagesScript }} />
+        {/* The page's texts: an immutable file per language and content (decision 023), run before hydration. */}
+        <script id={TEXTS_SCRIPT_ID} defer src={textsSrc} />
         {root ? null : <title>{`${t(errorTexts(errorStatus(error)).title)} – ${t("app.short")}`}</title>}
         <Meta />
         <Links />
@@ -215,8 +215,8 @@ export function Layout({ children }: { children: ReactNode }) {
           </main>
         </div>
         <Footer />
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        <ScrollRestoration />
+        <Scripts />
       </body>
     </html>
   );

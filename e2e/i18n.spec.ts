@@ -54,6 +54,24 @@ test("the home page is Vietnamese by default, and the English switch is remember
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Đăng ký nền tảng số quốc gia");
 });
 
+test("a page hydrates with its texts even when the texts file arrives after the app's scripts", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (msg) => void (msg.type() === "error" && problems.push(msg.text())));
+  page.on("pageerror", (err) => problems.push(String(err)));
+  // The texts file is a deferred script; Remix's module script is async and may run first (entry.client.tsx waits).
+  await page.route("**/texts/*.js", async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await gotoHydrated(page, "/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Đăng ký nền tảng số quốc gia");
+  await page.getByRole("banner").getByRole("link", { name: "Đăng nhập", exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Đăng nhập");
+  await expect(page.getByRole("main").getByLabel("Địa chỉ thư điện tử")).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

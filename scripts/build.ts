@@ -12,6 +12,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
 import { build as esbuild, type Plugin } from "esbuild";
 import { describeHolder, tryExclusiveLock } from "../app/platform/db/exclusive-lock.server.ts";
 
@@ -141,6 +143,36 @@ function remixBuild(root: string, out: string) {
   if (result.status !== 0) throw new Error(`remix build failed (exit code ${result.status})`);
 }
 
+const brotli = promisify(brotliCompress);
+const gz = promisify(gzip);
+
+/**
+ * Writes `<file>.br` and `<file>.gz` next to each client file, at the highest settings (once per build, not per
+ * request); the server sends the one the browser accepts (app/platform/http/static-files.server.ts). Files under
+ * 1 KB, or that do not shrink, stay as they are. Decision 023.
+ */
+export async function precompress(dir: string): Promise<number> {
+  const files = listFiles(dir).filter((f) => !f.endsWith(".br") && !f.endsWith(".gz"));
+  let written = 0;
+  await Promise.all(
+    files.map(async (f) => {
+      const file = path.join(dir, f);
+      const bytes = await fs.promises.readFile(file);
+      if (bytes.byteLength < 1024) return;
+      const [br, gzipped] = await Promise.all([
+        brotli(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength } }),
+        gz(bytes, { level: zlibConstants.Z_BEST_COMPRESSION }),
+      ]);
+      for (const [suffix, out] of [[".br", br], [".gz", gzipped]] as const) {
+        if (out.byteLength >= bytes.byteLength) continue;
+        await fs.promises.writeFile(file + suffix, out);
+        written++;
+      }
+    }),
+  );
+  return written;
+}
+
 function moveInto(from: string, to: string) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.renameSync(from, to);
@@ -201,6 +233,7 @@ export async function buildPortal(root: string, opts: { ifStale?: boolean; log?:
     log(readBuildInfo(root) ? "Sources changed since the last build: building…" : "Building the portal…");
     fs.rmSync(out, { recursive: true, force: true });
     remixBuild(root, out);
+    await precompress(path.join(out, "public/build"));
     await compileServer(root, out);
     install(root, out, fingerprint);
     log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s: build/server.js (run it with node from ${root}).`);

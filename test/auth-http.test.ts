@@ -331,23 +331,25 @@ describe("staff accounts and roles", () => {
 });
 
 describe("UI texts", () => {
-  test("a page carries its language's texts once, in a nonce'd script; loader data (client navigations) does not", async () => {
+  test("a page loads its language's texts from one file named by their hash; neither the page nor loader data (client navigations) inlines them", async () => {
     const c = new Client(app.url);
-    const res = await c.get("/");
-    const nonce = (res.headers.get("Content-Security-Policy") ?? "").match(/'nonce-([^']+)'/)?.[1];
-    const html = await res.text();
-    const scripts = [...html.matchAll(/<script nonce="([^"]+)">\(globalThis\.__PORTAL_MESSAGES__ \|\|= \{\}\)\["vi"\] = /g)];
-    assert.equal(scripts.length, 1, "one dictionary script");
-    assert.equal(scripts[0]![1], nonce);
-    assert.ok(!html.includes(`["en"] =`), "only the page's language");
+    const html = await (await c.get("/")).text();
+    const scripts = [...html.matchAll(/<script id="portal-texts" defer="" src="(\/texts\/vi\.[0-9a-f]{16}\.js)">/g)];
+    assert.equal(scripts.length, 1, "one texts script");
+    assert.ok(!html.includes("__PORTAL_MESSAGES__"), "no dictionary in the page");
+    const texts = await (await c.get(scripts[0]![1]!)).text();
+    assert.match(texts, /^\(globalThis\.__PORTAL_MESSAGES__ \|\|= \{\}\)\["vi"\] = /);
     // "Bỏ qua, đến nội dung chính" is the skip link's text: in the dictionary and in the rendered page.
+    assert.ok(texts.includes("Bỏ qua, đến nội dung chính") && html.includes("Bỏ qua, đến nội dung chính"));
     const data = await (await c.get("/_root.data")).text();
     assert.ok(data.length < 3000, `root data is ${data.length} characters`);
     assert.ok(!data.includes("app.skip"), "no dictionary in the data");
     await c.post("/lang", { lang: "en" });
     const en = await (await c.get("/")).text();
-    assert.match(en, /\(globalThis\.__PORTAL_MESSAGES__ \|\|= \{\}\)\["en"\] = /);
-    assert.ok(!en.includes(`["vi"] =`));
+    const enSrc = en.match(/src="(\/texts\/en\.[0-9a-f]{16}\.js)"/)?.[1];
+    assert.ok(enSrc, "the English page loads the English texts");
+    assert.ok(!en.includes("/texts/vi."));
+    assert.match(await (await c.get(enSrc)).text(), /\["en"\] = /);
   });
 });
 
@@ -363,16 +365,16 @@ describe("HTTP hardening", () => {
     assert.equal((await c.get("/lang?lang=en")).status, 405);
   });
 
-  test("every response carries a nonce CSP and the other security headers; signed-in pages are not cached", async () => {
+  test("every response carries a CSP (on a page: the hashes of its inline scripts, no nonce) and the other security headers; signed-in pages are not cached", async () => {
     const res = await new Client(app.url).get("/");
     const csp = res.headers.get("Content-Security-Policy") ?? "";
-    const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
-    assert.ok(nonce);
+    assert.doesNotMatch(csp, /'nonce-/);
+    assert.match(csp, /script-src 'self'( 'sha256-[A-Za-z0-9+/]+=*')+;/);
     for (const part of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) assert.ok(csp.includes(part), part);
     assert.equal(res.headers.get("X-Content-Type-Options"), "nosniff");
     assert.ok(res.headers.get("Referrer-Policy"));
     const html = await res.text();
-    assert.ok(html.includes(`nonce="${nonce}"`), "inline scripts carry the nonce");
+    assert.ok(!html.includes("nonce="), "no script carries a nonce");
     const c = await signedIn(await staff("enterprise"));
     assert.equal((await c.get("/applications")).headers.get("Cache-Control"), "no-store");
   });

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { buildIsCurrent, buildPortal, readBuildInfo, sourceFingerprint } from "../scripts/build.ts";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { buildIsCurrent, buildPortal, precompress, readBuildInfo, sourceFingerprint } from "../scripts/build.ts";
 
 const ROOT = path.resolve(".");
 
@@ -45,6 +46,24 @@ test("the staleness check: an edited, added or deleted source, or a missing buil
   }
 });
 
+test("precompress writes .br and .gz beside each client file that shrinks, decoding to the same bytes; small files stay alone", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "precompress-"));
+  try {
+    const big = `export const texts = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `Nền tảng số ${i}`))};\n`;
+    write(dir, "routes/page-ABC.js", big);
+    write(dir, "tiny-XYZ.js", "export {};\n");
+    assert.equal(await precompress(dir), 2);
+    assert.deepEqual(fs.readdirSync(path.join(dir, "routes")).sort(), ["page-ABC.js", "page-ABC.js.br", "page-ABC.js.gz"]);
+    assert.equal(brotliDecompressSync(fs.readFileSync(path.join(dir, "routes/page-ABC.js.br"))).toString("utf8"), big);
+    assert.equal(gunzipSync(fs.readFileSync(path.join(dir, "routes/page-ABC.js.gz"))).toString("utf8"), big);
+    assert.ok(!fs.existsSync(path.join(dir, "tiny-XYZ.js.br")) && !fs.existsSync(path.join(dir, "tiny-XYZ.js.gz")));
+    assert.equal(await precompress(dir), 2, "a second run compresses the originals, never the variants");
+    assert.ok(!fs.existsSync(path.join(dir, "routes/page-ABC.js.br.gz")));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** A copy of the project's sources with the real node_modules, to build without touching this worktree's build. */
 function copyProject(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "build-copy-"));
@@ -70,6 +89,10 @@ test("npm start's build step: missing → built; up to date → nothing written;
       "no staging directory is left behind",
     );
     const first = readBuildInfo(root)!;
+    // The client files come with their precompressed variants, listed (and so kept and removed) with the build.
+    const scripts = first.client.files.filter((f) => f.endsWith(".js") && fs.statSync(path.join(root, "public/build", f)).size >= 4096);
+    assert.ok(scripts.length > 0);
+    for (const f of scripts) for (const v of [".br", ".gz"]) assert.ok(first.client.files.includes(f + v), `${f}${v}`);
     const serverFile = path.join(root, "build/server.js");
     const before = fs.statSync(serverFile);
 

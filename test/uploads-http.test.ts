@@ -439,6 +439,7 @@ describe("downloads", () => {
     assert.match(res.headers.get("X-Content-Type-Options") ?? "", /nosniff/);
     assert.match(res.headers.get("Cache-Control") ?? "", /private/);
     assert.match(res.headers.get("Cache-Control") ?? "", /no-store/);
+    assert.equal(res.headers.get("Content-Security-Policy"), "default-src 'none'; sandbox", "the download's own policy, alone");
     const disposition = res.headers.get("Content-Disposition") ?? "";
     assert.match(disposition, /^attachment; filename="Quyet dinh _cap do_ 3\.pdf"; filename\*=UTF-8''/);
     assert.equal(decodeURIComponent(disposition.split("UTF-8''")[1]!), "Quyết định _cấp độ_ 3.pdf");

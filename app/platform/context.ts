@@ -1,6 +1,5 @@
 export interface RequestContext {
   requestId: string;
-  nonce: string;
   ip: string;
   /** This request may see the developer mailbox (see devMailboxAllowed). */
   devMailbox: boolean;

@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import { Kysely, PostgresDialect, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, type LogEvent, type Transaction } from "kysely";
+import { noteQueryTime } from "~/platform/http/request-scope.server.ts";
 import { lockDataDir } from "./exclusive-lock.server.ts";
 import type { Database } from "./db-types.ts";
 import { createPool, type DbTimeouts, type PoolOptions } from "./pg-pool.server.ts";
@@ -25,6 +26,11 @@ export interface PoolStats {
 }
 
 export { DatabaseLockedError, lockDataDir } from "./exclusive-lock.server.ts";
+
+/** Every query, failed ones too, counts toward its request's database time (the `db` of Server-Timing). */
+function timeQueries(event: LogEvent): void {
+  noteQueryTime(event.queryDurationMillis);
+}
 
 const GLOBAL_KEY = Symbol.for("nentangso.db");
 type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: DbHandle };
@@ -59,7 +65,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   // PGlite returns int8 as a number; make pg agree so queries behave the same on both.
   types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
   const { pool, dialectPool } = createPool(Pool, { ...opts, connectionString: url, max: opts.max ?? 10 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log: timeQueries });
   const poolStats = () => ({ max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, kind: "postgres", close: () => db.destroy(), poolStats };
 }
@@ -72,7 +78,7 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
     if (dir) fs.mkdirSync(dir, { recursive: true });
     const extensions = await pgliteExtensions();
     const pglite = await PGlite.create(dir ?? "memory://", opts.loadDataDir ? { loadDataDir: opts.loadDataDir, extensions } : { extensions });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: timeQueries });
     return {
       db,
       kind: "pglite",

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -13,28 +14,17 @@ import { deadlineProbe, DeadlineExceeded, type Lifecycle } from "~/platform/ops/
 import { createMetrics } from "~/platform/ops/metrics.server.ts";
 import { redactUrl } from "~/platform/ops/redact.server.ts";
 import { observeRequests, reachedRemix } from "~/platform/ops/request-log.server.ts";
+import { contentSecurityPolicy } from "./csp.server.ts";
 import { requestGuards } from "./request-guards.server.ts";
+import { currentRequestScope, serverTiming } from "./request-scope.server.ts";
+import { buildFiles, publicFile } from "./static-files.server.ts";
+import { serveTexts } from "./texts.server.ts";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, withDatabaseFaultsAs503 } from "./unavailable.server.ts";
 
 const log = logger();
 
 export const MAX_FORM_BYTES = 4 * 1024 * 1024;
 export const MAX_MULTIPART_BYTES = 160 * 1024 * 1024;
-
-function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'self'",
-    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-}
 
 /**
  * Pages whose URL carries a live token (reset, invitation, email confirmation, joining an enterprise) or that show
@@ -60,6 +50,26 @@ export function isCrossSite(req: Request, publicUrl: string): boolean {
   return !own.has(origin);
 }
 
+/** The files of public/ served at the root, by name (public/build is served under /build). */
+export const PUBLIC_FILES = ["favicon.ico", "favicon.svg"] as const;
+
+/**
+ * Headers of what Remix answers, set as the headers go out: the request's Server-Timing (database time, render time),
+ * and the default Content-Security-Policy only when the response brought none of its own (a document brings one with
+ * its scripts' hashes, a file download a sandbox); Remix appends its headers, so the default is taken off first.
+ */
+function remixHeaders(_req: Request, res: Response, next: NextFunction): void {
+  const scope = currentRequestScope();
+  res.removeHeader("Content-Security-Policy");
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    if (!res.hasHeader("Content-Security-Policy")) res.setHeader("Content-Security-Policy", contentSecurityPolicy());
+    if (scope) res.setHeader("Server-Timing", serverTiming(scope));
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as Response["writeHead"];
+  next();
+}
+
 export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifecycle: Lifecycle = { draining: false }): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -67,12 +77,11 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = (req.get("X-Request-Id") ?? "").match(/^[\w-]{8,64}$/) ? req.get("X-Request-Id")! : randomUUID();
-    const nonce = randomBytes(16).toString("base64");
     res.locals.requestId = requestId;
-    res.locals.nonce = nonce;
     res.set({
       "X-Request-Id": requestId,
-      "Content-Security-Policy": contentSecurityPolicy(nonce),
+      // Documents replace it with one naming their inline scripts' hashes (entry.server.tsx).
+      "Content-Security-Policy": contentSecurityPolicy(),
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "strict-origin-when-cross-origin",
       "X-Frame-Options": "DENY",
@@ -134,18 +143,20 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
 
   app.get("/metrics", (req, res, next) => void metrics.handler(req, res).catch(next));
 
+  // Static files only under their own paths, precompressed at build time; pages never look at the disk for them.
+  app.use("/build", buildFiles(path.resolve("public/build")));
+  for (const name of PUBLIC_FILES) app.get(`/${name}`, publicFile(path.resolve("public", name)));
   app.use(compression());
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  app.get("/texts/:file", serveTexts);
   app.all(
     "*",
     reachedRemix,
+    remixHeaders,
     createRequestHandler({
       build: withDatabaseFaultsAs503(build),
       mode: c.NODE_ENV === "production" ? "production" : "development",
       getLoadContext: (req, res) => ({
         requestId: res.locals.requestId,
-        nonce: res.locals.nonce,
         ip: req.ip ?? "unknown",
         devMailbox: devMailboxAllowed(c, req.socket.remoteAddress, req.ip),
       }),

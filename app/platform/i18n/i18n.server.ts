@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { secureCookies } from "~/platform/http/cookies.server.ts";
 import { createCookie } from "@remix-run/node";
 import type { Locale } from "~/platform/db/db-types.ts";
@@ -19,17 +20,30 @@ export async function getLocale(request: Request): Promise<Locale> {
 
 globalThis.__PORTAL_MESSAGES__ = MESSAGES;
 
-const scripts = new Map<Locale, string>();
+export interface TextsFile {
+  /** The address pages load it from: `/texts/<locale>.<hash>.js`, the hash that of the content. */
+  src: string;
+  hash: string;
+  body: string;
+}
 
-/** The inline script that gives the browser this language's texts (see messages-store.ts), built once per language. */
-export function messagesScript(locale: Locale): string {
-  let script = scripts.get(locale);
-  if (!script) {
+const files = new Map<Locale, TextsFile>();
+
+/**
+ * The script that gives the browser this language's texts (see messages-store.ts), built once per language. Served as
+ * an immutable file named by its content hash (texts.server.ts), so a browser fetches it once per deploy, not with
+ * every page. Decision 023.
+ */
+export function textsFile(locale: Locale): TextsFile {
+  let file = files.get(locale);
+  if (!file) {
     const json = JSON.stringify(MESSAGES[locale]).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-    script = `(globalThis.__PORTAL_MESSAGES__ ||= {})[${JSON.stringify(locale)}] = ${json};`;
-    scripts.set(locale, script);
+    const body = `(globalThis.__PORTAL_MESSAGES__ ||= {})[${JSON.stringify(locale)}] = ${json};\n`;
+    const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
+    file = { src: `/texts/${locale}.${hash}.js`, hash, body };
+    files.set(locale, file);
   }
-  return script;
+  return file;
 }
 
 export function translator(locale: Locale): Translate {

@@ -3,12 +3,17 @@ import type { TextKey } from "./messages.server.ts";
 
 /**
  * The UI texts travel outside the route data. The server registers both dictionaries here (i18n.server.ts); each
- * HTML page carries its language's dictionary once, in an inline script written before the app's scripts run
- * (entry.server.tsx, root Layout). Loader responses, and so every client-side navigation, no longer repeat ~40 KB of
- * texts, and the server no longer encodes them on every request.
+ * HTML page loads its language's dictionary from an immutable file named by its content hash (`/texts/vi.<hash>.js`,
+ * a deferred script in the root Layout that runs before hydration, see entry.client.tsx). Loader responses, and so
+ * every client-side navigation, do not repeat ~50 KB of texts, and neither does each page. Decision 023.
  */
 declare global {
   var __PORTAL_MESSAGES__: Partial<Record<Locale, Record<string, string>>> | undefined;
+}
+
+/** Whether this language's texts have arrived (in the browser: whether the texts script has run). */
+export function hasMessages(locale: Locale): boolean {
+  return globalThis.__PORTAL_MESSAGES__?.[locale] !== undefined;
 }
 
 export function messagesOf(locale: Locale): Record<string, string> {

@@ -2,10 +2,9 @@ import { createContext, useContext } from "react";
 import type { Locale } from "~/platform/db/db-types.ts";
 
 export interface RequestInfo {
-  nonce: string;
   requestId: string;
-  /** Server only: the inline script with the page's texts (i18n.server.ts messagesScript). */
-  messagesScript: string;
+  /** The address of the page's texts (i18n.server.ts textsFile), read back from the page's script tag in the browser. */
+  textsSrc: string;
   /**
    * The visitor's language from the language cookie (server) or the page's lang attribute (browser), for the pages
    * rendered without the root loader's data (the root loader itself failed).
@@ -13,8 +12,11 @@ export interface RequestInfo {
   locale: Locale;
 }
 
-export const RequestInfoContext = createContext<RequestInfo>({ nonce: "", requestId: "", messagesScript: "", locale: "vi" });
+export const RequestInfoContext = createContext<RequestInfo>({ requestId: "", textsSrc: "", locale: "vi" });
 
 export function useRequestInfo(): RequestInfo {
   return useContext(RequestInfoContext);
 }
+
+/** The id of the script tag that loads the page's texts (root Layout), which the browser's entry reads back. */
+export const TEXTS_SCRIPT_ID = "portal-texts";
