@@ -159,11 +159,17 @@ async function main({ servers, useDb }: lib.BenchResources) {
   // Where a request's time goes in the database: the two queue queries alone, sequential, median of 20.
   const timings: string[][] = [];
   const listMs = new Map<string, number>();
+  const listBuffers = new Map<string, number>();
   for (const s of scenarios) {
     const list = await lib.medianMs(20, () => listQueue(s.query));
     const count = await lib.medianMs(20, () => countQueue(s.query));
     listMs.set(s.id, list);
-    timings.push([s.name, list.toFixed(2), count.toFixed(2)]);
+    // What the page's two queries touch (shared buffers): unlike a time, it does not move with the machine's load.
+    const listQ = (await lib.captureQueries(handle, () => listQueue(s.query))).at(-1)!;
+    const countQ = (await lib.captureQueries(handle, () => countQueue(s.query))).at(-1)!;
+    const buffers = { list: await lib.explainBuffers(handle, listQ), count: await lib.explainBuffers(handle, countQ) };
+    listBuffers.set(s.id, buffers.list);
+    timings.push([s.name, list.toFixed(2), count.toFixed(2), String(buffers.list), String(buffers.count)]);
   }
 
   const loadEnd = os.loadavg()[0]!;
@@ -178,12 +184,12 @@ async function main({ servers, useDb }: lib.BenchResources) {
   );
   log(lib.printTable([...results, { name: `plain node:http (${plainRuns} runs)`, stats: raw, baseline: raw }]));
   log(`\nQueue queries alone (sequential, median of 20, ms):\n`);
-  log(lib.formatTable(["scenario", "listQueue", "countQueue"], timings));
-  const pairs = lib.firstLastPairs(scenarios, results, listMs);
+  log(lib.formatTable(["scenario", "listQueue ms", "countQueue ms", "list buffers", "count buffers"], timings));
+  const pairs = lib.firstLastPairs(scenarios, results, listMs, listBuffers);
   if (pairs.rows.length) {
     log(`\nLast page ÷ first page of each view (goal, issue 11: ≤ 1.25 for every view):\n`);
     log(pairs.table);
-    log(`\n${pairs.worst <= 1.25 ? "Met" : "NOT met"}: the largest ratio (listQueue alone, or server + database CPU per request) is ${pairs.worst.toFixed(2)}`);
+    log(`\n${pairs.worst <= 1.25 ? "Met" : "NOT met"}: the largest ratio (buffers the page's query touches, or server + database CPU per request) is ${pairs.worst.toFixed(2)}`);
   }
   const first = results.find((r) => r.id === "first");
   if (first) {

@@ -43,7 +43,7 @@ describe("queue plans", { skip: onPostgres ? false : "needs DATABASE_URL (Postgr
   let seeded: Awaited<ReturnType<typeof seedQueues>>;
   before(async () => {
     t = await createTestDb();
-    seeded = await seedQueues(t.db, 20_000);
+    seeded = await seedQueues(t, 20_000);
   });
   after(async () => {
     await t?.close();

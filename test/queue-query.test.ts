@@ -42,7 +42,7 @@ describe("queue pages", () => {
   let dbNow: string;
   before(async () => {
     t = await createTestDb();
-    seeded = await seedQueues(t.db, 1500);
+    seeded = await seedQueues(t, 1500);
     all = (
       await sql<Candidate>`
         select id, status, province_code, assigned_to, reached_ministry_at is not null as reached, search_text,

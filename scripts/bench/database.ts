@@ -129,6 +129,15 @@ export async function explainAnalyze(handle: DbHandle, q: { sql: string; paramet
   return rows.rows.map((r) => r["QUERY PLAN"]).join("\n");
 }
 
+/** Shared buffers (hit + read) one run of the captured query touched, from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON). */
+export async function explainBuffers(handle: DbHandle, q: { sql: string; parameters: readonly unknown[] }): Promise<number> {
+  const text = `explain (analyze, buffers, format json) ${q.sql.replace(/\$(\d+)/g, (_m, i: string) => literal(q.parameters[Number(i) - 1]))}`;
+  const rows = await sql<{ "QUERY PLAN": unknown }>`${sql.raw(text)}`.execute(handle.db);
+  const raw = rows.rows[0]!["QUERY PLAN"];
+  const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as [{ Plan: Record<string, number> }];
+  return (plan[0].Plan["Shared Hit Blocks"] ?? 0) + (plan[0].Plan["Shared Read Blocks"] ?? 0);
+}
+
 function literal(v: unknown): string {
   if (v === null || v === undefined) return "null";
   if (typeof v === "number" || typeof v === "bigint") return String(v);

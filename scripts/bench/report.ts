@@ -52,14 +52,15 @@ export function cpuRatio(s: LoadStats, baseline: LoadStats): number {
 }
 
 /**
- * For each view measured at both ends: listQueue alone (median ms), req/s, and CPU per request (server thread plus
- * database backends), first and last page, with last ÷ first. `worst` is the largest of the listQueue and CPU ratios
- * (req/s moves with the machine's load; CPU per request hardly does).
+ * For each view measured at both ends: listQueue alone (median ms), the shared buffers its query touches, req/s,
+ * and CPU per request (server thread plus database backends), first and last page, with last ÷ first. `worst` is
+ * the largest of the buffers and CPU ratios (times and req/s move with the machine's load; those hardly do).
  */
 export function firstLastPairs(
   scenarios: { id: string; view?: string; end?: "first" | "last" }[],
   results: { id: string; stats: LoadStats }[],
   listMs: Map<string, number>,
+  listBuffers: Map<string, number>,
 ): { rows: string[][]; table: string; worst: number } {
   const rows: string[][] = [];
   let worst = 0;
@@ -73,12 +74,17 @@ export function firstLastPairs(
     if (!a || !b || la === undefined || lb === undefined) continue;
     const listRatio = lb / la;
     const cpuRatio = cpu(b) / cpu(a);
-    worst = Math.max(worst, listRatio, cpuRatio);
+    const ba = listBuffers.get(first.id) ?? Number.NaN;
+    const bb = (last && listBuffers.get(last.id)) ?? Number.NaN;
+    worst = Math.max(worst, cpuRatio, ...(Number.isFinite(bb / ba) ? [bb / ba] : []));
     rows.push([
       first.view ?? first.id,
       fmtMs(la),
       fmtMs(lb),
       listRatio.toFixed(2),
+      String(ba),
+      String(bb),
+      (bb / ba).toFixed(2),
       a.rps.toFixed(0),
       b.rps.toFixed(0),
       (a.rps / b.rps).toFixed(2),
@@ -87,6 +93,6 @@ export function firstLastPairs(
       cpuRatio.toFixed(2),
     ]);
   }
-  const head = ["view", "list ms first", "last", "÷", "req/s first", "last", "first÷last", "CPU ms/req first", "last", "÷"];
+  const head = ["view", "list ms first", "last", "÷", "buffers first", "last", "÷", "req/s first", "last", "first÷last", "CPU ms/req first", "last", "÷"];
   return { rows, table: formatTable(head, rows), worst };
 }
