@@ -250,18 +250,24 @@ export async function listQueue(q: QueueQuery) {
 
 /** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
 export async function countQueue(q: QueueQuery): Promise<{ count: number; capped: boolean }> {
-  const row = await countQueueQuery(await resolveUnstaffed(q)).executeTakeFirstOrThrow();
+  const ranges = await queueRanges(q);
+  if (ranges.length === 0) return { count: 0, capped: false };
+  const row = await countQueueQuery(ranges).executeTakeFirstOrThrow();
   return { count: Math.min(row.n, QUEUE_COUNT_CAP), capped: row.n > QUEUE_COUNT_CAP };
 }
 
 /**
- * The count's query (exported so a test can check what it reads): up to the cap, from the index alone. A view of
- * several statuses is read status by status (an index scan per status value), so it stops at the cap too.
+ * The count's query over the ranges of queueRanges (exported so a test can check what it reads): each range up to
+ * the cap from its own index, one after the other (UNION ALL), until the cap. A single `status in (…)` let the
+ * planner pick a bitmap of a whole status or a sequential scan that stops wherever the cap happens to be reached.
  */
-export function countQueueQuery(q: QueueQuery) {
-  const { query } = queueBase(q);
+export function countQueueQuery(ranges: QueueQuery | readonly QueueQuery[]) {
+  const list = Array.isArray(ranges) ? (ranges as readonly QueueQuery[]) : [ranges as QueueQuery];
+  const [first, ...rest] = list.map((r, i) => db().selectFrom(queueBase(r).query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as(`c${i}`)).select(`c${i}.id`));
+  if (!first) throw new Error("countQueueQuery needs at least one range");
+  const merged = rest.reduce((union, range) => union.unionAll(range), first);
   return db()
-    .selectFrom(query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
+    .selectFrom(db().selectFrom(merged.as("matched")).select("matched.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
     .select(sql<number>`count(*)::int`.as("n"));
 }
 
