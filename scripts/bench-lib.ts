@@ -15,3 +15,5 @@ export * from "./bench/seed.ts";
 export * from "./bench/servers.ts";
 export * from "./bench/load.ts";
 export * from "./bench/report.ts";
+export * from "./bench/pg-cpu.ts";
+export * from "./bench/queue-views.ts";

@@ -192,6 +192,7 @@ async function openDatabase(): Promise<{ handle: lib.BenchDb; dataDir?: string }
   const pkg = JSON.parse(fs.readFileSync(path.resolve("node_modules/@electric-sql/pglite/package.json"), "utf8")) as { version: string };
   const handle: lib.BenchDb = {
     ...inner,
+    bulk: inner.db,
     description: `PGlite ${pkg.version} in a data directory under ${os.tmpdir()} (deleted at the end), same thread as the app`,
     close: async () => {
       await inner.close();

@@ -6,9 +6,10 @@
  * Database: a fresh schema on the server in DATABASE_URL (dropped at the end), otherwise an in-memory PGlite.
  * Settings (environment): BENCH_SECONDS (10), BENCH_CONCURRENCY (16), BENCH_WARMUP_SECONDS (2), BENCH_APPLICATIONS
  * (100000), BENCH_ENTERPRISES (20000), BENCH_DEEP_ROWS (5000), BENCH_SESSIONS (= concurrency), BENCH_GZIP (0),
- * BENCH_SCENARIOS (first,repeat,deep,search,reference;
- * all but "repeat" on an app without the response cache), BENCH_EXPLAIN (0: 1 prints EXPLAIN ANALYZE of the queue queries),
- * BENCH_BUILD (0: 1 rebuilds), BENCH_LOG (stdout).
+ * BENCH_SCENARIOS (first,repeat,deep,search,reference — all but "repeat" on an app without the response cache; "views": the first and last page of every provincial and ministry
+ * view and a search without a match; "all"; or single ids such as province-resubmitted-last), BENCH_EXPLAIN (0: 1 prints
+ * EXPLAIN ANALYZE of the queue queries), BENCH_BUILD (0: 1 rebuilds), BENCH_LOG (stdout), BENCH_TIMEOUT_MINUTES.
+ * With PostgreSQL on this machine, the database's CPU per request too (its backends' /proc, scripts/bench/pg-cpu.ts).
  */
 import os from "node:os";
 import * as lib from "./bench-lib.ts";
@@ -25,8 +26,12 @@ const DEEP_ROWS = envNumber("BENCH_DEEP_ROWS", 5000, 1);
 const SESSIONS = envNumber("BENCH_SESSIONS", CONCURRENCY, 1);
 const GZIP = process.env.BENCH_GZIP === "1";
 const EXPLAIN = process.env.BENCH_EXPLAIN === "1";
-const ONLY = (process.env.BENCH_SCENARIOS ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+// Unset: the four classic scenarios (1½–2½ minutes); "views" adds every view's two ends (24 more), "all" is both.
+const ONLY = (process.env.BENCH_SCENARIOS || "first,repeat,deep,search,reference").split(",").map((x) => x.trim()).filter(Boolean);
+const ALL = ONLY.includes("all");
+const TIMEOUT_MINUTES = envNumber("BENCH_TIMEOUT_MINUTES", 10 + Math.ceil(APPLICATIONS / 50_000), 1);
 const PROVINCE = "79";
+const UNSTAFFED = "01"; // its seeded reviewers are deactivated: the ministry's "unstaffed" view lists its applications
 const PASSWORD = "bench password 2026";
 
 async function main({ servers, useDb }: lib.BenchResources) {
@@ -43,20 +48,26 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const handle = useDb(opened.value);
   log(`Database: ${handle.description} — ready in ${(opened.ms / 1000).toFixed(1)} s (migrations + reference data)`);
 
-  const email = `bench.reviewer.${Date.now()}@bench.example`;
-  const reviewer = await createUserDirect({ email, name: "Người duyệt (bench)", role: "province_reviewer", provinceCode: PROVINCE, password: PASSWORD });
   // Staff sign in with a second factor; each code works once, and the benchmark opens several sessions at once.
   const { enrolSecondFactorDirect } = await import("../app/features/account/second-factor.server.ts");
   const { newTotpSecret, totpCode } = await import("../app/features/account/totp.server.ts");
-  const totpSecret = newTotpSecret();
-  await enrolSecondFactorDirect(handle.db, reviewer.id, totpSecret);
-  const freshCode = async () => {
-    await handle.db.updateTable("user_totp").set({ last_used_step: null }).where("user_id", "=", reviewer.id).execute();
-    return totpCode(totpSecret);
+  const staff = async (role: "province_reviewer" | "ministry_reviewer") => {
+    const email = `bench.${role}.${Date.now()}@bench.example`;
+    const user = await createUserDirect({ email, name: `Người duyệt (bench, ${role})`, role, provinceCode: role === "province_reviewer" ? PROVINCE : null, password: PASSWORD });
+    const totpSecret = newTotpSecret();
+    await enrolSecondFactorDirect(handle.db, user.id, totpSecret);
+    const freshCode = async () => {
+      await handle.db.updateTable("user_totp").set({ last_used_step: null }).where("user_id", "=", user.id).execute();
+      return totpCode(totpSecret);
+    };
+    return { user, email, freshCode };
   };
+  const province = await staff("province_reviewer");
+  const ministry = await staff("ministry_reviewer");
+  const reviewer = province.user;
 
   log(`Seeding ${APPLICATIONS.toLocaleString("en-US")} applications of ${ENTERPRISES.toLocaleString("en-US")} enterprises (60% in province ${PROVINCE})…`);
-  const seed = await lib.seedBenchData(handle.db, {
+  const seed = await lib.seedBenchData(handle.bulk, {
     applications: APPLICATIONS,
     enterprises: ENTERPRISES,
     focusShare: 0.6,
@@ -68,6 +79,11 @@ async function main({ servers, useDb }: lib.BenchResources) {
       `and ${seed.enterprises.toLocaleString("en-US")} enterprises in ${(seed.ms / 1000).toFixed(1)} s (VACUUM ANALYZE included)`,
   );
   log(`  province ${PROVINCE} by status: ${Object.entries(seed.focusByStatus).map(([s, n]) => `${s} ${n}`).join(", ")}`);
+  // Work for the ministry's "mine" (a quarter of what is in ministry review) and an unstaffed province; then the
+  // table is vacuumed again (index-only scans need the visibility map the updates cleared).
+  await sql`update applications set assigned_to = ${ministry.user.id}::uuid where status = 'in_ministry_review' and id::text < '4'`.execute(handle.bulk);
+  await sql`update users set status = 'deactivated' where role = 'province_reviewer' and province_code = ${UNSTAFFED}`.execute(handle.bulk);
+  await lib.vacuumAnalyze(handle.bulk, ["users", "applications"]);
 
   const app = await lib.startAppServer(handle);
   servers.push(app);
@@ -77,11 +93,18 @@ async function main({ servers, useDb }: lib.BenchResources) {
   const plain = await lib.startPlainServer();
   servers.push(plain);
 
-  const cookies: string[] = [];
-  for (let i = 0; i < SESSIONS; i++) cookies.push(await lib.signIn(app.url, email, PASSWORD, freshCode));
   const common: Record<string, string> = { Accept: "text/html", "User-Agent": "nentangso-bench" };
   if (GZIP) common["Accept-Encoding"] = "gzip";
-  const headers = cookies.map((cookie) => ({ ...common, Cookie: cookie }));
+  const sessions = async (who: Awaited<ReturnType<typeof staff>>) => {
+    const cookies: string[] = [];
+    for (let i = 0; i < SESSIONS; i++) cookies.push(await lib.signIn(app.url, who.email, PASSWORD, who.freshCode));
+    return cookies.map((cookie) => ({ ...common, Cookie: cookie }));
+  };
+  const headers = await sessions(province);
+  const wantViews = ALL || ONLY.some((id) => id === "views" || /-(first|last|nomatch)$/.test(id));
+  const views = wantViews
+    ? await lib.queueViewScenarios(handle.bulk, { provinceCode: PROVINCE, province: { id: reviewer.id, headers }, ministry: { id: ministry.user.id, headers: await sessions(ministry) } })
+    : [];
 
   // The scenarios: the queries the pages run, as the loader builds them.
   const base = { scope: { kind: "province" as const, provinceCode: PROVINCE }, userId: reviewer.id };
@@ -105,18 +128,20 @@ async function main({ servers, useDb }: lib.BenchResources) {
     },
     { url: uncached.url, id: "search", name: 'search "ha noi" (new)', path: `/review?view=new&q=${encodeURIComponent("ha noi")}`, query: { ...fresh, search: "ha noi" } },
     { url: uncached.url, id: "reference", name: "search a reference (new)", path: `/review?view=new&q=${encodeURIComponent(reference)}`, query: { ...fresh, search: reference } },
-  ].filter((s) => ONLY.length === 0 || ONLY.includes(s.id));
-  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of first, repeat, deep, search, reference`);
+    ...views.map((v) => ({ ...v, url: uncached.url, group: "views" })),
+  ].filter((s) => ALL || ONLY.includes(s.id) || ("group" in s && ONLY.includes(s.group)));
+  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of first, repeat, deep, search, reference, views (or a view's id)`);
 
   // Check each page once, as a browser would see it, before measuring it.
   for (const s of scenarios) {
-    const res = await fetch(app.url + s.path, { headers: headers[0]! });
+    const res = await fetch(app.url + s.path, { headers: ("headers" in s && s.headers ? s.headers : headers)[0]! });
     const html = await res.text();
     const rows = (html.match(/<tr[ >]/g) ?? []).length - 1;
     const page = await listQueue(s.query);
     const count = await countQueue(s.query);
     if (res.status !== 200) throw new Error(`${s.path}: HTTP ${res.status}`);
     if (page.rows[0]?.reference && !html.includes(page.rows[0].reference)) throw new Error(`${s.path}: the page does not show ${page.rows[0].reference}`);
+    if (page.rows.length !== Math.max(0, rows)) throw new Error(`${s.path}: ${rows} rows shown, listQueue gives ${page.rows.length}`);
     log(`  ${s.name}: HTTP 200, ${rows} rows shown, count ${count.capped ? `${count.count}+` : count.count}, ${(html.length / 1024).toFixed(0)} KB of HTML`);
   }
   // The "next" link on the first page leads on (keyset), as a reviewer paging through would follow it.
@@ -134,14 +159,23 @@ async function main({ servers, useDb }: lib.BenchResources) {
     seconds: SECONDS,
     concurrency: CONCURRENCY,
     warmupSeconds: WARMUP,
+    probe: handle.applicationName ? lib.pgCpuProbe(handle.db, handle.applicationName) : undefined,
   });
 
   // Where a request's time goes in the database: the two queue queries alone, sequential, median of 20.
   const timings: string[][] = [];
+  const listMs = new Map<string, number>();
+  const listBuffers = new Map<string, number>();
   for (const s of scenarios) {
     const list = await lib.medianMs(20, () => listQueue(s.query));
     const count = await lib.medianMs(20, () => countQueue(s.query));
-    timings.push([s.name, list.toFixed(2), count.toFixed(2)]);
+    listMs.set(s.id, list);
+    // What the page's two queries touch (shared buffers): unlike a time, it does not move with the machine's load.
+    const listQ = (await lib.captureQueries(handle, () => listQueue(s.query))).at(-1)!;
+    const countQ = (await lib.captureQueries(handle, () => countQueue(s.query))).at(-1)!;
+    const buffers = { list: await lib.explainBuffers(handle, listQ), count: await lib.explainBuffers(handle, countQ) };
+    listBuffers.set(s.id, buffers.list);
+    timings.push([s.name, list.toFixed(2), count.toFixed(2), String(buffers.list), String(buffers.count)]);
   }
 
   const loadEnd = os.loadavg()[0]!;
@@ -156,7 +190,13 @@ async function main({ servers, useDb }: lib.BenchResources) {
   );
   log(lib.printTable([...results, { name: `plain node:http (${plainRuns} runs)`, stats: raw, baseline: raw }]));
   log(`\nQueue queries alone (sequential, median of 20, ms):\n`);
-  log(lib.formatTable(["scenario", "listQueue", "countQueue"], timings));
+  log(lib.formatTable(["scenario", "listQueue ms", "countQueue ms", "list buffers", "count buffers"], timings));
+  const pairs = lib.firstLastPairs(scenarios, results, listMs, listBuffers);
+  if (pairs.rows.length) {
+    log(`\nLast page ÷ first page of each view (goal, issue 11: ≤ 1.25 for every view):\n`);
+    log(pairs.table);
+    log(`\n${pairs.worst <= 1.25 ? "Met" : "NOT met"}: the largest ratio (buffers the page's query touches, or server + database CPU per request) is ${pairs.worst.toFixed(2)}`);
+  }
   const first = results.find((r) => r.id === "first");
   if (first) {
     const ratio = first.stats.rps / first.baseline.rps;
@@ -190,4 +230,4 @@ async function main({ servers, useDb }: lib.BenchResources) {
   log(`\nTotal time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-await lib.runBenchmark(main);
+await lib.runBenchmark(main, TIMEOUT_MINUTES * 60_000);

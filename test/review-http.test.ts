@@ -191,6 +191,20 @@ describe("the review journey", () => {
   });
 });
 
+/** Follows a queue's "next" links from href; returns the applications listed, in order, and the pages read. */
+async function walkQueue(c: Client, href: string | null) {
+  const seen: string[] = [];
+  let pages = 0;
+  while (href && pages < 10) {
+    const html: string = await (await c.get(href.startsWith("?") ? `/review${href}` : href)).text();
+    seen.push(...[...html.matchAll(/href="\/review\/([0-9a-f-]{36})"/g)].map((m) => m[1]!));
+    const next = html.match(/<a[^>]*rel="next"[^>]*>/)?.[0];
+    href = next?.match(/href="([^"]*)"/)?.[1]?.replace(/&amp;/g, "&") ?? null;
+    pages++;
+  }
+  return { seen, pages };
+}
+
 describe("queues", () => {
   test("search is accent-insensitive and scoped to the reviewer's province", async () => {
     const reviewer = await staffUser("province_reviewer", "79");
@@ -222,17 +236,7 @@ describe("queues", () => {
     for (let i = 0; i < 30; i++) ids.push((await submitted("44", { ...DEMO_PLATFORM, name: `Nền tảng phân trang ${i}` })).id);
     await t.db.updateTable("applications").set({ due_at: sql`now() + (random() * interval '30 days') - interval '10 days'` }).where("id", "in", ids).execute();
     const c = await signIn(reviewer);
-    const seen: string[] = [];
-    let href: string | null = "/review?view=new";
-    let pages = 0;
-    while (href && pages < 10) {
-      const html: string = await (await c.get(href.startsWith("?") ? `/review${href}` : href)).text();
-      const found = [...html.matchAll(/href="\/review\/([0-9a-f-]{36})"/g)].map((m) => m[1]!);
-      seen.push(...found);
-      const next = html.match(/<a[^>]*rel="next"[^>]*>/)?.[0];
-      href = next?.match(/href="([^"]*)"/)?.[1]?.replace(/&amp;/g, "&") ?? null;
-      pages++;
-    }
+    const { seen, pages } = await walkQueue(c, "/review?view=new");
     assert.equal(pages, 2);
     assert.equal(new Set(seen).size, 30, "no repeats");
     assert.equal(seen.length, 30, JSON.stringify(seen));
@@ -242,6 +246,28 @@ describe("queues", () => {
     assert.deepEqual(seen, order);
     const overdue = pageText(await (await c.get("/review?view=new&overdue=1")).text());
     assert.match(overdue, /Quá hạn/);
+  });
+
+  test("the views of several statuses (resubmitted, mine) page through every application once, in order across statuses", async () => {
+    const reviewer = await staffUser("province_reviewer", "46");
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await submitted("46", { ...DEMO_PLATFORM, name: `Nền tảng nhiều trạng thái ${i}` })).id);
+    const statuses = ["resubmitted", "returned_to_province", "in_provincial_review"] as const;
+    for (const [i, id] of ids.entries()) {
+      // Due dates interleave the statuses; every fifth is due at the same instant (ties broken by id).
+      const due = i % 5 === 0 ? sql<Date>`'2026-12-20T03:04:05.123456Z'::timestamptz` : sql<Date>`now() + (random() * interval '30 days') - interval '10 days'`;
+      await t.db.updateTable("applications").set({ status: statuses[i % 3]!, assigned_to: reviewer.id, due_at: due }).where("id", "=", id).execute();
+    }
+    const rows = await t.db.selectFrom("applications").select(["id", "status", sql<string>`to_char(due_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`.as("due")]).where("id", "in", ids).execute();
+    const inOrder = (pick: (r: (typeof rows)[number]) => boolean) =>
+      rows.filter(pick).sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.id < b.id ? -1 : 1)).map((r) => r.id);
+    const c = await signIn(reviewer);
+    const resubmitted = await walkQueue(c, "/review?view=resubmitted");
+    assert.deepEqual(resubmitted.seen, inOrder((r) => r.status !== "in_provincial_review"));
+    assert.equal(resubmitted.pages, 2);
+    const mine = await walkQueue(c, "/review?view=mine");
+    assert.deepEqual(mine.seen, inOrder(() => true));
+    assert.equal(mine.pages, 2);
   });
 });
 

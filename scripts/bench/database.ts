@@ -15,6 +15,10 @@ const appDb = () => import("../../app/platform/db/db.server.ts");
 export interface BenchDb extends DbHandle {
   /** e.g. "PostgreSQL 15.20 (schema bench_1a2b3c, dropped at the end)" or "PGlite 0.5.16 (PostgreSQL 18, in memory)". */
   description: string;
+  /** PostgreSQL: the application_name of the app's pool connections (their backends' CPU: ./pg-cpu.ts). */
+  applicationName?: string;
+  /** For seeding and set-up: on PostgreSQL a second small pool without the app's statement timeouts (a million rows take minutes). */
+  bulk: DB;
 }
 
 /**
@@ -35,12 +39,17 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
     await sql.raw(`create schema ${schema}`).execute(admin.db);
     const version = await sql<{ server_version: string }>`show server_version`.execute(admin.db);
     await admin.close();
-    const inner = await openPostgres(url, { searchPath: schema }); // the app's default pool (max 10)
+    const applicationName = `nentangso-${schema}`;
+    const inner = await openPostgres(url, { searchPath: schema, applicationName }); // the app's default pool (max 10)
+    const bulk = await openPostgres(url, { searchPath: schema, max: 2, applicationName: `${applicationName}-seed`, timeouts: { statementMs: 0, queryMs: 0 } });
     const where = new URL(url);
     handle = {
       ...inner,
+      applicationName,
+      bulk: bulk.db,
       description: `PostgreSQL ${version.rows[0]?.server_version ?? "?"} at ${where.host}${where.pathname} (schema ${schema}, dropped at the end; pool max 10)`,
       close: async () => {
+        await bulk.close();
         await inner.close();
         const cleanup = await openPostgres(url, { max: 1 });
         await sql.raw(`drop schema if exists ${schema} cascade`).execute(cleanup.db);
@@ -51,7 +60,7 @@ export async function openBenchDb(env: NodeJS.ProcessEnv = process.env): Promise
     const inner = await openPglite(undefined);
     const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(inner.db);
     const pkg = JSON.parse(fs.readFileSync(path.resolve("node_modules/@electric-sql/pglite/package.json"), "utf8")) as { version: string };
-    handle = { ...inner, description: `PGlite ${pkg.version} (PostgreSQL ${version.rows[0]?.v ?? "?"}, in memory, same thread as the app)` };
+    handle = { ...inner, bulk: inner.db, description: `PGlite ${pkg.version} (PostgreSQL ${version.rows[0]?.v ?? "?"}, in memory, same thread as the app)` };
   }
   try {
     if (schemaName) await migrateSchema(handle.db, schemaName);
@@ -118,6 +127,15 @@ export async function explainAnalyze(handle: DbHandle, q: { sql: string; paramet
     handle.db,
   );
   return rows.rows.map((r) => r["QUERY PLAN"]).join("\n");
+}
+
+/** Shared buffers (hit + read) one run of the captured query touched, from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON). */
+export async function explainBuffers(handle: DbHandle, q: { sql: string; parameters: readonly unknown[] }): Promise<number> {
+  const text = `explain (analyze, buffers, format json) ${q.sql.replace(/\$(\d+)/g, (_m, i: string) => literal(q.parameters[Number(i) - 1]))}`;
+  const rows = await sql<{ "QUERY PLAN": unknown }>`${sql.raw(text)}`.execute(handle.db);
+  const raw = rows.rows[0]!["QUERY PLAN"];
+  const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as [{ Plan: Record<string, number> }];
+  return (plan[0].Plan["Shared Hit Blocks"] ?? 0) + (plan[0].Plan["Shared Read Blocks"] ?? 0);
 }
 
 function literal(v: unknown): string {

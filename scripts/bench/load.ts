@@ -17,6 +17,8 @@ export interface LoadOptions {
   warmupSeconds?: number;
   /** Per-request timeout; a request that times out counts as an error. */
   timeoutMs?: number;
+  /** Called when the measured window starts; what the function it returns gives at the end is dbMsPerRequest × requests. */
+  probe?: () => Promise<() => Promise<number>>;
 }
 
 export interface LoadStats {
@@ -44,6 +46,8 @@ export interface LoadStats {
    * event loop's busy time, which also counts time the thread waited for a CPU.
    */
   serverMsPerRequest: number;
+  /** CPU time of the database server's backends per 200 response, in ms, when a probe measured it (else NaN). */
+  dbMsPerRequest: number;
 }
 
 /** CPU time the main thread has used, in ms (Linux), else NaN. */
@@ -82,13 +86,17 @@ export async function loadTest(url: string, o: LoadOptions): Promise<LoadStats> 
   let eluStart: EventLoopUtilization | undefined;
   let cpuStart = Number.NaN;
   let busyMs = Number.NaN;
+  let probeStop: Promise<() => Promise<number>> | undefined;
+  let probeMs: Promise<number> | undefined;
   const result = await new Promise<Result>((resolve, reject) => {
     const guard = setTimeout(() => reject(new Error(`load test of ${url} did not finish`)), warmupMs + durationMs + timeoutMs + 15_000);
     worker.on("message", (m: LoadWorkerMessage) => {
       if (m.type === "window-start") {
         eluStart = nodePerformance.eventLoopUtilization();
         cpuStart = mainThreadCpuMs();
+        probeStop = o.probe?.();
       } else if (m.type === "window-end" && eluStart) {
+        probeMs = probeStop?.then((stop) => stop());
         const cpu = mainThreadCpuMs() - cpuStart;
         busyMs = Number.isFinite(cpu) ? cpu : nodePerformance.eventLoopUtilization(eluStart).active;
       }
@@ -102,6 +110,7 @@ export async function loadTest(url: string, o: LoadOptions): Promise<LoadStats> 
       reject(e);
     });
   }).finally(() => worker.terminate());
+  const dbMs = probeMs ? await probeMs.catch(() => Number.NaN) : Number.NaN;
   const sorted = result.latencies.sort();
   const sum = sorted.reduce((a, b) => a + b, 0);
   return {
@@ -120,6 +129,7 @@ export async function loadTest(url: string, o: LoadOptions): Promise<LoadStats> 
     maxMs: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
     bytesPerResponse: result.ok ? result.bytes / result.ok : 0,
     serverMsPerRequest: result.ok ? busyMs / result.ok : Number.NaN,
+    dbMsPerRequest: result.ok ? dbMs / result.ok : Number.NaN,
   };
 }
 
@@ -140,6 +150,7 @@ export function combineStats(runs: LoadStats[]): LoadStats {
     p99: mean((r) => r.p99),
     maxMs: Math.max(...runs.map((r) => r.maxMs)),
     serverMsPerRequest: mean((r) => r.serverMsPerRequest),
+    dbMsPerRequest: mean((r) => r.dbMsPerRequest),
   };
 }
 
@@ -158,8 +169,18 @@ export interface ScenarioResult {
  * mean of the plain runs just before and after it: on a shared machine the load drifts, and a paired baseline follows.
  */
 export async function runPaired(
-  scenarios: { id: string; name: string; path: string; url?: string }[],
-  o: { appUrl: string; plainUrl: string; headers: Record<string, string>[]; plainHeaders: Record<string, string>[]; seconds: number; concurrency: number; warmupSeconds: number },
+  scenarios: { id: string; name: string; path: string; url?: string; headers?: Record<string, string>[] }[],
+  o: {
+    appUrl: string;
+    plainUrl: string;
+    headers: Record<string, string>[];
+    plainHeaders: Record<string, string>[];
+    seconds: number;
+    concurrency: number;
+    warmupSeconds: number;
+    /** Measures the database's CPU during each scenario's window (./pg-cpu.ts). */
+    probe?: LoadOptions["probe"];
+  },
 ): Promise<{ results: ScenarioResult[]; plain: LoadStats; plainRuns: number }> {
   const plainSeconds = Math.max(2, Math.round(o.seconds / 2));
   log(`\nLoad (${o.concurrency} connections; app ${o.seconds} s per scenario, the plain server ${plainSeconds} s before and after each):`);
@@ -171,7 +192,7 @@ export async function runPaired(
   const plainRuns = [await plainRun()];
   const results: ScenarioResult[] = [];
   for (const s of scenarios) {
-    const stats = await loadTest((s.url ?? o.appUrl) + s.path, { headers: o.headers, seconds: o.seconds, concurrency: o.concurrency, warmupSeconds: o.warmupSeconds });
+    const stats = await loadTest((s.url ?? o.appUrl) + s.path, { headers: s.headers ?? o.headers, seconds: o.seconds, concurrency: o.concurrency, warmupSeconds: o.warmupSeconds, probe: o.probe });
     log(`  ${s.name}: ${stats.rps.toFixed(1)} req/s, p90 ${stats.p90.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms${stats.errors ? `, ${stats.errors} errors (${stats.firstError})` : ""}`);
     plainRuns.push(await plainRun());
     results.push({ id: s.id, name: s.name, stats, baseline: combineStats(plainRuns.slice(-2)) });

@@ -13,6 +13,9 @@ import type { RunningServer } from "./servers.ts";
  */
 export function prepareBenchProcess(): void {
   process.env.NODE_ENV = "production";
+  // The app server gets PORTAL_MODE=demo (startAppServer); so must the app code the benchmark calls directly (e.g.
+  // enrolling a second factor reads the config): production mode with DATABASE_URL would demand SMTP and more.
+  process.env.PORTAL_MODE ??= "demo";
   process.env.LOG_LEVEL ??= "info";
   const key = Symbol.for("nentangso.logger"); // the app's logger() reuses a logger registered under this key
   const g = globalThis as typeof globalThis & { [k: symbol]: unknown };

@@ -32,7 +32,10 @@ export type MinistryView = keyof typeof MINISTRY_VIEWS;
 export type QueueView = ProvinceView | MinistryView;
 
 export interface QueueQuery {
-  scope: { kind: "province"; provinceCode: string } | { kind: "ministry"; provinceCode?: string; unstaffed?: boolean };
+  scope:
+    | { kind: "province"; provinceCode: string }
+    // unstaffedIn: the provinces without a reviewer, as resolveUnstaffed() found them (else a subquery finds them).
+    | { kind: "ministry"; provinceCode?: string; unstaffed?: boolean; unstaffedIn?: readonly string[] };
   statuses: readonly ApplicationStatus[];
   userId: string;
   mineOnly?: boolean;
@@ -60,14 +63,14 @@ export interface QueueRow {
 const NO_DUE = "9999-12-31T00:00:00.000Z";
 
 // The due key comes from the database as text: a JS Date would drop the microseconds and repeat a row.
-function encodeCursor(row: { due_key: string; id: string }): string {
+export function encodeQueueCursor(row: { due_key: string; id: string }): string {
   return Buffer.from(`${row.due_key}|${row.id}`).toString("base64url");
 }
 
 const DUE_KEY = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/;
 
 /**
- * A queue cursor exactly as encodeCursor writes it, or null. Cursors are validated, not signed: one only says where
+ * A queue cursor exactly as encodeQueueCursor writes it, or null. Cursors are validated, not signed: one only says where
  * a page starts inside the viewer's own queue (the scope comes from the session), so a hand-made one can reveal
  * nothing; but anything that is not a real (timestamp, uuid) pair is refused before it reaches SQL.
  */
@@ -92,6 +95,10 @@ export class InvalidCursorError extends Error {
 export const QUEUE_PAGE_SIZE = 25;
 export const QUEUE_COUNT_CAP = 1000;
 
+function searchTerm(q: QueueQuery): string {
+  return q.search ? foldVietnamese(q.search).slice(0, 100) : "";
+}
+
 function queueBase(q: QueueQuery) {
   // A literal, not a parameter: the queue indexes (db/migrations/2026-12-01T1000_queue_order.ts) hold this expression.
   const due = sql<Date>`coalesce(applications.due_at, ${sql.lit(NO_DUE)}::timestamptz)`;
@@ -104,27 +111,24 @@ function queueBase(q: QueueQuery) {
   if (q.scope.kind === "province") query = query.where("applications.province_code", "=", q.scope.provinceCode);
   else {
     if (q.scope.provinceCode) query = query.where("applications.province_code", "=", q.scope.provinceCode);
-    query = q.scope.unstaffed
-      ? query.where("applications.reached_ministry_at", "is", null).where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("users")
-                .select("users.id")
-                .where("users.role", "=", "province_reviewer")
-                .where("users.status", "=", "active")
-                .whereRef("users.province_code", "=", "applications.province_code"),
-            ),
-          ),
-        )
-      : query.where("applications.reached_ministry_at", "is not", null);
+    // Unstaffed: the provinces without an active provincial reviewer (a handful), not a test per application.
+    if (!q.scope.unstaffed) query = query.where("applications.reached_ministry_at", "is not", null);
+    else {
+      query = query.where("applications.reached_ministry_at", "is", null);
+      const listed = q.scope.unstaffedIn;
+      if (listed) query = listed.length ? query.where("applications.province_code", "in", [...listed]) : query.where(sql<boolean>`false`);
+      else if (!q.scope.provinceCode) query = query.where("applications.province_code", "in", unstaffedProvinces());
+    }
   }
   if (q.mineOnly) query = query.where("applications.assigned_to", "=", q.userId);
   if (q.sector) query = query.where("applications.sector", "=", q.sector);
-  if (q.overdue) query = query.where("applications.due_at", "<", sql<Date>`now()`);
+  // On the sort key, not on due_at: the same rows (no due date sorts as the far future), and a bound of the index range.
+  if (q.overdue) query = query.where(due, "<", sql<Date>`now()`);
   if (q.assignee === "none") query = query.where("applications.assigned_to", "is", null);
   else if (q.assignee) query = query.where("applications.assigned_to", "=", q.assignee);
-  const term = q.search ? foldVietnamese(q.search).slice(0, 100) : "";
-  // A whole reference number or tax code is looked up by its unique index instead of scanning the folded text.
+  const term = searchTerm(q);
+  // A whole reference number or tax code is looked up by its unique index; other text by the trigram index
+  // (db/migrations/2026-12-04T1000_flat_queues.ts), so a search that matches nothing reads next to nothing.
   if (/^\d{2}-\d{6}-\d{4,}$/.test(term)) query = query.where("applications.reference", "=", term);
   else if (/^\d{10}(-\d{3})?$/.test(term))
     query = query.where("applications.enterprise_id", "in", db().selectFrom("enterprises").select("enterprises.id").where("enterprises.tax_code", "=", term));
@@ -132,48 +136,131 @@ function queueBase(q: QueueQuery) {
   return { query, due };
 }
 
-/** One page of a queue (the columns the queue pages show), ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
-export async function listQueue(q: QueueQuery) {
-  const limit = q.limit ?? QUEUE_PAGE_SIZE;
+function unstaffedProvinces() {
+  return db()
+    .selectFrom("provinces")
+    .select("provinces.code")
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("users")
+            .select("users.id")
+            .where("users.role", "=", "province_reviewer")
+            .where("users.status", "=", "active")
+            .whereRef("users.province_code", "=", "provinces.code"),
+        ),
+      ),
+    );
+}
+
+/**
+ * The ranges a page merges. An index keeps each (province, status) — or (assignee, status), or (status) for the
+ * ministry — in queue order, so each is one keyset range scan that stops after a page; a view of several statuses
+ * read as one range would walk, from the cursor on, every row of the province that is in another status (the last
+ * page of "resubmitted" read the whole province: 1 s at a million applications). A search is one query: the
+ * trigram index finds the few rows of a rare term whatever their status, and a common term is met within a page
+ * in queue order. Exported so a test can EXPLAIN the very query a page sends.
+ */
+export async function queueRanges(q: QueueQuery): Promise<QueueQuery[]> {
+  const resolved = await resolveUnstaffed(q);
+  if (searchTerm(q) || q.statuses.length === 0) return [resolved];
+  const scope = resolved.scope;
+  const scopes = scope.kind === "ministry" && scope.unstaffedIn ? scope.unstaffedIn.map((code) => ({ ...scope, provinceCode: code, unstaffedIn: undefined })) : [scope];
+  return scopes.flatMap((s) => q.statuses.map((status) => ({ ...q, scope: s, statuses: [status] })));
+}
+
+/**
+ * The ministry's "unstaffed" view across provinces, with the provinces that have no active reviewer listed: then
+ * its reads are ranges of (province, status), and the planner knows how few provinces it is about.
+ */
+export async function resolveUnstaffed(q: QueueQuery): Promise<QueueQuery> {
+  if (q.scope.kind !== "ministry" || !q.scope.unstaffed || q.scope.provinceCode || q.scope.unstaffedIn) return q;
+  const codes = (await unstaffedProvinces().orderBy("provinces.code").execute()).map((p) => p.code);
+  return { ...q, scope: { ...q.scope, unstaffedIn: codes } };
+}
+
+function rangeQuery(q: QueueQuery, cursor: { due: string; id: string } | null, limit: number) {
   const { query, due } = queueBase(q);
-  const cursor = q.after ? parseQueueCursor(q.after) : null;
-  if (q.after && !cursor) throw new InvalidCursorError();
-  const rows = await query
-    .innerJoin("enterprises", "enterprises.id", "applications.enterprise_id")
-    .leftJoin("users as assignee", "assignee.id", "applications.assigned_to")
+  return query
     .select([
       "applications.id",
       "applications.reference",
       "applications.platform_name",
-      "enterprises.legal_name as enterprise_name",
+      "applications.enterprise_id",
       "applications.province_code",
       "applications.status",
       "applications.due_at",
-      "assignee.name as assignee_name",
-      sql<boolean>`coalesce(applications.due_at < now(), false)`.as("overdue"),
-      sql<string>`to_char(${due} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_key"),
+      "applications.assigned_to",
+      due.as("due_sort"),
     ])
     .$if(Boolean(cursor), (qb) => qb.where(sql<boolean>`(${due}, applications.id) > (${cursor!.due}::timestamptz, ${cursor!.id}::uuid)`))
     .orderBy(due)
     .orderBy("applications.id")
-    .limit(limit + 1)
-    .execute();
+    .limit(limit + 1);
+}
+
+/**
+ * A page's query over the given ranges (see queueRanges): each range in queue order up to a page, merged (UNION ALL),
+ * the first page of the merge, and only then the enterprise and assignee names for those rows. Exported for tests.
+ */
+export function listQueueQuery(ranges: readonly QueueQuery[], after: string | undefined, limit = QUEUE_PAGE_SIZE) {
+  const cursor = after ? parseQueueCursor(after) : null;
+  if (after && !cursor) throw new InvalidCursorError();
+  const [first, ...rest] = ranges.map((r, i) => db().selectFrom(rangeQuery(r, cursor, limit).as(`r${i}`)).selectAll());
+  if (!first) throw new Error("listQueueQuery needs at least one range");
+  const merged = rest.reduce((union, range) => union.unionAll(range), first);
+  return db()
+    .selectFrom(merged.as("page"))
+    .innerJoin("enterprises", "enterprises.id", "page.enterprise_id")
+    .leftJoin("users as assignee", "assignee.id", "page.assigned_to")
+    .select([
+      "page.id",
+      "page.reference",
+      "page.platform_name",
+      "enterprises.legal_name as enterprise_name",
+      "page.province_code",
+      "page.status",
+      "page.due_at",
+      "assignee.name as assignee_name",
+      sql<boolean>`coalesce(page.due_at < now(), false)`.as("overdue"),
+      sql<string>`to_char(page.due_sort at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_key"),
+    ])
+    .orderBy("page.due_sort")
+    .orderBy("page.id")
+    .limit(limit + 1);
+}
+
+/** One page of a queue (the columns the queue pages show), ordered by due date then id, continuing after the cursor (keyset: fast at any depth). */
+export async function listQueue(q: QueueQuery) {
+  const limit = q.limit ?? QUEUE_PAGE_SIZE;
+  if (q.after && !parseQueueCursor(q.after)) throw new InvalidCursorError();
+  const ranges = await queueRanges(q);
+  const rows = ranges.length ? await listQueueQuery(ranges, q.after, limit).execute() : [];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { rows: page.map(({ due_key: _dueKey, ...row }) => row as QueueRow), next: rows.length > limit && last ? encodeCursor(last) : null };
+  return { rows: page.map(({ due_key: _dueKey, ...row }) => row as QueueRow), next: rows.length > limit && last ? encodeQueueCursor(last) : null };
 }
 
 /** How many match, counted up to a cap: an exact count of a huge queue costs more than it tells. */
 export async function countQueue(q: QueueQuery): Promise<{ count: number; capped: boolean }> {
-  const row = await countQueueQuery(q).executeTakeFirstOrThrow();
+  const ranges = await queueRanges(q);
+  if (ranges.length === 0) return { count: 0, capped: false };
+  const row = await countQueueQuery(ranges).executeTakeFirstOrThrow();
   return { count: Math.min(row.n, QUEUE_COUNT_CAP), capped: row.n > QUEUE_COUNT_CAP };
 }
 
-/** The count's query (exported so a test can check what it reads). */
-export function countQueueQuery(q: QueueQuery) {
-  const { query } = queueBase(q);
+/**
+ * The count's query over the ranges of queueRanges (exported so a test can check what it reads): each range up to
+ * the cap from its own index, one after the other (UNION ALL), until the cap. A single `status in (…)` let the
+ * planner pick a bitmap of a whole status or a sequential scan that stops wherever the cap happens to be reached.
+ */
+export function countQueueQuery(ranges: QueueQuery | readonly QueueQuery[]) {
+  const list = Array.isArray(ranges) ? (ranges as readonly QueueQuery[]) : [ranges as QueueQuery];
+  const [first, ...rest] = list.map((r, i) => db().selectFrom(queueBase(r).query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as(`c${i}`)).select(`c${i}.id`));
+  if (!first) throw new Error("countQueueQuery needs at least one range");
+  const merged = rest.reduce((union, range) => union.unionAll(range), first);
   return db()
-    .selectFrom(query.select("applications.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
+    .selectFrom(db().selectFrom(merged.as("matched")).select("matched.id").limit(QUEUE_COUNT_CAP + 1).as("sub"))
     .select(sql<number>`count(*)::int`.as("n"));
 }
 
