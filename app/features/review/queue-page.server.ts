@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { field, parseSearchParams } from "~/platform/forms/input.server.ts";
 import { provinceInPhrase } from "~/features/reference/province-names.ts";
-import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, type QueueQuery, type QueueView } from "./queues.server.ts";
+import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, resolveUnstaffed, type QueueQuery, type QueueView } from "./queues.server.ts";
 import { listCategories, listProvinces } from "~/features/reference/reference.server.ts";
 
 // Filters a stale bookmark may carry are compared with the current lists and dropped when unknown; only a cursor
@@ -51,7 +51,9 @@ export async function loadQueue(request: Request, user: User) {
     search,
     after: p.after || undefined,
   };
-  const [page, count] = await Promise.all([listQueue(query), countQueue(query)]);
+  // "unstaffed" looks its provinces up once for both the page and the count.
+  const resolved = await resolveUnstaffed(query);
+  const [page, count] = await Promise.all([listQueue(resolved), countQueue(resolved)]);
   const { t, locale } = await getTranslator(request);
   const filters = { view, q: search, sector: sector ?? "", overdue: query.overdue ? "1" : "", assignee: assignee ?? "", province: province ?? "" };
   const nextParams = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
