@@ -170,7 +170,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const { PGliteDialect } = await import("kysely-pglite-dialect");
   const { Kysely } = await import("kysely");
   const { migrateToLatest } = await import("../app/platform/db/migrate.server.ts");
-  const db = new Kysely<unknown>({ dialect: new PGliteDialect(await PGlite.create("memory://")) });
+  const { pgliteExtensions } = await import("../app/platform/db/pglite-extensions.server.ts");
+  const db = new Kysely<unknown>({ dialect: new PGliteDialect(await PGlite.create("memory://", { extensions: await pgliteExtensions() })) });
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await migrateToLatest(db as any);

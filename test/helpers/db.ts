@@ -4,6 +4,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { openPglite, openPostgres, setDb, type DbHandle } from "~/platform/db/db.server.ts";
 import { migrateToLatest, MIGRATIONS_DIR } from "~/platform/db/migrate.server.ts";
+import { pgliteExtensions } from "~/platform/db/pglite-extensions.server.ts";
 import { seedReferenceData } from "~/features/reference/reference.server.ts";
 
 process.env.NODE_ENV ??= "test";
@@ -63,7 +64,7 @@ async function openPgliteFromTemplate(): Promise<DbHandle> {
   const { Kysely } = await import("kysely");
   const file = path.join(CACHE_DIR, `pglite-template-${schemaFingerprint()}.tar.gz`);
   if (!fs.existsSync(file)) {
-    const fresh = await PGlite.create("memory://");
+    const fresh = await PGlite.create("memory://", { extensions: await pgliteExtensions() });
     const db = new Kysely<never>({ dialect: new PGliteDialect(fresh) });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await migrateToLatest(db as any);

@@ -4,6 +4,7 @@ import { noteQueryTime } from "~/platform/http/request-scope.server.ts";
 import { lockDataDir } from "./exclusive-lock.server.ts";
 import type { Database } from "./db-types.ts";
 import { createPool, type DbTimeouts, type PoolOptions } from "./pg-pool.server.ts";
+import { pgliteExtensions } from "./pglite-extensions.server.ts";
 
 export type DB = Kysely<Database>;
 /** The database or an open transaction: what a query function takes to run inside its caller's transaction. */
@@ -75,7 +76,8 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
     const { PGlite } = await import("@electric-sql/pglite");
     const { PGliteDialect } = await import("kysely-pglite-dialect");
     if (dir) fs.mkdirSync(dir, { recursive: true });
-    const pglite = await PGlite.create(dir ?? "memory://", opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+    const extensions = await pgliteExtensions();
+    const pglite = await PGlite.create(dir ?? "memory://", opts.loadDataDir ? { loadDataDir: opts.loadDataDir, extensions } : { extensions });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: timeQueries });
     return {
       db,

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "kysely";
 import { DatabaseLockedError, lockDataDir } from "./exclusive-lock.server.ts";
+import { pgliteExtensions } from "./pglite-extensions.server.ts";
 
 export class BackupError extends Error {}
 
@@ -50,7 +51,7 @@ export async function backupEmbedded(dir: string, file: string): Promise<BackupR
   const release = await lockOrExplain(dir, "back up the embedded database");
   try {
     const { PGlite } = await import("@electric-sql/pglite");
-    const pglite = await PGlite.create(dir);
+    const pglite = await PGlite.create(dir, { extensions: await pgliteExtensions() });
     let summary: Awaited<ReturnType<typeof summarise>>;
     let dump: Blob;
     try {
@@ -88,7 +89,7 @@ export async function restoreEmbedded(dir: string, file: string, now = new Date(
     fs.rmSync(staging, { recursive: true, force: true });
     let summary: Awaited<ReturnType<typeof summarise>>;
     try {
-      const pglite = await PGlite.create(staging, { loadDataDir: new Blob([fs.readFileSync(file)]) });
+      const pglite = await PGlite.create(staging, { loadDataDir: new Blob([fs.readFileSync(file)]), extensions: await pgliteExtensions() });
       try {
         summary = await summarise(pglite);
       } finally {
