@@ -134,6 +134,11 @@ test("PostgreSQL: pg_dump, restore into a fresh database, start on it: everythin
     // What the operator runs (docs/operations/build-and-backup.md), here limited to this test file's schema.
     const dump = execFileSync("pg_dump", ["--dbname", source.url!, "--schema", source.schema!, "--no-owner", "--no-privileges"], { maxBuffer: 64 * 1024 * 1024 });
     await sql.raw(`create database ${target}`).execute(admin.db);
+    // This dump is limited to the test's schema, so it leaves out the extensions, which live in public (a dump of the
+    // whole database, as docs/operations.md has it, carries their "create extension").
+    const extensions = await openPostgres(targetUrl, { max: 1 });
+    await sql`create extension pg_trgm with schema public`.execute(extensions.db);
+    await extensions.close();
     execFileSync("psql", ["--dbname", targetUrl, "--quiet", "--set", "ON_ERROR_STOP=1", "--no-psqlrc"], { input: dump, stdio: ["pipe", "ignore", "pipe"] });
     restored = await openPostgres(targetUrl, { searchPath: source.schema });
     assert.deepEqual(await migrateToLatest(restored.db), [], "the restored schema is the current one");
