@@ -1,3 +1,4 @@
+// Longer than 400 lines: the catalogue's queries (list, count, page, feed, statistics) share its conditions.
 import { sql, type SqlBool } from "kysely";
 import type { ApplicationStatus, Assessment, ReviewStage } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
@@ -147,9 +148,18 @@ function listingQuery(f: CatalogueFilters, page?: { offset: number; limit: numbe
     : query.orderBy("page.sort_name").orderBy("page.page_id");
 }
 
-/** One page of listings (offset pagination: the catalogue is small, and page numbers suit the public). */
-export async function listListings(f: CatalogueFilters, page: { offset: number; limit: number }): Promise<ListingSummary[]> {
-  return (await listingQuery(f, page).execute()) as ListingSummary[];
+/**
+ * One page of listings (offset pagination: page numbers suit the public). total (countListings), when known: a search
+ * matching ≥ 10 × the rows up to the page is read walking the order, the trigram bitmaps off (the planner takes the
+ * words as independent, expects few matches and would sort them all; docs/benchmarks.md).
+ */
+export async function listListings(f: CatalogueFilters, page: { offset: number; limit: number }, total?: number): Promise<ListingSummary[]> {
+  const query = listingQuery(f, page);
+  if (!f.q || total === undefined || total < 10 * (page.offset + page.limit)) return (await query.execute()) as ListingSummary[];
+  return db().transaction().execute(async (trx) => {
+    await sql`set local enable_bitmapscan = off`.execute(trx);
+    return (await trx.executeQuery(query.compile())).rows as ListingSummary[];
+  });
 }
 
 export const countListingsQuery = (f: CatalogueFilters) => baseQuery(f).select(sql<number>`count(*)::int`.as("n"));
