@@ -1,3 +1,4 @@
+// Longer than 400 lines: the catalogue's queries (list, count, page, feed, statistics) share its conditions.
 import { sql, type SqlBool } from "kysely";
 import type { ApplicationStatus, Assessment, ReviewStage } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
@@ -64,6 +65,7 @@ export function searchWords(q: string | undefined): string[] {
  * reference, enterprise name, tax code, platform name). A search word with a letter cannot match inside a reference or
  * a tax code (digits and dashes, separated by spaces), so in search_text it can only have matched the enterprise or
  * platform name. A word without letters is checked against the enterprise name itself (rare, and slower).
+ * Both columns have trigram indexes over the listings (2026-12-04T1100_catalogue_trigram): a search reads its matches.
  */
 function baseQuery(f: CatalogueFilters) {
   let query = db().selectFrom("applications").where("applications.status", "=", "recognised").where(VERIFIED_ENTERPRISE);
@@ -146,13 +148,23 @@ function listingQuery(f: CatalogueFilters, page?: { offset: number; limit: numbe
     : query.orderBy("page.sort_name").orderBy("page.page_id");
 }
 
-/** One page of listings (offset pagination: the catalogue is small, and page numbers suit the public). */
-export async function listListings(f: CatalogueFilters, page: { offset: number; limit: number }): Promise<ListingSummary[]> {
-  return (await listingQuery(f, page).execute()) as ListingSummary[];
+/**
+ * One page of listings (offset pagination: page numbers suit the public). total (countListings), when known: a search
+ * matching ≥ 10 × the rows up to the page is read walking the order, the trigram bitmaps off (the planner takes the
+ * words as independent, expects few matches and would sort them all; docs/benchmarks.md).
+ */
+export async function listListings(f: CatalogueFilters, page: { offset: number; limit: number }, total?: number): Promise<ListingSummary[]> {
+  const query = listingQuery(f, page);
+  if (!f.q || total === undefined || total < 10 * (page.offset + page.limit)) return (await query.execute()) as ListingSummary[];
+  return db().transaction().execute(async (trx) => {
+    await sql`set local enable_bitmapscan = off`.execute(trx);
+    return (await trx.executeQuery(query.compile())).rows as ListingSummary[];
+  });
 }
 
+export const countListingsQuery = (f: CatalogueFilters) => baseQuery(f).select(sql<number>`count(*)::int`.as("n"));
 export async function countListings(f: CatalogueFilters): Promise<number> {
-  const row = await baseQuery(f).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+  const row = await countListingsQuery(f).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -89,7 +89,7 @@ export async function searchCatalogue(query: CatalogueQuery) {
   const total = await countListings(query.filters);
   const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
   const page = Math.min(query.page, pageCount);
-  const rows = total === 0 ? [] : await listListings(query.filters, { offset: (page - 1) * query.pageSize, limit: query.pageSize });
+  const rows = total === 0 ? [] : await listListings(query.filters, { offset: (page - 1) * query.pageSize, limit: query.pageSize }, total);
   return { total, page, pageCount, rows };
 }
 
