@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from "kysely";
 import type { ApplicationStatus, Database, Locale, Role, TokenPurpose, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { now, nowMs } from "~/platform/time/clock.ts";
@@ -176,6 +176,20 @@ export async function consumeUserToken(ex: Executor, token: string, purpose: Tok
   return getUserById(row.user_id, ex);
 }
 
+/** The condition on a query over `provinces`: no active reviewer works there (its applications reach nobody). */
+export function hasNoActiveReviewer(eb: ExpressionBuilder<Database, "provinces">) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom("users")
+        .select("users.id")
+        .where("users.role", "=", "province_reviewer")
+        .where("users.status", "=", "active")
+        .whereRef("users.province_code", "=", "provinces.code"),
+    ),
+  );
+}
+
 /** Provinces with no active reviewer, and how many submitted applications wait there (they reach nobody). */
 export async function listUnstaffedProvinces(awaiting: readonly ApplicationStatus[]) {
   const rows = await db()
@@ -187,17 +201,7 @@ export async function listUnstaffedProvinces(awaiting: readonly ApplicationStatu
         .on("applications.status", "in", [...awaiting]),
     )
     .select(["provinces.code", "provinces.name_vi", "provinces.name_ascii", sql<number>`count(applications.id)::int`.as("waiting")])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("users")
-            .select("users.id")
-            .where("users.role", "=", "province_reviewer")
-            .where("users.status", "=", "active")
-            .whereRef("users.province_code", "=", "provinces.code"),
-        ),
-      ),
-    )
+    .where(hasNoActiveReviewer)
     .groupBy(["provinces.code", "provinces.name_vi", "provinces.name_ascii"])
     .orderBy("provinces.code")
     .execute();

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { ApplicationStatus, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
+import { hasNoActiveReviewer } from "~/features/account/user.server.ts";
 import { isIsoDate, isUuid } from "~/platform/forms/input.server.ts";
 import { foldVietnamese } from "~/platform/db/search-text.ts";
 import { AWAITING_MINISTRY, AWAITING_PROVINCE, FINAL_STATES, PAST_PROVINCE_STATUSES } from "~/features/application/workflow.ts";
@@ -140,17 +141,7 @@ function unstaffedProvinces() {
   return db()
     .selectFrom("provinces")
     .select("provinces.code")
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("users")
-            .select("users.id")
-            .where("users.role", "=", "province_reviewer")
-            .where("users.status", "=", "active")
-            .whereRef("users.province_code", "=", "provinces.code"),
-        ),
-      ),
-    );
+    .where(hasNoActiveReviewer);
 }
 
 /**
