@@ -14,8 +14,9 @@ export default defineConfig({
   retries: 0,
   workers: Number(process.env.E2E_WORKERS ?? 2),
   reporter: "list",
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // Safety nets, not measures: npm test runs the unit tests beside these, so a step may take a few times longer.
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
   use: {
     ...devices["Desktop Chrome"],
     baseURL: BASE_URL,

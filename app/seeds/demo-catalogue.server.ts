@@ -1,3 +1,4 @@
+import { now } from "~/platform/time/clock.ts";
 import type { Answers, User, Verdict } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { completeApplication, DEMO_PLATFORM, verifyOnce } from "./demo-data.server.ts";
@@ -328,7 +329,7 @@ export async function seedDemoCatalogue(): Promise<void> {
         "demo",
       );
       await saveCriterion(owner, app.id, "user_scale", { assessment: "meets", explanation: "Bổ sung báo cáo kiểm toán số người dùng.", links: [`${platform.publicUrl}/kiem-toan`] }, "demo");
-      await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: new Date().toISOString() }, "demo");
+      await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: now().toISOString() }, "demo");
       await submitApplication(owner, app.id, { requestId: "demo" });
       await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion: await lockOf(app.id) }, "demo");
     }
@@ -353,7 +354,7 @@ export async function seedDemoCatalogue(): Promise<void> {
     await review.recognisePlatform(
       ministry,
       app.id,
-      { lockVersion: await lockOf(app.id), decisionNumber: `${decision++}/QĐ-BKHCN`, decisionDate: vietnamDate(new Date()) },
+      { lockVersion: await lockOf(app.id), decisionNumber: `${decision++}/QĐ-BKHCN`, decisionDate: vietnamDate(now()) },
       "demo",
     );
     if (d.revoke) {
@@ -363,7 +364,7 @@ export async function seedDemoCatalogue(): Promise<void> {
         {
           lockVersion: await lockOf(app.id),
           decisionNumber: `${decision++}/QĐ-BKHCN`,
-          decisionDate: vietnamDate(new Date()),
+          decisionDate: vietnamDate(now()),
           reason: "Doanh nghiệp không duy trì cấp độ an toàn hệ thống thông tin đã được phê duyệt.",
         },
         "demo",

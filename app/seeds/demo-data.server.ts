@@ -1,3 +1,4 @@
+import { now } from "~/platform/time/clock.ts";
 import { createHash } from "node:crypto";
 import type { Answers, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
@@ -83,7 +84,7 @@ export async function completeApplication(user: User, applicationId: string, pla
   }
   for (const d of DOCUMENT_SLOTS.filter((s) => s.required)) await addAttachments(user, app.id, d.slot, [pdfFile(d.slot.slice(4))], "demo");
   await saveSection(user, app.id, "contact", { name: user.name, title: "Giám đốc sản phẩm", email: user.email, phone: "+84912345678" }, "demo");
-  await saveSection(user, app.id, "declaration", { accepted: true, name: user.name, acceptedAt: new Date().toISOString() }, "demo");
+  await saveSection(user, app.id, "declaration", { accepted: true, name: user.name, acceptedAt: now().toISOString() }, "demo");
 }
 
 /** The province verifies the enterprise in the first review that goes on to the ministry (later ones find it verified). */
@@ -253,7 +254,7 @@ export async function seedDemoWorkflow(): Promise<void> {
             break;
           case "resubmit":
             await saveCriterion(owner, app.id, "user_scale", { assessment: "meets", explanation: "Bổ sung báo cáo kiểm toán số người dùng năm 2026.", links: ["https://kiemtoan.example.vn/bao-cao-2026"] }, "demo");
-            await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: new Date().toISOString() }, "demo");
+            await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: now().toISOString() }, "demo");
             await submitApplication(owner, app.id, { requestId: "demo" });
             break;
           case "forward":

@@ -1,3 +1,4 @@
+import { now } from "../time/clock.ts";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -67,7 +68,7 @@ export async function tryExclusiveLock(key: string): Promise<LockAttempt> {
   const { address, file } = lockAddress(key);
   const me: Holder = {
     pid: process.pid,
-    since: new Date().toISOString(),
+    since: now().toISOString(),
     command: [path.basename(process.argv0), ...process.argv.slice(1).map((a) => path.relative(process.cwd(), a) || a)].join(" ").slice(0, 200),
   };
   for (let attempt = 0; attempt < 2; attempt++) {
