@@ -105,10 +105,14 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "revoke recognition", path: `${done}/revoke` },
       ];
     }
-    case "admin":
+    case "admin": {
+      const staffPage = await first(request, "/admin/users?role=province_reviewer", `/admin/users/${UUID}`, "a staff member's page");
       return [
         { name: "users", path: "/admin/users" },
+        { name: "users, filtered", path: "/admin/users?role=province_reviewer&signIn=stale&q=demo" },
+        { name: "a staff member's page", path: staffPage },
         { name: "outgoing email", path: "/admin/outbox" },
       ];
+    }
   }
 }

@@ -3,7 +3,6 @@ import type { Locale, Role, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { config } from "~/platform/config.server.ts";
 import {
-  inviteMessage,
   resetPasswordMessage,
   signupExistingMessage,
   verifyEmailMessage,
@@ -11,7 +10,7 @@ import {
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password.server.ts";
 import { tokenLink as link } from "~/platform/security/tokens.server.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
-import { EmailLimitedError, enqueueEmail, enqueueEmailWithReceipt } from "~/platform/mail/outbox.server.ts";
+import { enqueueEmail, enqueueEmailWithReceipt } from "~/platform/mail/outbox.server.ts";
 import { deleteOtherSessions, deleteUserSessions, forgetUserSessions } from "./session.server.ts";
 import {
   activateInvitedUser,
@@ -21,7 +20,6 @@ import {
   issueUserToken,
   markEmailVerified,
   setUserPassword,
-  setUserStatus,
 } from "./user.server.ts";
 
 export { EmailLimitedError } from "~/platform/mail/outbox.server.ts";
@@ -180,48 +178,6 @@ export async function resetPasswordWithToken(token: string, password: string, re
 
 export class EmailTakenError extends Error {}
 
-export async function inviteStaff(
-  admin: User,
-  input: { email: string; name: string; role: Exclude<Role, "enterprise">; provinceCode: string | null; locale: Locale },
-  requestId: string,
-  ip: string,
-): Promise<User> {
-  return db()
-    .transaction()
-    .execute(async (trx) => {
-      if (await findUserByEmail(input.email, trx)) throw new EmailTakenError();
-      const user = await createUser(trx, {
-        email: input.email,
-        name: input.name,
-        role: input.role,
-        provinceCode: input.provinceCode,
-        passwordHash: null,
-        status: "invited",
-        locale: input.locale,
-      });
-      const token = await issueUserToken(trx, user.id, "invite");
-      const sent = await enqueueEmail(trx, {
-        to: user.email,
-        locale: user.locale,
-        userId: user.id,
-        email: inviteMessage(user.locale, { name: user.name, role: user.role, url: link("/invite", token) }),
-        requestedBy: { kind: "invitation", ip },
-      });
-      if (sent === null) throw new EmailLimitedError();
-      await recordAudit(trx, {
-        actorUserId: admin.id,
-        actorRole: admin.role,
-        provinceCode: user.province_code,
-        action: "user.invited",
-        entityType: "user",
-        entityId: user.id,
-        data: { role: user.role },
-        requestId,
-      });
-      return user;
-    });
-}
-
 export async function acceptInvite(token: string, password: string, requestId: string): Promise<boolean> {
   const passwordHash = await hashPassword(password);
   return db()
@@ -240,29 +196,6 @@ export async function acceptInvite(token: string, password: string, requestId: s
       });
       return true;
     });
-}
-
-export async function changeUserStatus(admin: User, userId: string, status: "active" | "deactivated", requestId: string) {
-  await db()
-    .transaction()
-    .execute(async (trx) => {
-      const target = await trx.selectFrom("users").select(["id", "status", "province_code"]).where("id", "=", userId).executeTakeFirst();
-      if (!target || target.id === admin.id || target.status === "invited" || target.status === status) return;
-      await setUserStatus(trx, userId, status);
-      if (status === "deactivated") await deleteUserSessions(trx, userId);
-      await recordAudit(trx, {
-        actorUserId: admin.id,
-        actorRole: admin.role,
-        provinceCode: target.province_code,
-        action: status === "deactivated" ? "user.deactivated" : "user.reactivated",
-        entityType: "user",
-        entityId: userId,
-        fromState: target.status,
-        toState: status,
-        requestId,
-      });
-    });
-  forgetUserSessions(userId);
 }
 
 /** For `npm run user:create`: creates an active, confirmed account of any role. */

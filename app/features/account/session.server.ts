@@ -36,6 +36,8 @@ export async function createSession(
       second_factor_pending: opts.secondFactorPending ?? false,
     })
     .execute();
+  // A full session is a finished sign-in; the step between the password and the code is not.
+  if (!opts.secondFactorPending) await db().updateTable("users").set({ last_sign_in_at: now() }).where("id", "=", userId).execute();
   return token;
 }
 

@@ -96,26 +96,6 @@ export async function setUserLocale(userId: string, locale: Locale): Promise<voi
   forgetUserSessions(userId);
 }
 
-export function listUsers() {
-  return db()
-    .selectFrom("users")
-    .leftJoin("provinces", "provinces.code", "users.province_code")
-    .select([
-      "users.id",
-      "users.email",
-      "users.name",
-      "users.role",
-      "users.status",
-      "users.province_code",
-      "provinces.short_name_vi as province_name",
-      "users.email_verified_at",
-      "users.created_at",
-    ])
-    .orderBy("users.role")
-    .orderBy("users.email")
-    .execute();
-}
-
 export function listActiveReviewersOfProvince(provinceCode: string, ex: Executor = db()) {
   return ex
     .selectFrom("users")

@@ -403,6 +403,7 @@ export interface UsersTable {
   email: string;
   email_verified_at: Timestamp | null;
   id: Generated<string>;
+  last_sign_in_at: Timestamp | null;
   locale: Generated<"vi" | "en">;
   name: string;
   password_hash: string | null;
