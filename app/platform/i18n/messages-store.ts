@@ -3,12 +3,61 @@ import type { TextKey } from "./messages.server.ts";
 
 /**
  * The UI texts travel outside the route data. The server registers both dictionaries here (i18n.server.ts); each
- * HTML page loads its language's dictionary from an immutable file named by its content hash (`/texts/vi.<hash>.js`,
- * a deferred script in the root Layout that runs before hydration, see entry.client.tsx). Loader responses, and so
- * every client-side navigation, do not repeat ~50 KB of texts, and neither does each page. Decision 023.
+ * HTML page loads the texts its client code can ask for from immutable files named by their content hash: root's
+ * (header, footer, error pages) and its route's (`/texts/vi.root.<hash>.js`, `/texts/vi.review._index.<hash>.js`),
+ * deferred scripts in the root Layout that run before hydration (entry.client.tsx). A client-side navigation to
+ * another route loads that route's file first (useT suspends, see textsReady). Decisions 023, 026.
  */
 declare global {
   var __PORTAL_MESSAGES__: Partial<Record<Locale, Record<string, string>>> | undefined;
+  /** The groups loaded, as `"<locale> <group>"`; `"<locale> *"` when every text of the language is there. */
+  var __PORTAL_TEXTS__: Record<string, 1> | undefined;
+  /** Root's texts file names each route's: route id → address, per language. */
+  var __PORTAL_TEXT_FILES__: Partial<Record<Locale, Record<string, string>>> | undefined;
+}
+
+const loading = new Map<string, Promise<void>>();
+
+function loadScript(src: string): Promise<void> {
+  let promise = loading.get(src);
+  if (!promise) {
+    promise = new Promise<void>((resolve) => {
+      const script = document.createElement("script");
+      script.src = src;
+      // A file that does not come is given up on: the page then shows keys rather than waiting for ever.
+      const done = () => {
+        script.remove();
+        resolve();
+      };
+      script.addEventListener("load", done, { once: true });
+      script.addEventListener("error", () => {
+        console.error(`texts file failed to load: ${src}`);
+        done();
+      }, { once: true });
+      document.head.append(script);
+    });
+    loading.set(src, promise);
+  }
+  return promise;
+}
+
+/**
+ * In the browser: undefined when the texts of these routes (a page's matches) are loaded, else a promise that loads
+ * them. On the server every text is there. A route with no file of its own (no texts beyond root's) needs nothing.
+ */
+export function textsReady(locale: Locale, routeIds: readonly string[]): Promise<void> | undefined {
+  if (typeof document === "undefined") return undefined;
+  const loaded = globalThis.__PORTAL_TEXTS__ ?? {};
+  if (loaded[`${locale} *`]) return undefined;
+  const files = globalThis.__PORTAL_TEXT_FILES__?.[locale];
+  // Before root's file has run (it is loaded before hydration) there is nothing to go by.
+  if (!files) return undefined;
+  const wanted = routeIds.filter((id) => id !== "root" && files[id] !== undefined && !loaded[`${locale} ${id}`]);
+  if (wanted.length === 0) return undefined;
+  return Promise.all(wanted.map((id) => loadScript(files[id]!))).then(() => {
+    // A file that failed counts as loaded: what it lacks shows as keys, not as a page that never comes.
+    for (const id of wanted) (globalThis.__PORTAL_TEXTS__ ||= {})[`${locale} ${id}`] = 1;
+  });
 }
 
 /** Whether this language's texts have arrived (in the browser: whether the texts script has run). */
