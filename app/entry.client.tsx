@@ -2,19 +2,25 @@ import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { isLocale } from "./platform/i18n/i18n.ts";
-import { RequestInfoContext, TEXTS_SCRIPT_ATTRIBUTE } from "./platform/i18n/request-info.tsx";
+import { markTextsLoaded } from "./platform/i18n/messages-store.ts";
+import { RequestInfoContext, TEXTS_INDEX_ATTRIBUTE, TEXTS_SCRIPT_ATTRIBUTE } from "./platform/i18n/request-info.tsx";
 
 const requestId = document.querySelector<HTMLMetaElement>('meta[name="request-id"]')?.content ?? "";
 const textsScripts = [...document.querySelectorAll<HTMLScriptElement>(`script[${TEXTS_SCRIPT_ATTRIBUTE}]`)];
 const textsSrcs = textsScripts.map((s) => s.getAttribute("src") ?? "");
+const textsIndexSrc = document.querySelector(`link[${TEXTS_INDEX_ATTRIBUTE}]`)?.getAttribute("href") ?? "";
 const lang = document.documentElement.lang;
 
 function hydrate() {
+  // The document carries the texts of the routes it matched (the server chose its files by them): no route of it
+  // waits for a file (useT), not even one with no file of its own.
+  const matched = Object.keys((window as { __remixRouteModules?: Record<string, unknown> }).__remixRouteModules ?? {});
+  markTextsLoaded(isLocale(lang) ? lang : "vi", matched);
   startTransition(() => {
     hydrateRoot(
       document,
       <StrictMode>
-        <RequestInfoContext.Provider value={{ requestId, textsSrcs, locale: isLocale(lang) ? lang : "vi" }}>
+        <RequestInfoContext.Provider value={{ requestId, textsSrcs, textsIndexSrc, locale: isLocale(lang) ? lang : "vi" }}>
           <RemixBrowser />
         </RequestInfoContext.Provider>
       </StrictMode>,

@@ -3,7 +3,7 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { getUser } from "./features/account/auth.server.ts";
 import type { CacheViewer } from "./platform/http/response-cache.server.ts";
 import { isLocale } from "./platform/i18n/i18n.ts";
-import { getLocale, pageTextsFiles } from "./platform/i18n/i18n.server.ts";
+import { getLocale, pageTextsFiles, textsIndexFile } from "./platform/i18n/i18n.server.ts";
 import { logger } from "./platform/ops/logger.server.ts";
 import { redactUrl } from "./platform/ops/redact.server.ts";
 import { contentSecurityPolicy } from "./platform/http/csp.server.ts";
@@ -40,7 +40,7 @@ export default async function handleRequest(
   const timer = setTimeout(() => abort.abort(), streamTimeout + 1000);
   let shellRendered = false;
   const html = await renderHtml(
-    <RequestInfoContext.Provider value={{ requestId, textsSrcs, locale }}>
+    <RequestInfoContext.Provider value={{ requestId, textsSrcs, textsIndexSrc: textsIndexFile(locale).src, locale }}>
       <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} />
     </RequestInfoContext.Provider>,
     {

@@ -23,7 +23,7 @@ import { errorStatus, errorTexts } from "./platform/http/error-status.ts";
 import type { Translate } from "./platform/i18n/i18n.ts";
 import { pageTitle } from "./platform/http/meta.ts";
 import { usePageFocus, usePageKey } from "./platform/forms/page-navigation.ts";
-import { TEXTS_SCRIPT_ATTRIBUTE, useRequestInfo } from "./platform/i18n/request-info.tsx";
+import { TEXTS_INDEX_ATTRIBUTE, TEXTS_SCRIPT_ATTRIBUTE, useRequestInfo } from "./platform/i18n/request-info.tsx";
 import { useLocale, useRootData, useT, type RootData } from "./platform/i18n/use-t.ts";
 
 export const links: LinksFunction = () => [
@@ -182,7 +182,7 @@ function Footer() {
  */
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData();
-  const { requestId, textsSrcs } = useRequestInfo();
+  const { requestId, textsSrcs, textsIndexSrc } = useRequestInfo();
   const locale = useLocale();
   const t = useT();
   const error = useRouteError();
@@ -202,6 +202,8 @@ export function Layout({ children }: { children: ReactNode }) {
         {textsSrcs.map((src) => (
           <script key={src} {...{ [TEXTS_SCRIPT_ATTRIBUTE]: "" }} defer src={src} />
         ))}
+        {/* The names of the other routes' texts files, for client-side navigation: fetched when the browser is idle. */}
+        {textsIndexSrc ? <link {...{ [TEXTS_INDEX_ATTRIBUTE]: "" }} rel="prefetch" as="script" href={textsIndexSrc} /> : null}
         {root ? null : <title>{`${t(errorTexts(errorStatus(error)).title)} – ${t("app.short")}`}</title>}
         <Meta />
         <Links />

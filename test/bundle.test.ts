@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import vm from "node:vm";
 import { gzipSync } from "node:zlib";
 import { totpCode } from "~/features/account/totp.server.ts";
-import { allTextsFile, pageTextsFiles } from "~/platform/i18n/i18n.server.ts";
+import { allTextsFile, pageTextsFiles, textsIndexFile } from "~/platform/i18n/i18n.server.ts";
 import { MESSAGES } from "~/platform/i18n/messages.server.ts";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoAccounts } from "~/seeds/demo.server.ts";
 import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
@@ -135,6 +135,7 @@ describe("each page ships the texts its client code uses", () => {
       "review page": "routes/review.$id",
     };
     const all = Buffer.byteLength(allTextsFile("vi").body);
+    const index = textsIndexFile("vi").body;
     const lines: string[] = [`all texts (before, every page): ${all} B raw, ${gzipSync(allTextsFile("vi").body, { level: 9 }).byteLength} B gzip`];
     for (const [name, id] of Object.entries(pages)) {
       const files = pageTextsFiles("vi", chains(m).get(id)!);
@@ -144,6 +145,7 @@ describe("each page ships the texts its client code uses", () => {
       assert.ok(raw < all / 3, `${name}: ${raw} B of texts`);
       assert.ok(gz < 8 * 1024, `${name}: ${gz} B of texts gzip`);
     }
+    lines.push(`index of the routes' files (prefetched, once per deploy): ${Buffer.byteLength(index)} B raw, ${gzipSync(index, { level: 9 }).byteLength} B gzip`);
     console.log(lines.join("\n"));
   });
 });
@@ -205,12 +207,18 @@ describe("the texts are files, not inline", () => {
     assert.ok(queue.includes('"queue.count#other":') && !root.includes('"queue.count#other":'), "the queue's texts are the queue's file");
     // Not shipped: texts only the server uses (an email's subject) and those of other pages.
     assert.ok(![root, queue].some((b) => b.includes('"email.reviewer_overdue.subject"') || b.includes('"platform.longDescription"')));
-    // Root's file names every route's, for client-side navigation.
-    assert.ok(root.includes(`"routes/review._index":"${srcs[1]![1]}"`));
-    assert.ok(/"routes\/platforms\._index":"\/texts\/vi\.platforms\._index\.[0-9a-f]{16}\.js"/.test(root));
+    // The index names every route's file, for client-side navigation; the document only prefetches it.
+    const indexSrc = html.match(/<link data-portal-texts-index="" rel="prefetch" as="script" href="(\/texts\/vi\.index\.[0-9a-f]{16}\.js)"\/>/)?.[1];
+    assert.ok(indexSrc, "the index is prefetched");
+    const index = await c.get(indexSrc);
+    assert.equal(index.headers.get("Cache-Control"), "public, max-age=31536000, immutable");
+    const indexBody = await index.text();
+    assert.ok(indexBody.includes(`"routes/review._index":"${srcs[1]![1]}"`));
+    assert.ok(/"routes\/platforms\._index":"\/texts\/vi\.platforms\._index\.[0-9a-f]{16}\.js"/.test(indexBody));
+    assert.ok(!root.includes("routes/review._index"), "root's texts do not change with a route's");
 
     // A page cached before a deploy names an older file: it gets every text of the language, not to be kept.
-    for (const old of ["/texts/vi.0123456789abcdef.js", "/texts/vi.root.0123456789abcdef.js", "/texts/vi.gone.route.0123456789abcdef.js"]) {
+    for (const old of ["/texts/vi.0123456789abcdef.js", "/texts/vi.root.0123456789abcdef.js", "/texts/vi.index.0123456789abcdef.js", "/texts/vi.gone.route.0123456789abcdef.js"]) {
       const stale = await c.get(old);
       assert.equal(stale.status, 200, old);
       assert.equal(stale.headers.get("Cache-Control"), "no-cache");

@@ -66,8 +66,7 @@ const files = new Map<string, TextsFile>();
 
 /**
  * The script that gives the browser one group of a language's texts (see messages-store.ts): it adds them to the
- * language's dictionary and marks the group loaded. Root's also names every route's file, for the routes a visitor
- * reaches by client-side navigation. Served as an immutable file named by its content hash (texts.server.ts), so a
+ * language's dictionary and marks the group loaded. Served as an immutable file named by its content hash (texts.server.ts), so a
  * browser fetches it once per deploy. Undefined for a group with no texts. Decisions 023, 026.
  */
 export function textsFile(locale: Locale, group = "root"): TextsFile | undefined {
@@ -79,15 +78,29 @@ export function textsFile(locale: Locale, group = "root"): TextsFile | undefined
     const messages: Record<string, string> = MESSAGES[locale];
     // The plan has both languages' keys: English has plural forms ("#one") that Vietnamese does not.
     const texts = Object.fromEntries(keys.filter((k) => messages[k] !== undefined).map((k) => [k, messages[k]]));
-    let assignments = `Object.assign((g.__PORTAL_MESSAGES__||={})[l]||={},${json(texts)});(g.__PORTAL_TEXTS__||={})[l+" "+${JSON.stringify(group)}]=1;`;
-    if (group === "root") {
-      const routes: Record<string, string> = {};
-      for (const g of Object.keys(textsPlan().groups)) if (g !== "root") routes[g] = textsFile(locale, g)!.src;
-      assignments += `(g.__PORTAL_TEXT_FILES__||={})[l]=${json(routes)};`;
-    }
+    const assignments = `Object.assign((g.__PORTAL_MESSAGES__||={})[l]||={},${json(texts)});(g.__PORTAL_TEXTS__||={})[l+" "+${JSON.stringify(group)}]=1;`;
     const { body, hash } = scriptOf(locale, assignments);
     file = { src: `/texts/${locale}.${groupSlug(group)}.${hash}.js`, hash, body };
     files.set(id, file);
+  }
+  return file;
+}
+
+const indexes = new Map<Locale, TextsFile>();
+
+/**
+ * The script that names every route's texts file, for the routes a visitor reaches by client-side navigation
+ * (messages-store.ts textsReady). A file of its own, so root's texts keep their name when a route's change; the
+ * document names it (root Layout) and the browser fetches it once the page is idle.
+ */
+export function textsIndexFile(locale: Locale): TextsFile {
+  let file = indexes.get(locale);
+  if (!file) {
+    const routes: Record<string, string> = {};
+    for (const g of Object.keys(textsPlan().groups)) if (g !== "root") routes[g] = textsFile(locale, g)!.src;
+    const { body, hash } = scriptOf(locale, `(g.__PORTAL_TEXT_FILES__||={})[l]=${json(routes)};`);
+    file = { src: `/texts/${locale}.index.${hash}.js`, hash, body };
+    indexes.set(locale, file);
   }
   return file;
 }

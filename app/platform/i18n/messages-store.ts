@@ -1,5 +1,6 @@
 import type { Locale } from "~/platform/db/db-types.ts";
 import type { TextKey } from "./messages.server.ts";
+import { TEXTS_INDEX_ATTRIBUTE } from "./request-info.tsx";
 
 /**
  * The UI texts travel outside the route data. The server registers both dictionaries here (i18n.server.ts); each
@@ -41,6 +42,11 @@ function loadScript(src: string): Promise<void> {
   return promise;
 }
 
+/** Marks these routes' texts as loaded: the document carried them (entry.client.tsx), or their files came. */
+export function markTextsLoaded(locale: Locale, routeIds: readonly string[]) {
+  for (const id of routeIds) (globalThis.__PORTAL_TEXTS__ ||= {})[`${locale} ${id}`] = 1;
+}
+
 /**
  * In the browser: undefined when the texts of these routes (a page's matches) are loaded, else a promise that loads
  * them. On the server every text is there. A route with no file of its own (no texts beyond root's) needs nothing.
@@ -49,24 +55,31 @@ export function textsReady(locale: Locale, routeIds: readonly string[]): Promise
   if (typeof document === "undefined") return undefined;
   const loaded = globalThis.__PORTAL_TEXTS__ ?? {};
   if (loaded[`${locale} *`]) return undefined;
+  const pending = routeIds.filter((id) => id !== "root" && !loaded[`${locale} ${id}`]);
+  if (pending.length === 0) return undefined;
   const files = globalThis.__PORTAL_TEXT_FILES__?.[locale];
-  // Before root's file has run (it is loaded before hydration) there is nothing to go by.
-  if (!files) return undefined;
-  const wanted = routeIds.filter((id) => id !== "root" && files[id] !== undefined && !loaded[`${locale} ${id}`]);
-  if (wanted.length === 0) return undefined;
-  return Promise.all(wanted.map((id) => loadScript(files[id]!))).then(() => {
-    // A file that failed counts as loaded: what it lacks shows as keys, not as a page that never comes.
-    for (const id of wanted) (globalThis.__PORTAL_TEXTS__ ||= {})[`${locale} ${id}`] = 1;
+  if (!files) {
+    // The names of the routes' files come in a file of their own (prefetched by the root Layout's link).
+    const index = document.querySelector(`link[${TEXTS_INDEX_ATTRIBUTE}]`)?.getAttribute("href");
+    if (!index) return undefined;
+    return loadScript(index).then(() => {
+      // An index that failed names no file: the page then shows keys rather than waiting for ever.
+      (globalThis.__PORTAL_TEXT_FILES__ ||= {})[locale] ||= {};
+      return textsReady(locale, routeIds);
+    });
+  }
+  return Promise.all(pending.map((id) => (files[id] === undefined ? undefined : loadScript(files[id])))).then(() => {
+    // A file that failed counts as loaded too, for the same reason.
+    markTextsLoaded(locale, pending);
   });
 }
 
-/** Whether this language's texts have arrived (in the browser: whether the texts script has run). */
-export function hasMessages(locale: Locale): boolean {
-  return globalThis.__PORTAL_MESSAGES__?.[locale] !== undefined;
-}
-
+/**
+ * This language's dictionary as far as it has arrived (in the browser: the texts files run so far add to it; the
+ * object stays the same, so a translator made before a route's file came reads its texts too).
+ */
 export function messagesOf(locale: Locale): Record<string, string> {
-  return globalThis.__PORTAL_MESSAGES__?.[locale] ?? {};
+  return ((globalThis.__PORTAL_MESSAGES__ ||= {})[locale] ||= {});
 }
 
 /**

@@ -8,6 +8,8 @@ export interface RequestInfo {
    * page's script tags in the browser.
    */
   textsSrcs: readonly string[];
+  /** The address of the file that names every route's texts file (i18n.server.ts textsIndexFile). */
+  textsIndexSrc: string;
   /**
    * The visitor's language from the language cookie (server) or the page's lang attribute (browser), for the pages
    * rendered without the root loader's data (the root loader itself failed).
@@ -15,7 +17,7 @@ export interface RequestInfo {
   locale: Locale;
 }
 
-export const RequestInfoContext = createContext<RequestInfo>({ requestId: "", textsSrcs: [], locale: "vi" });
+export const RequestInfoContext = createContext<RequestInfo>({ requestId: "", textsSrcs: [], textsIndexSrc: "", locale: "vi" });
 
 export function useRequestInfo(): RequestInfo {
   return useContext(RequestInfoContext);
@@ -23,3 +25,5 @@ export function useRequestInfo(): RequestInfo {
 
 /** The attribute that marks the script tags that load the page's texts (root Layout), which the browser's entry reads back. */
 export const TEXTS_SCRIPT_ATTRIBUTE = "data-portal-texts";
+/** The attribute of the link (a prefetch) to the file that names every route's texts file (messages-store.ts). */
+export const TEXTS_INDEX_ATTRIBUTE = "data-portal-texts-index";
