@@ -11,7 +11,7 @@ import { allTextsFile, textsFile, textsGroupOf, textsIndexFile } from "~/platfor
  */
 export function serveTexts(req: Request, res: Response): void {
   const name = String(req.params.file ?? "");
-  const m = /^([a-z]{2})\.(?:([A-Za-z0-9_.$-]+)\.)?([0-9a-f]{1,64})\.js$/.exec(name);
+  const m = /^([a-z]{2})\.(?:([^/]+)\.)?([0-9a-f]{1,64})\.js$/.exec(name);
   if (!m || !isLocale(m[1])) {
     res.status(404).type("text/plain").send("Not Found");
     return;
