@@ -24,7 +24,7 @@ import type { Translate } from "./platform/i18n/i18n.ts";
 import { pageTitle } from "./platform/http/meta.ts";
 import { usePageFocus, usePageKey } from "./platform/forms/page-navigation.ts";
 import { TEXTS_INDEX_ATTRIBUTE, TEXTS_SCRIPT_ATTRIBUTE, useRequestInfo } from "./platform/i18n/request-info.tsx";
-import { useLocale, useRootData, useT, type RootData } from "./platform/i18n/use-t.ts";
+import { useLocale, usePreloadNextTexts, useRootData, useT, type RootData } from "./platform/i18n/use-t.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
@@ -187,6 +187,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const t = useT();
   const error = useRouteError();
   usePageFocus();
+  usePreloadNextTexts();
   // Marks a page whose scripts run (set after hydration, so the server's HTML never has it): the browser tests
   // wait for it before a click that must go through Remix rather than the browser's own navigation.
   useEffect(() => {

@@ -1,5 +1,5 @@
-import { useMatches, useRouteLoaderData } from "@remix-run/react";
-import { useMemo } from "react";
+import { matchRoutes, useMatches, useNavigation, useRouteLoaderData } from "@remix-run/react";
+import { useEffect, useMemo } from "react";
 import type { Locale, Role } from "~/platform/db/db-types.ts";
 import { makeTranslate, type Translate } from "./i18n.ts";
 import { messagesOf, textsReady } from "./messages-store.ts";
@@ -56,4 +56,19 @@ export function useT(): Translate {
 export function useLocale(): Locale {
   const fallback = useRequestInfo().locale;
   return useRootData()?.locale ?? fallback;
+}
+
+/**
+ * Starts loading the next page's texts as soon as a navigation begins, beside its data, so that useT seldom has to
+ * wait after the data has come (root Layout). A route the router does not know yet (lazy discovery) is left to useT.
+ */
+export function usePreloadNextTexts(): void {
+  const pathname = useNavigation().location?.pathname;
+  const locale = useLocale();
+  useEffect(() => {
+    if (!pathname) return;
+    const routes = (window as { __remixRouter?: { routes: Parameters<typeof matchRoutes>[0] } }).__remixRouter?.routes ?? [];
+    const ids = (matchRoutes(routes, pathname) ?? []).map((m) => m.route.id).filter((id): id is string => id !== undefined);
+    if (ids.length > 0) void textsReady(locale, ids);
+  }, [pathname, locale]);
 }
