@@ -3,7 +3,7 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { getUser } from "./features/account/auth.server.ts";
 import type { CacheViewer } from "./platform/http/response-cache.server.ts";
 import { isLocale } from "./platform/i18n/i18n.ts";
-import { getLocale, textsFile } from "./platform/i18n/i18n.server.ts";
+import { getLocale, pageTextsFiles, textsIndexFile } from "./platform/i18n/i18n.server.ts";
 import { logger } from "./platform/ops/logger.server.ts";
 import { redactUrl } from "./platform/ops/redact.server.ts";
 import { contentSecurityPolicy } from "./platform/http/csp.server.ts";
@@ -31,11 +31,16 @@ export default async function handleRequest(
   const { requestId } = loadContext;
   const rootLocale = (remixContext.staticHandlerContext.loaderData?.root as { locale?: unknown } | undefined)?.locale;
   const locale = isLocale(rootLocale) ? rootLocale : await getLocale(request);
+  // The texts that the client code of the matched routes can ask for (decision 026).
+  const textsSrcs = pageTextsFiles(
+    locale,
+    remixContext.staticHandlerContext.matches.map((m) => m.route.id),
+  ).map((f) => f.src);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), streamTimeout + 1000);
   let shellRendered = false;
   const html = await renderHtml(
-    <RequestInfoContext.Provider value={{ requestId, textsSrc: textsFile(locale).src, locale }}>
+    <RequestInfoContext.Provider value={{ requestId, textsSrcs, textsIndexSrc: textsIndexFile(locale).src, locale }}>
       <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} />
     </RequestInfoContext.Provider>,
     {

@@ -18,13 +18,13 @@ import stylesHref from "./styles/app.css";
 import { FlashBanner } from "./components/ui.tsx";
 import { getUser } from "./features/account/auth.server.ts";
 import { readFlash } from "./platform/http/flash.server.ts";
-import { getLocale } from "./platform/i18n/i18n.server.ts";
+import { getLocale, translator } from "./platform/i18n/i18n.server.ts";
 import { errorStatus, errorTexts } from "./platform/http/error-status.ts";
 import type { Translate } from "./platform/i18n/i18n.ts";
 import { pageTitle } from "./platform/http/meta.ts";
 import { usePageFocus, usePageKey } from "./platform/forms/page-navigation.ts";
-import { TEXTS_SCRIPT_ID, useRequestInfo } from "./platform/i18n/request-info.tsx";
-import { useLocale, useRootData, useT, type RootData } from "./platform/i18n/use-t.ts";
+import { TEXTS_INDEX_ATTRIBUTE, TEXTS_SCRIPT_ATTRIBUTE, useRequestInfo } from "./platform/i18n/request-info.tsx";
+import { useLocale, usePreloadNextTexts, useRootData, useT, type RootData } from "./platform/i18n/use-t.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
@@ -34,12 +34,13 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, user, { flash, clear }] = await Promise.all([getLocale(request), getUser(request), readFlash(request)]);
+  // The flash's text is written here: its key comes from an action, so no client code names it (decision 026).
   const body: RootData = {
     locale,
     user: user
       ? { id: user.id, email: user.email, name: user.name, role: user.role, provinceCode: user.province_code }
       : null,
-    flash,
+    flash: flash ? { kind: flash.kind, text: translator(locale)(flash.key) } : null,
     requestId: context.requestId,
     devMailbox: context.devMailbox,
   };
@@ -181,11 +182,12 @@ function Footer() {
  */
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData();
-  const { requestId, textsSrc } = useRequestInfo();
+  const { requestId, textsSrcs, textsIndexSrc } = useRequestInfo();
   const locale = useLocale();
   const t = useT();
   const error = useRouteError();
   usePageFocus();
+  usePreloadNextTexts();
   // Marks a page whose scripts run (set after hydration, so the server's HTML never has it): the browser tests
   // wait for it before a click that must go through Remix rather than the browser's own navigation.
   useEffect(() => {
@@ -197,8 +199,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="request-id" content={requestId} />
-        {/* The page's texts: an immutable file per language and content (decision 023), run before hydration. */}
-        <script id={TEXTS_SCRIPT_ID} defer src={textsSrc} />
+        {/* The page's texts: immutable files per language, group and content (decisions 023, 026), run before hydration. */}
+        {textsSrcs.map((src) => (
+          <script key={src} {...{ [TEXTS_SCRIPT_ATTRIBUTE]: "" }} defer src={src} />
+        ))}
+        {/* The names of the other routes' texts files, for client-side navigation: fetched when the browser is idle. */}
+        {textsIndexSrc ? <link {...{ [TEXTS_INDEX_ATTRIBUTE]: "" }} rel="prefetch" as="script" href={textsIndexSrc} /> : null}
         {root ? null : <title>{`${t(errorTexts(errorStatus(error)).title)} – ${t("app.short")}`}</title>}
         <Meta />
         <Links />
@@ -210,7 +216,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Header />
         <div className="width-container">
           <main id="main" className="main" tabIndex={-1}>
-            {root?.flash ? <FlashBanner kind={root.flash.kind} text={t(root.flash.key)} /> : null}
+            {root?.flash ? <FlashBanner kind={root.flash.kind} text={root.flash.text} /> : null}
             {children}
           </main>
         </div>

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { VI, gotoHydrated } from "./helpers.ts";
+import { VI, gotoHydrated, waitForHydration } from "./helpers.ts";
 
 const EN_SITE = "National digital platforms";
 
@@ -69,6 +69,43 @@ test("a page hydrates with its texts even when the texts file arrives after the 
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Đăng nhập");
   await expect(page.getByRole("main").getByLabel("Địa chỉ thư điện tử")).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test("a client-side navigation loads the next page's texts, and only those, before showing it (both languages)", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (msg) => void (msg.type() === "error" && problems.push(msg.text())));
+  page.on("pageerror", (err) => problems.push(String(err)));
+  const texts: string[] = [];
+  const documents: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/texts/")) texts.push(new URL(r.url()).pathname);
+    if (r.resourceType() === "document") documents.push(new URL(r.url()).pathname);
+  });
+  // Slow texts: the next page must not show before its own file has come (decision 026).
+  await page.route("**/texts/*.js", async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await gotoHydrated(page, "/");
+  expect(texts.filter((t) => !t.includes(".index.")).map((t) => t.split(".")[1])).toEqual(["root", "_index"]);
+  await page.getByRole("banner").getByRole("link", { name: "Đăng nhập", exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("main").getByRole("button", { name: "Đăng nhập" })).toBeVisible();
+  await expect(page.getByRole("main").getByLabel("Mật khẩu")).toBeVisible();
+  expect(documents, "one document: the rest were client-side navigations").toEqual(["/"]);
+  expect(texts.some((t) => /^\/texts\/vi\.login\.[0-9a-f]{16}\.js$/.test(t)), texts.join(" ")).toBe(true);
+  expect(texts.some((t) => t.includes(".all.")), "never the whole dictionary").toBe(false);
+
+  // English: the switch reloads the document; a client-side navigation then loads the English file of the next page.
+  await switchTo(page, "en");
+  await waitForHydration(page);
+  await page.getByRole("banner").getByRole("link", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.getByRole("main").getByRole("link", { name: /password/i }).first().click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Reset your password");
+  expect(texts.some((t) => /^\/texts\/en\.forgot-password\.[0-9a-f]{16}\.js$/.test(t)), texts.join(" ")).toBe(true);
   expect(problems).toEqual([]);
 });
 

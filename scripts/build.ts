@@ -16,8 +16,12 @@ import { promisify } from "node:util";
 import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
 import { build as esbuild, type Plugin } from "esbuild";
 import { describeHolder, tryExclusiveLock } from "../app/platform/db/exclusive-lock.server.ts";
+import { MESSAGES } from "../app/platform/i18n/messages.server.ts";
+import { missingTexts, planTexts, readRemixManifest } from "./texts-split.ts";
 
 export const BUILD_INFO = "build/build-info.json";
+/** Which texts each page loads (decision 026), read by app/platform/i18n/i18n.server.ts. */
+export const TEXTS_PLAN = "build/texts.json";
 const KEEP_CLIENT_BUILDS = 3;
 
 /** What the build reads: a change (edit, new or deleted file) to any of these makes the build stale. */
@@ -91,7 +95,7 @@ export function readBuildInfo(root: string): BuildInfo | undefined {
 export function buildIsCurrent(root: string): boolean {
   const info = readBuildInfo(root);
   if (!info || info.fingerprint !== sourceFingerprint(root)) return false;
-  const needed = ["build/index.js", ...Object.keys(ENTRIES).map((e) => `build/${e}.js`), ...info.client.files.map((f) => `public/build/${f}`)];
+  const needed = ["build/index.js", TEXTS_PLAN, ...Object.keys(ENTRIES).map((e) => `build/${e}.js`), ...info.client.files.map((f) => `public/build/${f}`)];
   return needed.every((f) => fs.existsSync(path.join(root, f)));
 }
 
@@ -141,6 +145,28 @@ function remixBuild(root: string, out: string) {
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) throw new Error(`remix build failed (exit code ${result.status})`);
+}
+
+/**
+ * Groups the texts by the client code that can ask for them (scripts/texts-split.ts) and writes build/texts.json. The
+ * build fails if a page's chunks name a key that the groups its document loads do not carry.
+ */
+export function planTextsFile(out: string) {
+  const dir = path.join(out, "public/build");
+  const manifest = readRemixManifest(dir);
+  const cache = new Map<string, string>();
+  const read = (url: string) => {
+    let text = cache.get(url);
+    if (text === undefined) cache.set(url, (text = fs.readFileSync(path.join(out, "public", url), "utf8")));
+    return text;
+  };
+  // Both languages' keys: English has plural forms ("#one") that Vietnamese does not.
+  const keys = new Set([...Object.keys(MESSAGES.vi), ...Object.keys(MESSAGES.en)]);
+  const plan = planTexts(manifest, read, keys);
+  const missing = missingTexts(manifest, read, keys, plan);
+  if (Object.keys(missing).length > 0) throw new Error(`texts not shipped to their pages: ${JSON.stringify(missing)}`);
+  fs.mkdirSync(path.join(out, "build"), { recursive: true });
+  fs.writeFileSync(path.join(out, TEXTS_PLAN), `${JSON.stringify(plan)}\n`);
 }
 
 const brotli = promisify(brotliCompress);
@@ -233,6 +259,7 @@ export async function buildPortal(root: string, opts: { ifStale?: boolean; log?:
     log(readBuildInfo(root) ? "Sources changed since the last build: building…" : "Building the portal…");
     fs.rmSync(out, { recursive: true, force: true });
     remixBuild(root, out);
+    planTextsFile(out);
     await precompress(path.join(out, "public/build"));
     await compileServer(root, out);
     install(root, out, fingerprint);

@@ -331,25 +331,26 @@ describe("staff accounts and roles", () => {
 });
 
 describe("UI texts", () => {
-  test("a page loads its language's texts from one file named by their hash; neither the page nor loader data (client navigations) inlines them", async () => {
+  test("a page loads its language's texts from files named by their hash (root's and its route's); neither the page nor loader data (client navigations) inlines them", async () => {
     const c = new Client(app.url);
     const html = await (await c.get("/")).text();
-    const scripts = [...html.matchAll(/<script id="portal-texts" defer="" src="(\/texts\/vi\.[0-9a-f]{16}\.js)">/g)];
-    assert.equal(scripts.length, 1, "one texts script");
+    const scripts = [...html.matchAll(/<script data-portal-texts="" defer="" src="(\/texts\/vi\.([A-Za-z0-9_.$-]+)\.[0-9a-f]{16}\.js)">/g)];
+    assert.deepEqual(scripts.map((s) => s[2]), ["root", "_index"], "root's texts, then the home page's");
     assert.ok(!html.includes("__PORTAL_MESSAGES__"), "no dictionary in the page");
     const texts = await (await c.get(scripts[0]![1]!)).text();
-    assert.match(texts, /^\(globalThis\.__PORTAL_MESSAGES__ \|\|= \{\}\)\["vi"\] = /);
-    // "Bỏ qua, đến nội dung chính" is the skip link's text: in the dictionary and in the rendered page.
+    assert.match(texts, /^\(function\(g,l\)\{Object\.assign\(\(g\.__PORTAL_MESSAGES__\|\|=\{\}\)\[l\]\|\|=\{\},/);
+    assert.ok(texts.endsWith('})(globalThis,"vi");\n'));
+    // "Bỏ qua, đến nội dung chính" is the skip link's text: in root's texts and in the rendered page.
     assert.ok(texts.includes("Bỏ qua, đến nội dung chính") && html.includes("Bỏ qua, đến nội dung chính"));
     const data = await (await c.get("/_root.data")).text();
     assert.ok(data.length < 3000, `root data is ${data.length} characters`);
     assert.ok(!data.includes("app.skip"), "no dictionary in the data");
     await c.post("/lang", { lang: "en" });
     const en = await (await c.get("/")).text();
-    const enSrc = en.match(/src="(\/texts\/en\.[0-9a-f]{16}\.js)"/)?.[1];
+    const enSrc = en.match(/src="(\/texts\/en\.root\.[0-9a-f]{16}\.js)"/)?.[1];
     assert.ok(enSrc, "the English page loads the English texts");
     assert.ok(!en.includes("/texts/vi."));
-    assert.match(await (await c.get(enSrc)).text(), /\["en"\] = /);
+    assert.ok((await (await c.get(enSrc)).text()).endsWith('})(globalThis,"en");\n'));
   });
 });
 

@@ -17,7 +17,7 @@ test("the staleness check: an edited, added or deleted source, or a missing buil
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "build-check-"));
   try {
     for (const f of ["app/root.tsx", "app/lib/a.server.ts", "db/migrations/1.ts", "public/favicon.ico", "server.ts", "package.json"]) write(root, f);
-    for (const f of ["build/index.js", "build/server.js", "build/worker.js", "build/migrate.js", "public/build/entry-A.js"]) write(root, f);
+    for (const f of ["build/index.js", "build/texts.json", "build/server.js", "build/worker.js", "build/migrate.js", "public/build/entry-A.js"]) write(root, f);
     const stamp = () =>
       write(root, "build/build-info.json", JSON.stringify({ fingerprint: sourceFingerprint(root), builtAt: "", client: { version: "a", files: ["entry-A.js"] }, previous: [] }));
     stamp();
@@ -39,6 +39,9 @@ test("the staleness check: an edited, added or deleted source, or a missing buil
     fs.rmSync(path.join(root, "build/server.js"));
     assert.equal(buildIsCurrent(root), false, "a build file missing");
     write(root, "build/server.js");
+    fs.rmSync(path.join(root, "build/texts.json"));
+    assert.equal(buildIsCurrent(root), false, "the texts plan missing (decision 026)");
+    write(root, "build/texts.json");
     fs.rmSync(path.join(root, "public/build/entry-A.js"));
     assert.equal(buildIsCurrent(root), false, "a client file missing");
   } finally {
