@@ -25,14 +25,15 @@ import { listUnstaffedProvinces } from "~/features/account/user.server.ts";
 const ALL_ROLES = ["enterprise", ...STAFF_ROLES] as const;
 
 // Unknown filter values (a stale bookmark) are dropped, as the queues do; the page number is clamped.
-const listParams = z.object({
-  q: field.search(100),
-  role: field.search(40),
-  province: field.search(10),
-  status: field.search(20),
-  signIn: field.search(20),
-  page: field.search(6),
-});
+const listParams = () =>
+  z.object({
+    q: field.search(100),
+    role: field.search(40),
+    province: field.search(10),
+    status: field.search(20),
+    signIn: field.search(20),
+    page: field.search(6),
+  });
 
 const inviteSchema = (t: Translate, provinceCodes: string[]) =>
   z
@@ -62,7 +63,7 @@ const statusSchema = () =>
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const { t } = await getTranslator(request);
-  const p = parseSearchParams(request, listParams);
+  const p = parseSearchParams(request, listParams());
   const provinces = await listProvinces();
   const filters: UserFilters = {
     q: p.q || undefined,
