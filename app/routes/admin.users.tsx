@@ -15,7 +15,8 @@ import { provinceName, provinceShortName } from "~/features/reference/province-n
 import { useLocale, useRootData, useT } from "~/platform/i18n/use-t.ts";
 import { EmailLimitedError, EmailTakenError } from "~/features/account/account.server.ts";
 import { changeUserStatus, inviteStaff } from "~/features/admin/commands.server.ts";
-import { listUsersPage, SIGN_IN_FILTERS, USER_STATUSES, type UserFilters } from "~/features/admin/queries.server.ts";
+import { listUsersPage, type UserFilters } from "~/features/admin/queries.server.ts";
+import { SIGN_IN_FILTERS, USER_STATUSES } from "~/features/admin/user-filters.ts";
 import { STAFF_ROLES } from "~/features/admin/staff-roles.ts";
 import { formatDateTime } from "~/platform/i18n/format.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";

@@ -3,19 +3,14 @@ import type { Database, Role } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { nowMs } from "~/platform/time/clock.ts";
 
-export const SIGN_IN_FILTERS = ["recent", "stale", "never"] as const;
-export type SignInFilter = (typeof SIGN_IN_FILTERS)[number];
-export const USER_STATUSES = ["active", "invited", "deactivated"] as const;
+import { RECENT_DAYS, STALE_DAYS, type SignInFilter, type UserStatus } from "./user-filters.ts";
 
-/** "recent": signed in within this many days; "stale": not within STALE_DAYS (or never). */
-export const RECENT_DAYS = 30;
-export const STALE_DAYS = 90;
 export const USERS_PAGE_SIZE = 50;
 
 export interface UserFilters {
   role?: Role;
   provinceCode?: string;
-  status?: (typeof USER_STATUSES)[number];
+  status?: UserStatus;
   signIn?: SignInFilter;
   /** Part of the email address or the name, any case. */
   q?: string;
