@@ -78,6 +78,15 @@ export const vi = {
   "admin.audit.chain.broken": "Chuỗi bị phá vỡ tại mắt xích {seq}: {problem}. {events} mắt xích trước đó nguyên vẹn.",
   "admin.audit.chain.brokenNoSeq": "Chuỗi bị phá vỡ: {problem}. {events} mắt xích trước đó nguyên vẹn.",
   "admin.audit.chain.anchorHint": "Ghi lại đầu chuỗi ở nơi khác ngoài cơ sở dữ liệu để sau này phát hiện một chuỗi bị tính lại.",
+  "admin.audit.problem.head_missing": "thiếu dòng đầu chuỗi",
+  "admin.audit.problem.link_missing": "thiếu mắt xích {seq}",
+  "admin.audit.problem.link_replaced": "mắt xích {seq} không nối tiếp mắt xích trước: một mắt xích đã bị thay",
+  "admin.audit.problem.event_deleted": "sự kiện số {event} đã bị xóa",
+  "admin.audit.problem.event_changed": "sự kiện số {event} đã bị sửa sau khi ghi: nội dung không còn khớp với mã băm",
+  "admin.audit.problem.anchor_changed": "mắt xích {seq} không còn mã băm đã ghi lại trước đây: chuỗi đã bị tính lại",
+  "admin.audit.problem.links_cut": "chuỗi bị cắt bớt ở cuối: đầu chuỗi ghi một mắt xích không còn",
+  "admin.audit.problem.anchor_missing": "mắt xích {seq} đã ghi lại trước đây không còn trong chuỗi",
+  "admin.audit.problem.outside_chain": "sự kiện số {event} không nằm trong chuỗi (được ghi khi cơ chế chuỗi bị tắt)",
 };
 
 export const en: EnglishOf<typeof vi> = {
@@ -157,4 +166,13 @@ export const en: EnglishOf<typeof vi> = {
   "admin.audit.chain.broken": "Chain broken at link {seq}: {problem}. The {events} links before it are intact.",
   "admin.audit.chain.brokenNoSeq": "Chain broken: {problem}. The {events} links before it are intact.",
   "admin.audit.chain.anchorHint": "Keep the head somewhere outside the database, to detect later a chain that was recomputed.",
+  "admin.audit.problem.head_missing": "the chain head row is missing",
+  "admin.audit.problem.link_missing": "link {seq} is missing",
+  "admin.audit.problem.link_replaced": "link {seq} does not continue the link before it: a link was replaced",
+  "admin.audit.problem.event_deleted": "event no. {event} was deleted",
+  "admin.audit.problem.event_changed": "event no. {event} was changed after it was recorded: its content no longer matches its hash",
+  "admin.audit.problem.anchor_changed": "link {seq} no longer has the hash noted earlier: the chain was recomputed",
+  "admin.audit.problem.links_cut": "links were cut from the end: the head records a link that is gone",
+  "admin.audit.problem.anchor_missing": "link {seq}, noted earlier, is no longer in the chain",
+  "admin.audit.problem.outside_chain": "event no. {event} is not in the chain (recorded while the chain trigger was disabled)",
 };
