@@ -46,7 +46,6 @@ export function spreadsheetResponse(format: ExportFormat, e: SpreadsheetExport):
     headers: {
       "Content-Type": CONTENT_TYPE[format],
       "Content-Disposition": `attachment; filename="${e.filename.replace(/[^\w.-]/g, "-")}.${format}"`,
-      "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
     },
   });
