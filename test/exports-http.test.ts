@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import type { User } from "~/platform/db/db-types.ts";
 import { completeApplication, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
@@ -9,6 +8,7 @@ import { submitApplication } from "~/features/application/commands.server.ts";
 import { getApplication } from "~/features/application/queries.server.ts";
 import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { parseCsv, readXlsx, tableRows } from "./helpers/spreadsheet.ts";
 import { enterpriseUser, loginAs, staffUser } from "./helpers/fixtures.ts";
 import { PAST_PROVINCE_STATUSES } from "~/features/application/workflow.ts";
 import { seedQueues, QUEUE_PROVINCE } from "./helpers/queue-seed.ts";
@@ -62,28 +62,6 @@ async function signIn(user: User, lang?: "en") {
   return c;
 }
 
-/** RFC 4180, as a spreadsheet program reads it. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    } else cell += c;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
-
 async function csvOf(c: Client, path: string) {
   const res = await c.get(path);
   assert.equal(res.status, 200, `${path}: ${res.status}`);
@@ -99,21 +77,7 @@ async function xlsxOf(c: Client, path: string) {
   const res = await c.get(path);
   assert.equal(res.status, 200, `${path}: ${res.status}`);
   assert.equal(res.headers.get("Content-Type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
-  const sheet = workbook.worksheets[0]!;
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: false }, (r) => {
-    const values = r.values as unknown[];
-    rows.push(Array.from({ length: values.length - 1 }, (_, i) => (values[i + 1] == null ? "" : String(values[i + 1]))));
-  });
-  return { sheet, rows };
-}
-
-/** The queue table of a page, cell by cell, as a person reads it. */
-function pageRows(html: string): string[][] {
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
-  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => pageText(c[1]!).trim()));
+  return readXlsx(await res.arrayBuffer());
 }
 
 /** How many applications a view of province 79 holds, counted the obvious way. */
@@ -142,7 +106,7 @@ describe("queue exports", () => {
     assert.equal(data.length, await provinceCount(["submitted"]), "every row of the view, not one page");
     assert.equal(new Set(data.map((r) => r[0])).size, data.length, "no row twice");
     // The page's first page is the download's beginning, cell for cell.
-    const shown = pageRows(html);
+    const shown = tableRows(html);
     assert.equal(shown.length, 25);
     for (const [i, cells] of shown.entries()) {
       const [ref, platform, ent, status, due, overdue, assignee] = data[i]!;
@@ -209,7 +173,7 @@ describe("queue exports", () => {
     assert.deepEqual(national[0], ["Mã hồ sơ", "Nền tảng", "Doanh nghiệp", "Tỉnh", "Trạng thái", "Hạn xử lý", "Quá hạn", "Người thẩm định"]);
     assert.ok(national.length > 1);
     assert.ok(national.slice(1).every((r) => ["01", "48"].includes(r[3]!)), "the unstaffed provinces only");
-    const shown = pageRows(page);
+    const shown = tableRows(page);
     for (const [i, cells] of shown.entries()) assert.equal(cells[3], national[i + 1]![3]);
     const one = await csvOf(m, "/ministry/export/csv?view=unstaffed&province=48");
     assert.ok(one.slice(1).every((r) => r[3] === "48"));

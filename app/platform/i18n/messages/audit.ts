@@ -9,7 +9,6 @@ export const vi = {
   "export.yes": "Có",
   "export.no": "Không",
   "export.col.overdue": "Quá hạn",
-  "export.col.link": "Đường dẫn",
   "export.sheet.queue": "Hồ sơ",
   "export.sheet.audit": "Nhật ký",
 
@@ -97,7 +96,6 @@ export const en: EnglishOf<typeof vi> = {
   "export.yes": "Yes",
   "export.no": "No",
   "export.col.overdue": "Overdue",
-  "export.col.link": "Link",
   "export.sheet.queue": "Applications",
   "export.sheet.audit": "Audit log",
 
