@@ -28,6 +28,7 @@ let admin2: User;
 let enterprise: User;
 let appId: string;
 let reference: string;
+let enterpriseId: string;
 
 async function signIn(user: User) {
   const c = new Client(app.url, `10.13.${Math.floor(ip / 250)}.${ip++ % 250}`);
@@ -57,6 +58,7 @@ before(async () => {
   admin2 = await staffUser("admin", null, uniqueEmail("admin2"), "=2+5");
   const e = await enterpriseUser("79");
   enterprise = e.user;
+  enterpriseId = e.enterpriseId;
   const draft = await createDraft(enterprise, e.enterpriseId, "test");
   await completeApplication(enterprise, draft.id, DEMO_PLATFORM);
   await submitApplication(enterprise, draft.id, { requestId: "test" });
@@ -80,6 +82,8 @@ describe("the audit reader of an application", () => {
     assert.equal(res.status, 302);
     res = await a.post(`/review/${appId}`, { intent: "note", body: "Đã gọi điện cho doanh nghiệp" });
     assert.equal(res.status, 302);
+    // The enterprise record's verification is part of the trail (recorded as verifyEnterprise records it).
+    await recordAudit(t.db, { actorUserId: reviewerA.id, actorRole: "province_reviewer", provinceCode: "79", action: "enterprise.verified", entityType: "enterprise", entityId: enterpriseId, fromState: "unverified", toState: "verified" });
 
     const review = await (await a.get(`/review/${appId}`)).text();
     assert.match(review, new RegExp(`href="/review/${appId}/audit"`), "the review page links its audit trail");
@@ -90,13 +94,14 @@ describe("the audit reader of an application", () => {
     assert.match(text, new RegExp(`Nhật ký hồ sơ ${reference}`));
     const rows = tableRows(html);
     const actions = rows.map((r) => r[3]);
-    for (const expected of ["Tạo hồ sơ", "Nộp hồ sơ", "Sở bắt đầu thẩm định", "Phân công người thẩm định", "Ghi kết quả thẩm định một tiêu chí", "Thêm ghi chú nội bộ", "Gửi thư điện tử"])
+    for (const expected of ["Xác minh doanh nghiệp", "Tạo hồ sơ", "Nộp hồ sơ", "Sở bắt đầu thẩm định", "Phân công người thẩm định", "Ghi kết quả thẩm định một tiêu chí", "Thêm ghi chú nội bộ", "Gửi thư điện tử"])
       assert.ok(actions.includes(expected), `${expected} in ${actions.join(" | ")}`);
     const start = rows.find((r) => r[3] === "Sở bắt đầu thẩm định")!;
     assert.equal(start[1], "Lê Thị Thu Hà");
     assert.equal(start[2], "Cán bộ thẩm định cấp tỉnh");
     assert.match(start[4]!, /Trạng thái: Đã nộp – chờ tiếp nhận → Đang thẩm định tại Sở/);
     assert.match(start[4]!, /Người được giao: Phạm Văn Đức/);
+    assert.equal(rows.find((r) => r[3] === "Xác minh doanh nghiệp")![1], "Lê Thị Thu Hà");
     const verdict = rows.find((r) => r[3] === "Ghi kết quả thẩm định một tiêu chí")!;
     assert.match(verdict[4]!, /Tiêu chí 1\. .*: Không đáp ứng/);
     const submit = rows.find((r) => r[3] === "Nộp hồ sơ")!;

@@ -7,6 +7,7 @@ import { agencyNames, timelineFor, type Audience, type Party } from "~/features/
 import { listApplicationEmails } from "~/features/application/queries.server.ts";
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
+import { verificationForReview } from "~/features/enterprise/verification-queries.server.ts";
 import { getProvince } from "~/features/reference/reference.server.ts";
 import { auditActionLabel } from "~/features/audit/labels.server.ts";
 
@@ -101,13 +102,15 @@ function details(
 /**
  * The audit reader of one application for a reviewer who may see it (the caller checked that): its audit events as
  * the viewer's organisation may know them (timelineFor decides which events and reasons; data and names only for the
- * organisation's own events) and the emails about it that it may see, merged in time order.
+ * organisation's own events), the verification of its enterprise record, and the emails about it that it may see,
+ * merged in time order.
  */
 export async function readApplicationAudit(request: Request, app: Application, audience: Exclude<Audience, "enterprise">): Promise<AuditLine[]> {
   const { t, locale } = await getTranslator(request);
-  const [rows, emails, groups, enterprise, province] = await Promise.all([
+  const [rows, emails, verification, groups, enterprise, province] = await Promise.all([
     listApplicationAuditRows(app.id),
     listApplicationEmails(app.id, audience),
+    verificationForReview(app, audience),
     getCriteria(app.criteria_set_id),
     getEnterprise(app.enterprise_id),
     app.province_code ? getProvince(app.province_code) : undefined,
@@ -140,6 +143,16 @@ export async function readApplicationAudit(request: Request, app: Application, a
       details: details(t, e, row.data, own, names, criteria),
     };
   });
+  // The enterprise record's verification, a step of this application's review (already through timelineFor).
+  for (const v of verification.history)
+    lines.push({
+      key: `v${v.id}`,
+      at: v.created_at,
+      actor: v.actor_name ?? agencies[v.party],
+      role: partyRole(v.party, v.party === "province" ? "province_reviewer" : v.party === "ministry" ? "ministry_reviewer" : v.party === "enterprise" ? "enterprise" : null),
+      action: auditActionLabel(t, v.action),
+      details: v.reason ? [t("audit.detail.reason", { reason: v.reason })] : [],
+    });
   for (const m of emails)
     lines.push({
       key: `m${m.id}`,
