@@ -252,6 +252,22 @@ describe("the administrators' log", () => {
     assert.match(pageText(await (await c.get("/admin/audit?check=1")).text()), /Chuỗi nguyên vẹn/);
   });
 
+  test("in English: headings, the chain's verdict and the download's headers", async () => {
+    const c = await signIn(admin);
+    await c.post("/lang", { lang: "en" });
+    const text = pageText(await (await c.get("/admin/audit?check=1")).text());
+    assert.match(text, /Admin log/);
+    assert.match(text, /Chain intact: \d+ events\. Head: \d+:[0-9a-f]{64}/);
+    assert.match(text, /Download CSV/);
+    const csv = parseCsv(new TextDecoder().decode((await (await c.get("/admin/audit/export/csv?action=user.deactivated")).arrayBuffer()).slice(3)));
+    assert.deepEqual(csv[0], ["Event no.", "Time", "Actor", "Role", "Action", "Subject", "Details"]);
+    assert.equal(csv[1]![4], "Account deactivated");
+    assert.match(csv[1]![6]!, /^Status: Active → Deactivated$/);
+    const a = await signIn(reviewerA);
+    await a.post("/lang", { lang: "en" });
+    assert.match(pageText(await (await a.get(`/review/${appId}/audit`)).text()), new RegExp(`Audit trail of application ${reference}`));
+  });
+
   test("refused to everyone but administrators", async () => {
     for (const user of [reviewerA, ministry, enterprise]) {
       const c = await signIn(user);
