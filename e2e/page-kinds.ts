@@ -11,6 +11,8 @@ export interface PageKind {
   /** What the page is, for test output. */
   name: string;
   path: string;
+  /** The status it answers with, when not 200 (a page showing the visitor's input error is a 400). */
+  status?: number;
 }
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -91,6 +93,7 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "province queue, filtered", path: "/review?view=mine&q=n%E1%BB%81n+t%E1%BA%A3ng&overdue=1" },
         { name: "review page with every form", path: working },
         { name: "review page of a new application", path: fresh },
+        { name: "audit trail of an application", path: `${working}/audit` },
       ];
     }
     case "ministry_reviewer": {
@@ -103,6 +106,7 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "ministry review page with every form", path: working },
         { name: "ministry page of a recognised platform", path: done },
         { name: "revoke recognition", path: `${done}/revoke` },
+        { name: "ministry audit trail of an application", path: `${working}/audit` },
       ];
     }
     case "admin": {
@@ -112,6 +116,9 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "users, filtered", path: "/admin/users?role=province_reviewer&signIn=stale&q=demo" },
         { name: "a staff member's page", path: staffPage },
         { name: "outgoing email", path: "/admin/outbox" },
+        { name: "admin log", path: "/admin/audit" },
+        { name: "admin log, filtered, chain checked", path: "/admin/audit?action=user.created&from=2026-01-01&check=1" },
+        { name: "admin log with a date error", path: "/admin/audit?from=2026-13-45", status: 400 },
       ];
     }
   }

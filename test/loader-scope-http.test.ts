@@ -141,7 +141,7 @@ function routePatterns(): { id: string; pattern: string; page: boolean }[] {
 /** Concrete URLs for a pattern: each parameter takes every value this application has. */
 function expand(pattern: string): string[] {
   // Criteria pages share one loader: the first and the reopened one stand for all of them.
-  const values: Record<string, string[]> = { id: [appId], key: [criterionKeys[0]!, "user_scale"], n: ["1", "2"], fileId: fileIds };
+  const values: Record<string, string[]> = { id: [appId], key: [criterionKeys[0]!, "user_scale"], n: ["1", "2"], fileId: fileIds, format: ["csv"] };
   let urls = [""];
   for (const segment of pattern.split("/").filter(Boolean)) {
     if (!segment.startsWith(":")) {

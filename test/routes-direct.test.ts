@@ -96,6 +96,7 @@ describe("every route's loader, called directly", () => {
       ["review._index.tsx", "/review", "province"],
       ["ministry._index.tsx", "/ministry", "ministry"],
       ["admin.users.tsx", "/admin/users", "admin"],
+      ["admin.audit.tsx", "/admin/audit", "admin"],
       ["applications._index.tsx", "/applications", "enterprise"],
     ];
     for (const [file, url, owner] of pages) {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { field, parseSearchParams } from "~/platform/forms/input.server.ts";
 import { provinceInPhrase } from "~/features/reference/province-names.ts";
-import { countQueue, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, resolveUnstaffed, type QueueQuery, type QueueView } from "./queues.server.ts";
+import { countQueue, EXPORT_ROW_CAP, listColleagues, listQueue, MINISTRY_VIEWS, parseQueueCursor, PROVINCE_VIEWS, resolveUnstaffed, type QueueQuery, type QueueView } from "./queues.server.ts";
 import { listCategories, listProvinces } from "~/features/reference/reference.server.ts";
 
 // Filters a stale bookmark may carry are compared with the current lists and dropped when unknown; only a cursor
@@ -22,10 +22,10 @@ const queueParams = z.object({
 });
 
 /**
- * Reads the queue's view, filters, search and cursor from the URL (GET form, so it works without JavaScript), and
- * returns what the queue page renders, nothing more.
+ * The queue a request asks for: view, filters and search read from the URL (unknown values dropped), scoped to the
+ * viewer (a province reviewer's own province). The page and its downloads both start here, so they list the same rows.
  */
-export async function loadQueue(request: Request, user: User) {
+export async function queueRequest(request: Request, user: User) {
   const p = parseSearchParams(request, queueParams);
   const ministry = user.role === "ministry_reviewer";
   const views: Partial<Record<QueueView, readonly string[]>> = ministry ? MINISTRY_VIEWS : PROVINCE_VIEWS;
@@ -51,11 +51,20 @@ export async function loadQueue(request: Request, user: User) {
     search,
     after: p.after || undefined,
   };
+  const filters = { view, q: search, sector: sector ?? "", overdue: query.overdue ? "1" : "", assignee: assignee ?? "", province: province ?? "" };
+  return { ministry, views: names, view, query, filters, categories, provinces, colleagues };
+}
+
+/**
+ * Reads the queue's view, filters, search and cursor from the URL (GET form, so it works without JavaScript), and
+ * returns what the queue page renders, nothing more.
+ */
+export async function loadQueue(request: Request, user: User) {
+  const { ministry, views: names, query, filters, categories, provinces, colleagues } = await queueRequest(request, user);
   // "unstaffed" looks its provinces up once for both the page and the count.
   const resolved = await resolveUnstaffed(query);
   const [page, count] = await Promise.all([listQueue(resolved), countQueue(resolved)]);
   const { t, locale } = await getTranslator(request);
-  const filters = { view, q: search, sector: sector ?? "", overdue: query.overdue ? "1" : "", assignee: assignee ?? "", province: province ?? "" };
   const nextParams = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   if (page.next) nextParams.set("after", page.next);
   const own = provinces.find((x) => x.code === user.province_code);
@@ -69,6 +78,7 @@ export async function loadQueue(request: Request, user: User) {
     nextHref: page.next ? `?${nextParams}` : null,
     isFirstPage: !query.after,
     count,
+    exportCap: EXPORT_ROW_CAP,
     // Only what the filter form shows: a sector's and a province's code and names (the province list on the
     // ministry's page only).
     sectors: categories.sectors.map(({ code, name_vi, name_en }) => ({ code, name_vi, name_en })),

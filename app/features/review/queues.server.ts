@@ -95,6 +95,8 @@ export class InvalidCursorError extends Error {
 
 export const QUEUE_PAGE_SIZE = 25;
 export const QUEUE_COUNT_CAP = 1000;
+/** The most rows one download of a queue holds (queue-export.server.ts): a national queue beyond it is narrowed with the filters first. */
+export const EXPORT_ROW_CAP = 50_000;
 
 function searchTerm(q: QueueQuery): string {
   return q.search ? foldVietnamese(q.search).slice(0, 100) : "";

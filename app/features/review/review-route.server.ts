@@ -18,6 +18,7 @@ import { listAttachmentsByIds } from "~/features/application/files.server.ts";
 import { addInternalNote, assignApplication, defaultReplyBy, forwardToMinistry, MissingVerdictsError, recognisePlatform, rejectApplication, RECOMMENDATIONS, REJECTION_REASONS, requestChanges, returnToProvince, saveVerdict, type ChangeTarget, type SectionTarget } from "./commands.server.ts";
 import { getApplicationForReviewer, listInternalNotes, listVerdicts, stageOf } from "./queries.server.ts";
 import { listColleagues } from "./queues.server.ts";
+import { readApplicationAudit } from "./audit-reader.server.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import { CERTIFICATE_SLOT, EnterpriseNotVerifiedError, VerificationBlockedError, VerificationRequirementsError, verifyEnterprise } from "~/features/enterprise/verification.server.ts";
 import { verificationForReview } from "~/features/enterprise/verification-queries.server.ts";
@@ -35,6 +36,14 @@ async function requireReviewApplication(request: Request, base: ReviewBase, id: 
   const app = id ? await getApplicationForReviewer(user, id) : undefined;
   if (!app) throw new Response("Not Found", { status: 404 });
   return { user, app };
+}
+
+/** The audit reader of one application (/review/:id/audit, /ministry/:id/audit): for reviewers who may see it, else 404. */
+export async function loadAuditReader(request: Request, base: ReviewBase, id: string | undefined) {
+  const { user, app } = await requireReviewApplication(request, base, id);
+  const { t } = await getTranslator(request);
+  const lines = await readApplicationAudit(request, app, stageOf(user));
+  return { title: t("audit.app.title", { reference: app.reference ?? "" }), base, id: app.id, platformName: app.platform_name, lines };
 }
 
 export async function loadReview(request: Request, base: ReviewBase, id: string | undefined) {

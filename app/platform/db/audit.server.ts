@@ -57,9 +57,12 @@ export function auditLinkHash(prevHash: string, fields: readonly (string | null)
   return createHash("sha256").update(`${prevHash}|${fields.map(canonicalField).join("")}`, "utf8").digest("hex");
 }
 
+/** What broke, for a reader that words it in its own language (`problem` is the English of the command line). */
+export type AuditChainProblem = "head_missing" | "link_missing" | "link_replaced" | "event_deleted" | "event_changed" | "anchor_changed" | "links_cut" | "anchor_missing" | "outside_chain";
+
 export type AuditChainReport =
   | { ok: true; events: number; head: { seq: number; hash: string } }
-  | { ok: false; events: number; seq: number | null; eventId: number | null; problem: string };
+  | { ok: false; events: number; seq: number | null; eventId: number | null; kind: AuditChainProblem; problem: string };
 
 function chainBatch(db: Kysely<Database>, afterSeq: number, upToSeq: number, size: number) {
   return db
@@ -102,22 +105,22 @@ export async function verifyAuditChain(
   opts: { anchor?: { seq: number; hash: string }; batchSize?: number } = {},
 ): Promise<AuditChainReport> {
   const head = await db.selectFrom("audit_chain_head").select(["seq", "hash"]).executeTakeFirst();
-  if (!head) return { ok: false, events: 0, seq: null, eventId: null, problem: "the chain head row is missing" };
+  if (!head) return { ok: false, events: 0, seq: null, eventId: null, kind: "head_missing", problem: "the chain head row is missing" };
   let prevSeq = 0;
   let prevHash = AUDIT_CHAIN_GENESIS;
   let anchorSeen = false;
-  const broken = (seq: number | null, eventId: number | null, problem: string): AuditChainReport => ({ ok: false, events: prevSeq, seq, eventId, problem });
+  const broken = (seq: number | null, eventId: number | null, kind: AuditChainProblem, problem: string): AuditChainReport => ({ ok: false, events: prevSeq, seq, eventId, kind, problem });
   for (;;) {
     const rows = await chainBatch(db, prevSeq, head.seq, opts.batchSize ?? 1000);
     for (const r of rows) {
-      if (r.seq !== prevSeq + 1) return broken(prevSeq + 1, null, `link ${prevSeq + 1} is missing (the chain jumps from ${prevSeq} to ${r.seq})`);
-      if (r.prev_hash !== prevHash) return broken(r.seq, r.event_id, `link ${r.seq} does not continue link ${prevSeq}: a link was replaced`);
-      if (r.id === null) return broken(r.seq, r.event_id, `event ${r.event_id} (link ${r.seq}) was deleted`);
+      if (r.seq !== prevSeq + 1) return broken(prevSeq + 1, null, "link_missing", `link ${prevSeq + 1} is missing (the chain jumps from ${prevSeq} to ${r.seq})`);
+      if (r.prev_hash !== prevHash) return broken(r.seq, r.event_id, "link_replaced", `link ${r.seq} does not continue link ${prevSeq}: a link was replaced`);
+      if (r.id === null) return broken(r.seq, r.event_id, "event_deleted", `event ${r.event_id} (link ${r.seq}) was deleted`);
       const fields = [String(r.seq), r.id, r.created, r.actor_user_id, r.actor_role, r.province_code, r.action, r.entity_type, r.entity_id, r.from_state, r.to_state, r.reason, r.data, r.request_id];
       if (auditLinkHash(prevHash, fields) !== r.hash)
-        return broken(r.seq, r.event_id, `event ${r.event_id} (link ${r.seq}) was changed after it was recorded: its content no longer matches its hash`);
+        return broken(r.seq, r.event_id, "event_changed", `event ${r.event_id} (link ${r.seq}) was changed after it was recorded: its content no longer matches its hash`);
       if (opts.anchor && r.seq === opts.anchor.seq) {
-        if (r.hash !== opts.anchor.hash) return broken(r.seq, r.event_id, `link ${r.seq} no longer has the hash noted earlier: the chain was rewritten`);
+        if (r.hash !== opts.anchor.hash) return broken(r.seq, r.event_id, "anchor_changed", `link ${r.seq} no longer has the hash noted earlier: the chain was rewritten`);
         anchorSeen = true;
       }
       prevSeq = r.seq;
@@ -126,14 +129,14 @@ export async function verifyAuditChain(
     if (rows.length === 0) break;
   }
   if (prevSeq !== head.seq || prevHash !== head.hash)
-    return broken(prevSeq + 1, null, `the chain ends at link ${prevSeq} but its head records link ${head.seq}: links were removed from the end`);
-  if (opts.anchor && !anchorSeen) return broken(opts.anchor.seq, null, `link ${opts.anchor.seq}, noted earlier, is no longer in the chain`);
+    return broken(prevSeq + 1, null, "links_cut", `the chain ends at link ${prevSeq} but its head records link ${head.seq}: links were removed from the end`);
+  if (opts.anchor && !anchorSeen) return broken(opts.anchor.seq, null, "anchor_missing", `link ${opts.anchor.seq}, noted earlier, is no longer in the chain`);
   const outside = await db
     .selectFrom("audit_events as e")
     .select("e.id")
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom("audit_chain as c").select("c.seq").whereRef("c.event_id", "=", "e.id"))))
     .orderBy("e.id")
     .executeTakeFirst();
-  if (outside) return broken(null, outside.id, `event ${outside.id} is not in the chain (recorded while the chain trigger was disabled)`);
+  if (outside) return broken(null, outside.id, "outside_chain", `event ${outside.id} is not in the chain (recorded while the chain trigger was disabled)`);
   return { ok: true, events: prevSeq, head };
 }

@@ -1,5 +1,6 @@
 import * as account from "./messages/account.ts";
 import * as application from "./messages/application.ts";
+import * as audit from "./messages/audit.ts";
 import type { EnglishOf, PluralFamily } from "./messages/plural.ts";
 import * as catalogue from "./messages/catalogue.ts";
 import * as enterprise from "./messages/enterprise.ts";
@@ -13,8 +14,13 @@ import * as verification from "./messages/verification.ts";
 import * as workflow from "./messages/workflow.ts";
 
 // Each area keeps its texts in its own file; every Vietnamese key must have its English twin (the types check it).
+<<<<<<< HEAD
 const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...workflow.vi, ...ui.vi, ...account.vi, ...verification.vi, ...outbox.vi, ...staff.vi };
 const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...workflow.en, ...ui.en, ...account.en, ...verification.en, ...outbox.en, ...staff.en };
+=======
+const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...workflow.vi, ...ui.vi, ...account.vi, ...verification.vi, ...outbox.vi, ...audit.vi };
+const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...workflow.en, ...ui.en, ...account.en, ...verification.en, ...outbox.en, ...audit.en };
+>>>>>>> h-c
 
 /** A key as the dictionary stores it, plural families included form by form ("queue.count#other"). */
 export type MessageKey = keyof typeof vi;
@@ -23,3 +29,8 @@ export type TextKey = Exclude<MessageKey, `${string}#${string}`> | PluralFamily<
 export type Messages = Record<MessageKey, string>;
 
 export const MESSAGES: Record<"vi" | "en", Messages> = { vi, en };
+
+/** Whether a key built from data (an action, a status) has a text: then it may be passed to `t()`. */
+export function isMessageKey(key: string): key is TextKey {
+  return Object.hasOwn(vi, key) || Object.hasOwn(vi, `${key}#other`);
+}

@@ -6,6 +6,7 @@ import { useLocale, useT } from "~/platform/i18n/use-t.ts";
 import { ApplicationStatusTag } from "~/features/application/ui/application-ui.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
 import { localised } from "~/platform/i18n/localised.ts";
+import { intlLocale } from "~/platform/i18n/i18n.ts";
 
 interface Named {
   code: string;
@@ -32,6 +33,7 @@ export interface QueueData {
   nextHref: string | null;
   isFirstPage: boolean;
   count: { count: number; capped: boolean };
+  exportCap: number;
   sectors: (Named & { name_en: string })[];
   provinces: (Named & { name_en: string })[];
   colleagues: { id: string; name: string }[];
@@ -167,6 +169,7 @@ export function QueuePage({ data, basePath }: { data: QueueData; basePath: strin
           ))}
         </Table>
       )}
+      {data.rows.length > 0 ? <ExportLinks basePath={basePath} filters={f} cap={data.exportCap} /> : null}
       <p className="body pagination">
         {!data.isFirstPage ? <Link to={`${basePath}?view=${f.view}`}>{t("queue.first")}</Link> : null}
         {data.nextHref ? (
@@ -176,5 +179,28 @@ export function QueuePage({ data, basePath }: { data: QueueData; basePath: strin
         ) : null}
       </p>
     </>
+  );
+}
+
+/** Plain links (no JavaScript needed) to the whole view, with the same filters, as CSV and as Excel. */
+function ExportLinks({ basePath, filters, cap }: { basePath: string; filters: QueueData["filters"]; cap: number }) {
+  const t = useT();
+  const locale = useLocale();
+  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
+  return (
+    <div className="export-links">
+      <p className="hint" id="export-hint">
+        {t("export.hint", { cap: cap.toLocaleString(intlLocale(locale)) })}
+      </p>
+      <p className="body">
+        <a href={`${basePath}/export/csv?${query}`} download aria-describedby="export-hint">
+          {t("export.csv")}
+        </a>
+        {" · "}
+        <a href={`${basePath}/export/xlsx?${query}`} download aria-describedby="export-hint">
+          {t("export.xlsx")}
+        </a>
+      </p>
+    </div>
   );
 }

@@ -446,6 +446,9 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
       </ol>
 
       <ApplicationEmails emails={data.emails} />
+      <p className="body">
+        <Link to={`/${data.base}/${data.app.id}/audit`}>{t("audit.app.link")}</Link>
+      </p>
     </>
   );
 }
