@@ -43,6 +43,8 @@ export const vi = {
   "audit.action.user.created": "Tạo tài khoản",
   "audit.action.user.deactivated": "Khóa tài khoản",
   "audit.action.user.reactivated": "Mở lại tài khoản",
+  "audit.action.user.role_changed": "Đổi vai trò hoặc tỉnh, thành phố",
+  "audit.action.user.invitation_resent": "Gửi lại lời mời",
   "audit.action.email.retried": "Gửi lại một thư",
   "audit.action.email.retried_all": "Gửi lại mọi thư gửi không được",
 
@@ -130,6 +132,8 @@ export const en: EnglishOf<typeof vi> = {
   "audit.action.user.created": "Account created",
   "audit.action.user.deactivated": "Account deactivated",
   "audit.action.user.reactivated": "Account reactivated",
+  "audit.action.user.role_changed": "Role or province changed",
+  "audit.action.user.invitation_resent": "Invitation sent again",
   "audit.action.email.retried": "Message retried",
   "audit.action.email.retried_all": "All failed messages retried",
 
