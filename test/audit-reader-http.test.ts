@@ -160,7 +160,7 @@ describe("the administrators' log", () => {
     const html = await (await c.get("/admin/audit")).text();
     const rows = tableRows(html);
     const actions = rows.map((r) => r[3]);
-    assert.deepEqual(actions.slice(0, 3), ["user.role_changed", "Khóa tài khoản", "Mời cán bộ"], "newest first");
+    assert.deepEqual(actions.slice(0, 3), ["Đổi vai trò hoặc tỉnh, thành phố", "Khóa tài khoản", "Mời cán bộ"], "newest first");
     assert.ok(actions.includes("calendar.holiday_added"));
     assert.ok(!actions.some((a) => /Nộp hồ sơ|Sở bắt đầu/.test(a!)), "not the reviewers' or the enterprise's events");
     const deactivated = rows.find((r) => r[3] === "Khóa tài khoản")!;
@@ -168,7 +168,7 @@ describe("the administrators' log", () => {
     assert.equal(deactivated[2], "Quản trị viên");
     assert.match(deactivated[4]!, new RegExp(reviewerOther.email));
     assert.match(deactivated[5]!, /Trạng thái: Đang hoạt động → Đã khóa/);
-    const roleChange = rows.find((r) => r[3] === "user.role_changed")!;
+    const roleChange = rows.find((r) => r[3] === "Đổi vai trò hoặc tỉnh, thành phố")!;
     assert.match(roleChange[5]!, /Lý do: Điều chuyển công tác/);
     assert.match(roleChange[5]!, /Vai trò: Cán bộ thẩm định cấp Bộ/);
     assert.match(html, /href="\/admin\/audit\/export\/csv"/);
@@ -176,7 +176,7 @@ describe("the administrators' log", () => {
     const byAction = tableRows(await (await c.get("/admin/audit?action=user.deactivated")).text());
     assert.deepEqual(byAction.map((r) => r[3]), ["Khóa tài khoản"]);
     const byActor = tableRows(await (await c.get(`/admin/audit?actor=${admin2.id}`)).text());
-    assert.deepEqual(byActor.map((r) => r[3]), ["user.role_changed"]);
+    assert.deepEqual(byActor.map((r) => r[3]), ["Đổi vai trò hoặc tỉnh, thành phố"]);
     const january = tableRows(await (await c.get("/admin/audit?from=2026-01-01&to=2026-01-31")).text());
     assert.deepEqual(january.map((r) => r[3]), ["calendar.holiday_added"]);
     // The day is Vietnam's: 15 January 10:00 there is inside a period that ends on the 15th.
@@ -211,7 +211,7 @@ describe("the administrators' log", () => {
     assert.ok(next && /before=\d+/.test(next), `a next-page link: ${link}`);
     const page2 = tableRows(await (await c.get(next.startsWith("?") ? `/admin/audit${next}` : next)).text());
     assert.equal(page2.length, 11, "60 invitations and the role change");
-    assert.equal(page2.at(-1)![3], "user.role_changed");
+    assert.equal(page2.at(-1)![3], "Đổi vai trò hoặc tỉnh, thành phố");
 
     const res = await c.get(`/admin/audit/export/csv?actor=${admin2.id}`);
     assert.equal(res.status, 200);
