@@ -21,8 +21,6 @@ type Trx = Transaction<Database>;
  */
 export const DIGESTIBLE: ReadonlySet<NoticeTemplate> = new Set<NoticeTemplate>(["reviewer_new_application", "reviewer_resubmitted", "ministry_new_application"]);
 export type DigestTemplate = "reviewer_new_application" | "reviewer_resubmitted" | "ministry_new_application";
-export const NOTICE_PREFERENCES = ["immediate", "digest"] as const;
-export type NoticePreference = (typeof NOTICE_PREFERENCES)[number];
 
 /** The local hour (0–23, Asia/Ho_Chi_Minh) at which the day's digest is sent; a setting, 8 by default. */
 export const DIGEST_HOUR_SETTING = "notices.digest.local_hour";
