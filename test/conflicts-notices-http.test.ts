@@ -179,3 +179,55 @@ describe("conflict of interest before a take", () => {
     assert.equal((await c.post(`/ministry/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) })).status, 403);
   });
 });
+
+describe("how a reviewer hears about new and resubmitted applications (account page)", () => {
+  const radios = (html: string) =>
+    (html.match(/<input[^>]*name="newApplicationNotices"[^>]*>/g) ?? []).map((r) => `${r.match(/value="(\w+)"/)?.[1]}${/checked/.test(r) ? "*" : ""}`);
+
+  test("a reviewer sees the choice (at once by default), saves the digest, and it is audited", async () => {
+    const reviewer = await staffUser("province_reviewer", "79");
+    const c = await signIn(reviewer);
+    const page = await (await c.get("/account")).text();
+    assert.deepEqual(radios(page), ["immediate*", "digest"]);
+    assert.match(pageText(page), /Một thư tổng hợp mỗi ngày, lúc 8 giờ \(giờ Việt Nam\)/);
+    assert.match(pageText(page), /Thông báo về thời hạn và phân công thẩm định luôn được gửi ngay/);
+    const res = await c.post("/account", { newApplicationNotices: "digest" });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get("Location"), "/account");
+    const row = await t.db.selectFrom("users").select("new_application_notices").where("id", "=", reviewer.id).executeTakeFirstOrThrow();
+    assert.equal(row.new_application_notices, "digest");
+    const audited = await t.db.selectFrom("audit_events").select(["action", "data"]).where("entity_type", "=", "user").where("entity_id", "=", reviewer.id).where("action", "=", "user.notice_preference").execute();
+    assert.deepEqual(audited.map((a) => [a.action, a.data]), [["user.notice_preference", { from: "immediate", to: "digest" }]]);
+    assert.deepEqual(radios(await (await c.get("/account")).text()), ["immediate", "digest*"], "the page shows what was saved at once");
+    // Back to each at once.
+    assert.equal((await c.post("/account", { newApplicationNotices: "immediate" })).status, 302);
+    assert.equal((await t.db.selectFrom("users").select("new_application_notices").where("id", "=", reviewer.id).executeTakeFirstOrThrow()).new_application_notices, "immediate");
+  });
+
+  test("bad input: 400 with the field's error and the error summary, the choice made kept (not the saved one), nothing changed", async () => {
+    const reviewer = await staffUser("ministry_reviewer");
+    const c = await signIn(reviewer);
+    for (const value of ["", "weekly", "digest\u0000", "x".repeat(5000)]) {
+      const res = await c.post("/account", { newApplicationNotices: value });
+      assert.equal(res.status, 400, JSON.stringify(value.slice(0, 20)));
+      const html = await res.text();
+      assert.match(html, /error-summary/);
+      assert.match(pageText(html), /Chọn cách nhận thông báo/);
+      assert.deepEqual(radios(html), ["immediate", "digest"], "what was posted is shown, not the saved default");
+    }
+    const none = await c.post("/account", {});
+    assert.equal(none.status, 400);
+    await none.arrayBuffer();
+    assert.equal((await t.db.selectFrom("users").select("new_application_notices").where("id", "=", reviewer.id).executeTakeFirstOrThrow()).new_application_notices, "immediate");
+  });
+
+  test("an enterprise user has no such choice: not shown, and a post is refused (403)", async () => {
+    const { user } = await enterpriseUser("79");
+    const c = await signIn(user);
+    const page = await (await c.get("/account")).text();
+    assert.deepEqual(radios(page), []);
+    const res = await c.post("/account", { newApplicationNotices: "digest" });
+    assert.equal(res.status, 403);
+    await res.arrayBuffer();
+  });
+});
