@@ -113,6 +113,9 @@ describe("conflict of interest before a take", () => {
     const owner = await enterpriseUser("79");
     const { id } = await submitted(owner);
     const c = await signIn(declarer);
+    const cc = await signIn(colleague);
+    // Both have the page in the response cache (decision 025) before the declaration: it must not be served stale.
+    for (const client of [c, cc, c, cc]) await (await client.get(`/review/${id}`)).arrayBuffer();
     const res = await c.post(`/review/${id}`, { intent: "take", declaration: "conflict", conflictReason: "Vợ tôi là cổ đông của doanh nghiệp", lockVersion: await lock(id) });
     assert.equal(res.status, 302, "the declaration itself is done");
     const after = (await getApplication(id))!;
@@ -148,7 +151,6 @@ describe("conflict of interest before a take", () => {
     assert.equal((await getApplication(second.id))!.assigned_to, null);
 
     // Nor can a colleague assign it to the declarer; the colleague can take it.
-    const cc = await signIn(colleague);
     const assigned = await cc.post(`/review/${id}`, { intent: "assign", assigneeId: declarer.id, lockVersion: await lock(id) });
     assert.equal(assigned.status, 403);
     assert.match(pageText(await assigned.text()), /Người được chọn đã khai báo có xung đột lợi ích/);

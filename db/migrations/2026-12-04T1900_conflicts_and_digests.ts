@@ -27,6 +27,11 @@ const statements = [
   `create index conflict_declarations_user on conflict_declarations (user_id)`,
   `create index conflict_declarations_enterprise on conflict_declarations (enterprise_id)`,
   `create index conflict_declarations_application on conflict_declarations (application_id)`,
+  // The review pages show a declared conflict (no take form, colleagues left out of the assign list): cached pages of
+  // the enterprise's provinces are stale after one (decision 025). Its audit event bumps the application's province
+  // too; this covers every page of the enterprise's applications.
+  `create trigger conflict_declarations_data_versions after insert on conflict_declarations
+     referencing new table as new_rows for each statement execute function data_versions_of_enterprise()`,
   `create table digest_items (
      id int generated always as identity primary key,
      user_id uuid not null references users (id),
