@@ -159,6 +159,27 @@ describe("conflict of interest before a take", () => {
     assert.equal((await getApplication(id))!.assigned_to, colleague.id);
   });
 
+  test("a reviewer assigned by a colleague can still declare a conflict: it releases the application", async () => {
+    const lead = await staffUser("province_reviewer", "79");
+    const assignee = await staffUser("province_reviewer", "79");
+    const { id } = await submitted();
+    const lc = await signIn(lead);
+    assert.equal((await lc.post(`/review/${id}`, { intent: "assign", assigneeId: assignee.id, lockVersion: await lock(id) })).status, 302);
+    const ac = await signIn(assignee);
+    const page = await (await ac.get(`/review/${id}`)).text();
+    assert.match(page, /value="declare_conflict"/, "the assignee is offered the declaration");
+    const empty = await ac.post(`/review/${id}`, { intent: "declare_conflict", lockVersion: await lock(id), conflictReason: "  " });
+    assert.equal(empty.status, 400);
+    assert.match(pageText(await empty.text()), /Nhập lý do xung đột lợi ích/);
+    const res = await ac.post(`/review/${id}`, { intent: "declare_conflict", lockVersion: await lock(id), conflictReason: "Anh trai là giám đốc doanh nghiệp" });
+    assert.equal(res.status, 302);
+    assert.equal((await getApplication(id))!.assigned_to, null, "given back");
+    const actions = (await audit(id)).map((e) => e.action);
+    assert.deepEqual(actions.slice(-2), ["application.conflict_declared", "application.released"]);
+    const told = await t.db.selectFrom("outbox_emails").select("to_address").where("template", "=", "conflict_declared").where("application_id", "=", id).execute();
+    assert.ok(told.some((e) => e.to_address === lead.email), "the colleague who assigned it is told");
+  });
+
   test("at the ministry step the other ministry reviewers are told", async () => {
     const province = await staffUser("province_reviewer", "79");
     const declarer = await staffUser("ministry_reviewer");

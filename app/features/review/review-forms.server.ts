@@ -28,6 +28,8 @@ export const reviewSchemas = {
       .superRefine((v, ctx) => {
         if (v.declaration === "conflict" && !v.conflictReason) ctx.addIssue({ code: "custom", path: ["conflictReason"], message: t("error.conflictReason") });
       }),
+  /** An assignee (assigned by a colleague, so without a take) declares a conflict afterwards: the reason is required. */
+  declareConflict: (t: Translate) => z.object({ conflictReason: field.text(t, t("review.conflictReason"), { max: 1000, required: true, requiredMessage: t("error.conflictReason") }) }),
   verdict: (t: Translate, keys: string[]) =>
     z.object({
       lockVersion,

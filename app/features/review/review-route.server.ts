@@ -203,6 +203,15 @@ const take: IntentHandler = {
 // Typed by ReviewIntent: an intent added to REVIEW_INTENTS without its handler does not compile.
 const INTENTS: Record<ReviewIntent, IntentHandler> = {
   take,
+  declare_conflict: {
+    flash: "flash.conflictDeclared",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(reviewSchemas.declareConflict(t), values);
+      if (!r.ok) return r.errors;
+      await declareConflict(user, app.id, r.data.conflictReason, requestId);
+      return new Done("flash.conflictDeclared", "warning");
+    },
+  },
   release: assignTo(() => null),
   assign: {
     flash: "flash.assigned",

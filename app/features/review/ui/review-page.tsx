@@ -170,6 +170,17 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                 <Button>{t("review.take")}</Button>
               </Form>
             ) : null}
+            {app.assignedTo === data.me && !data.canTake && !data.myConflict ? (
+              // Assigned by a colleague (no take, so no declaration yet): a conflict can still be declared; it releases it.
+              <details className="details" open={Boolean(stateFor("declare_conflict"))}>
+                <summary className="details__summary">{t("review.declareConflict")}</summary>
+                <Form method="post" preventScrollReset scope="declare_conflict">
+                  <Hidden lockVersion={app.lockVersion} intent="declare_conflict" />
+                  <TextArea name="conflictReason" label={t("review.conflictReasonRequired")} state={stateFor("declare_conflict")} rows={2} />
+                  <Button variant="secondary">{t("review.declareConflict")}</Button>
+                </Form>
+              </details>
+            ) : null}
             {data.myConflict ? (
               <p className="inset">{t("review.conflictDeclared", { date: formatDate(data.myConflict.declaredAt, locale), reason: data.myConflict.reason })}</p>
             ) : null}
