@@ -13,7 +13,7 @@ import { createMailer, createOutboxWorker, type OutboxWorker } from "./app/platf
 import { createApp } from "./app/platform/http/http-app.server.ts";
 import { installCrashHandlers, startupFailureLine } from "./app/platform/ops/process-guards.server.ts";
 import { GracefulShutdown, shutdownTimes } from "./app/platform/ops/shutdown.server.ts";
-import { runDeadlineChecks } from "./app/features/review/deadlines.server.ts";
+import { runScheduledJobs } from "./app/server/scheduled-jobs.server.ts";
 
 const log = logger();
 installCrashHandlers(log);
@@ -94,7 +94,7 @@ async function main() {
       from: c.MAIL_FROM,
       messageIdDomain: new URL(c.publicUrl).hostname,
     });
-    worker = createOutboxWorker({ db: handle.db, mailer, log, pollMs: c.OUTBOX_POLL_MS, periodic: () => runDeadlineChecks(handle.db) });
+    worker = createOutboxWorker({ db: handle.db, mailer, log, pollMs: c.OUTBOX_POLL_MS, periodic: () => runScheduledJobs(handle.db) });
   }
 
   const build = await loadRemixBuild();

@@ -51,6 +51,7 @@ test("each criterion's explanation, links and files sit in the region of its ver
       const main = prov.getByRole("main");
       const take = main.getByRole("button", { name: "Nhận thẩm định hồ sơ này" });
       if (await take.isVisible()) {
+        await main.getByRole("radio", { name: "Tôi không có xung đột lợi ích với doanh nghiệp này" }).check();
         await take.click();
         await expect(take).toHaveCount(0);
       }

@@ -73,6 +73,8 @@ async function openFromQueue(page: Page, base: "/review" | "/ministry", referenc
 }
 
 async function take(page: Page, id: string) {
+  // The declaration about conflicts of interest comes first (issue 12): a take without it is refused.
+  await page.getByRole("main").getByRole("radio", { name: "Tôi không có xung đột lợi ích với doanh nghiệp này" }).check();
   await post(page, id, () => page.getByRole("main").getByRole("button", { name: "Nhận thẩm định hồ sơ này" }).click());
   await expect(page.getByRole("main")).toContainText(`Người thẩm định: `);
   await expect(page.getByRole("main").getByRole("button", { name: "Nhận thẩm định hồ sơ này" })).toHaveCount(0);

@@ -52,6 +52,7 @@ test("a refused post does not keep the previous action's success banner", async 
   const main = prov.getByRole("main");
   await signIn(prov, HCM, DEMO_PASSWORD);
   await gotoHydrated(prov, `/review/${id}`);
+  await main.getByRole("radio", { name: "Tôi không có xung đột lợi ích với doanh nghiệp này" }).check();
   await main.getByRole("button", { name: "Nhận thẩm định hồ sơ này" }).click();
   await newPageShown(prov);
   await expect(prov.getByRole("status").filter({ hasText: "Đã cập nhật phân công." })).toBeVisible();
@@ -71,6 +72,7 @@ test("a 409 shows the conflict over the current status and the actions possible 
   const main = prov.getByRole("main");
   await signIn(prov, HCM, DEMO_PASSWORD);
   await gotoHydrated(prov, `/review/${id}`);
+  await main.getByRole("radio", { name: "Tôi không có xung đột lợi ích với doanh nghiệp này" }).check();
   await main.getByRole("button", { name: "Nhận thẩm định hồ sơ này" }).click();
   await newPageShown(prov);
   await expect(main).toContainText("Đang thẩm định tại Sở");

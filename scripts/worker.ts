@@ -5,7 +5,7 @@ import { logger } from "../app/platform/ops/logger.server.ts";
 import { createMailer, createOutboxWorker } from "../app/platform/mail/mailer.server.ts";
 import { installCrashHandlers, startupFailureLine } from "../app/platform/ops/process-guards.server.ts";
 import { GracefulShutdown, shutdownTimes } from "../app/platform/ops/shutdown.server.ts";
-import { runDeadlineChecks } from "../app/features/review/deadlines.server.ts";
+import { runScheduledJobs } from "../app/server/scheduled-jobs.server.ts";
 
 installCrashHandlers(logger());
 const c = loadConfig();
@@ -24,7 +24,7 @@ const worker = createOutboxWorker({
   db: handle.db,
   mailer: createMailer({ smtpUrl: c.SMTP_URL, mailDir: c.mailDir, from: c.MAIL_FROM, messageIdDomain: new URL(c.publicUrl).hostname }),
   log: logger(),
-  periodic: () => runDeadlineChecks(handle.db),
+  periodic: () => runScheduledJobs(handle.db),
 });
 worker.start();
 logger().info("outbox worker started");

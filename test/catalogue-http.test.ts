@@ -67,7 +67,7 @@ async function submitted(province: string, platform: NonNullable<Answers["platfo
 async function inMinistryReview(province: string, platform: NonNullable<Answers["platform"]>, opts: { note?: boolean } = {}) {
   const s = await submitted(province, platform);
   const r = await reviewer(province);
-  await review.assignApplication(r, s.id, { assigneeId: r.id, lockVersion: await lock(s.id) }, "t");
+  await review.assignApplication(r, s.id, { assigneeId: r.id, noConflict: true, lockVersion: await lock(s.id) }, "t");
   await verifyEnterprise(r, s.id, { outcome: "verified", reason: "" }, "t");
   if (opts.note) await review.addInternalNote(r, s.id, SECRET_NOTE, "t");
   const items = criteriaItems(await getCriteria((await getApplication(s.id))!.criteria_set_id));
@@ -75,7 +75,7 @@ async function inMinistryReview(province: string, platform: NonNullable<Answers[
     await review.saveVerdict(r, s.id, { criterionKey: item.key, verdict: "met", note: opts.note ? SECRET_VERDICT_NOTE : "", lockVersion: await lock(s.id) }, "t");
   }
   await review.forwardToMinistry(r, s.id, { lockVersion: await lock(s.id), recommendation: "recognise", summary: `${SECRET_NOTE} tóm tắt` }, "t");
-  await review.assignApplication(ministry, s.id, { assigneeId: ministry.id, lockVersion: await lock(s.id) }, "t");
+  await review.assignApplication(ministry, s.id, { assigneeId: ministry.id, noConflict: true, lockVersion: await lock(s.id) }, "t");
   return s;
 }
 
@@ -172,7 +172,7 @@ before(async () => {
   hiddenIds.inReview = (await inMinistryReview("79", platform(HIDDEN.inReview), { note: true })).id;
   const rejected = await submitted("01", platform(HIDDEN.rejected));
   const r01 = await reviewer("01");
-  await review.assignApplication(r01, rejected.id, { assigneeId: r01.id, lockVersion: await lock(rejected.id) }, "t");
+  await review.assignApplication(r01, rejected.id, { assigneeId: r01.id, noConflict: true, lockVersion: await lock(rejected.id) }, "t");
   await review.rejectApplication(r01, rejected.id, { lockVersion: await lock(rejected.id), reasons: ["criteria_not_met"], note: "Không đạt" }, "t");
   hiddenIds.rejected = rejected.id;
   const withdrawn = await submitted("01", platform(HIDDEN.withdrawn));

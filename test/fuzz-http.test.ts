@@ -172,22 +172,22 @@ async function fixtures() {
   await completeApplication(owner.user, draft.id, DEMO_PLATFORM);
   await submitted();
   const inReview = await submitted();
-  await review.assignApplication(province, inReview, { assigneeId: province.id, lockVersion: await lock(inReview) }, "fuzz");
+  await review.assignApplication(province, inReview, { assigneeId: province.id, noConflict: true, lockVersion: await lock(inReview) }, "fuzz");
   const toMinistry = async () => {
     const id = await submitted();
-    await review.assignApplication(province, id, { assigneeId: province.id, lockVersion: await lock(id) }, "fuzz");
+    await review.assignApplication(province, id, { assigneeId: province.id, noConflict: true, lockVersion: await lock(id) }, "fuzz");
     const items = criteriaItems(await getCriteria((await getApplication(id))!.criteria_set_id));
     for (const item of items) await review.saveVerdict(province, id, { criterionKey: item.key, verdict: "met", note: "", lockVersion: await lock(id) }, "fuzz");
     await verifyEnterprise(province, id, { outcome: "verified", reason: "" }, "fuzz");
     await review.forwardToMinistry(province, id, { lockVersion: await lock(id), recommendation: "recognise", summary: "Đạt" }, "fuzz");
-    await review.assignApplication(ministry, id, { assigneeId: ministry.id, lockVersion: await lock(id) }, "fuzz");
+    await review.assignApplication(ministry, id, { assigneeId: ministry.id, noConflict: true, lockVersion: await lock(id) }, "fuzz");
     return id;
   };
   await toMinistry();
   const recognised = await toMinistry();
   await review.recognisePlatform(ministry, recognised, { lockVersion: await lock(recognised), decisionNumber: "1/QĐ-BKHCN", decisionDate: "2026-11-20" }, "fuzz");
   const changes = await submitted();
-  await review.assignApplication(province, changes, { assigneeId: province.id, lockVersion: await lock(changes) }, "fuzz");
+  await review.assignApplication(province, changes, { assigneeId: province.id, noConflict: true, lockVersion: await lock(changes) }, "fuzz");
   await review.requestChanges(province, changes, { lockVersion: await lock(changes), items: [{ target: "section:platform", note: "Bổ sung" }], replyBy: "2099-01-01", message: "" }, "fuzz");
   return { owner: owner.user, province, ministry, admin, ids: [draft.id, ...apps, recognised] };
 }

@@ -88,7 +88,7 @@ describe("bad input in query strings and paths never answers 5xx", () => {
         const page = await c.get(path);
         assert.equal(page.status, 404, `GET ${path}: ${page.status}`);
         await page.arrayBuffer();
-        const action = await c.post(path, { intent: "take", lockVersion: "0" });
+        const action = await c.post(path, { intent: "take", declaration: "none", lockVersion: "0" });
         assert.equal(action.status, 404, `POST ${path}: ${action.status}`);
         await action.arrayBuffer();
       }

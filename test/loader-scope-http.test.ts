@@ -85,7 +85,7 @@ async function applicationThroughReview() {
   await submitApplication(user, id, { requestId: "t" });
   const a = alpha.user;
   await review.assignApplication(a, id, { assigneeId: bravo.user.id, lockVersion: await lock(id) }, "t");
-  await review.assignApplication(a, id, { assigneeId: a.id, lockVersion: await lock(id) }, "t");
+  await review.assignApplication(a, id, { assigneeId: a.id, noConflict: true, lockVersion: await lock(id) }, "t");
   await review.addInternalNote(a, id, S.provinceNote, "t");
   const items = criteriaItems(await getCriteria((await getApplication(id))!.criteria_set_id));
   criterionKeys = items.map((i) => i.key);
@@ -100,19 +100,19 @@ async function applicationThroughReview() {
   await saveCriterion(user, id, "user_scale", { assessment: "meets", explanation: "Audited: 1.3 million MAU", links: ["https://audit.example.vn/2026"] }, "t");
   await saveSection(user, id, "declaration", { accepted: true, name: user.name, acceptedAt: new Date().toISOString() }, "t");
   await submitApplication(user, id, { requestId: "t" });
-  await review.assignApplication(a, id, { assigneeId: a.id, lockVersion: await lock(id) }, "t");
+  await review.assignApplication(a, id, { assigneeId: a.id, noConflict: true, lockVersion: await lock(id) }, "t");
   await review.saveVerdict(a, id, { criterionKey: "user_scale", verdict: "met", note: S.provinceVerdictNote, lockVersion: await lock(id) }, "t");
   await prepareForward(a, id);
   await review.forwardToMinistry(a, id, { lockVersion: await lock(id), recommendation: "recognise", summary: S.provinceSummary }, "t");
   const m = mike.user;
-  await review.assignApplication(m, id, { assigneeId: m.id, lockVersion: await lock(id) }, "t");
+  await review.assignApplication(m, id, { assigneeId: m.id, noConflict: true, lockVersion: await lock(id) }, "t");
   await review.addInternalNote(m, id, S.ministryNote, "t");
   for (const item of items.slice(0, 3))
     await review.saveVerdict(m, id, { criterionKey: item.key, verdict: "met", note: S.ministryVerdictNote, lockVersion: await lock(id) }, "t");
   await review.returnToProvince(m, id, { lockVersion: await lock(id), note: S.ministryReturnNote }, "t");
-  await review.assignApplication(a, id, { assigneeId: a.id, lockVersion: await lock(id) }, "t");
+  await review.assignApplication(a, id, { assigneeId: a.id, noConflict: true, lockVersion: await lock(id) }, "t");
   await review.forwardToMinistry(a, id, { lockVersion: await lock(id), recommendation: "recognise", summary: S.provinceSummaryAgain }, "t");
-  await review.assignApplication(m, id, { assigneeId: m.id, lockVersion: await lock(id) }, "t");
+  await review.assignApplication(m, id, { assigneeId: m.id, noConflict: true, lockVersion: await lock(id) }, "t");
   assert.equal((await getApplication(id))!.status, "in_ministry_review");
   fileIds = (await listAttachments(id)).map((f) => f.id);
   return id;

@@ -133,7 +133,7 @@ describe("the response cache", () => {
     await seesChange("assign", [[reviewer, "/review?view=new"], [reviewer, page]], async () =>
       ok(await reviewer.post(page, { intent: "assign", lockVersion: await lock(id), assigneeId: colleague.id }), "assign"),
     );
-    await seesChange("take", [[reviewer, page]], async () => ok(await reviewer.post(page, { intent: "take", lockVersion: await lock(id) }), "take"));
+    await seesChange("take", [[reviewer, page]], async () => ok(await reviewer.post(page, { intent: "take", declaration: "none", lockVersion: await lock(id) }), "take"));
     const items = criteriaItems(await getCriteria((await getApplication(id))!.criteria_set_id));
     await seesChange("verdict", [[reviewer, page]], async () =>
       ok(await reviewer.post(page, { intent: "verdict", lockVersion: await lock(id), criterionKey: items[0]!.key, verdict: "needs_information", note: "Cần thêm số liệu" }), "verdict"),
@@ -162,13 +162,13 @@ describe("the response cache", () => {
       ok(await reviewer.post(page, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đáp ứng" }), "forward"),
     );
     const national = `/ministry/${id}`;
-    await ok(await minister.post(national, { intent: "take", lockVersion: await lock(id) }), "take (ministry)");
+    await ok(await minister.post(national, { intent: "take", declaration: "none", lockVersion: await lock(id) }), "take (ministry)");
     await seesChange("return", [[reviewer, page], [minister, national]], async () =>
       ok(await minister.post(national, { intent: "return", lockVersion: await lock(id), note: "Xác minh lại" }), "return"),
     );
-    await ok(await reviewer.post(page, { intent: "take", lockVersion: await lock(id) }), "take again");
+    await ok(await reviewer.post(page, { intent: "take", declaration: "none", lockVersion: await lock(id) }), "take again");
     await ok(await reviewer.post(page, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đã xác minh lại" }), "forward again");
-    await ok(await minister.post(national, { intent: "take", lockVersion: await lock(id) }), "take (ministry) again");
+    await ok(await minister.post(national, { intent: "take", declaration: "none", lockVersion: await lock(id) }), "take (ministry) again");
     await seesChange("recognise", [[minister, national], [visitor, "/platforms.data"], [reviewer, "/platforms"]], async () =>
       ok(await minister.post(national, { intent: "recognise", lockVersion: await lock(id), decisionNumber: "5/QĐ-BKHCN", decisionDate: "2026-11-20" }), "recognise"),
     );
@@ -180,11 +180,11 @@ describe("the response cache", () => {
     const second = await submittedDraft("79", "Nền tảng Thu hồi Bộ nhớ");
     const p2 = `/review/${second.id}`;
     await ok(await second.enterprise.post(`/applications/${second.id}/check`, {}), "submit 2");
-    await ok(await reviewer.post(p2, { intent: "take", lockVersion: await lock(second.id) }), "take 2");
+    await ok(await reviewer.post(p2, { intent: "take", declaration: "none", lockVersion: await lock(second.id) }), "take 2");
     for (const item of items) await ok(await reviewer.post(p2, { intent: "verdict", lockVersion: await lock(second.id), criterionKey: item.key, verdict: "met", note: "Đạt" }), "verdict 2");
     await ok(await reviewer.post(p2, { intent: "verify_enterprise", verification: "verified" }), "verify 2");
     await ok(await reviewer.post(p2, { intent: "forward", lockVersion: await lock(second.id), recommendation: "recognise", summary: "Đáp ứng" }), "forward 2");
-    await ok(await minister.post(`/ministry/${second.id}`, { intent: "take", lockVersion: await lock(second.id) }), "take 2 (ministry)");
+    await ok(await minister.post(`/ministry/${second.id}`, { intent: "take", declaration: "none", lockVersion: await lock(second.id) }), "take 2 (ministry)");
     await ok(await minister.post(`/ministry/${second.id}`, { intent: "recognise", lockVersion: await lock(second.id), decisionNumber: "6/QĐ-BKHCN", decisionDate: "2026-11-20" }), "recognise 2");
     await seesChange("revoke", [[visitor, "/platforms.data"], [minister, `/ministry/${second.id}`], [reviewer, p2]], async () =>
       ok(
@@ -197,7 +197,7 @@ describe("the response cache", () => {
     const third = await submittedDraft("79", "Nền tảng Từ chối Bộ nhớ");
     const p3 = `/review/${third.id}`;
     await ok(await third.enterprise.post(`/applications/${third.id}/check`, {}), "submit 3");
-    await ok(await reviewer.post(p3, { intent: "take", lockVersion: await lock(third.id) }), "take 3");
+    await ok(await reviewer.post(p3, { intent: "take", declaration: "none", lockVersion: await lock(third.id) }), "take 3");
     await seesChange("reject", [[reviewer, p3], [reviewer, "/review?view=done"], [visitor, "/statistics.data"], [reviewer, "/statistics"]], async () =>
       ok(await reviewer.post(p3, { intent: "reject", lockVersion: await lock(third.id), reasons: "duplicate", note: "Trùng" }), "reject"),
     );
@@ -287,7 +287,7 @@ describe("the response cache", () => {
     await ok(await enterprise.post(`/applications/${id}/check`, {}), "submit");
     const page = `/review/${id}`;
     await cached(reviewer, page);
-    await ok(await reviewer.post(page, { intent: "take", lockVersion: await lock(id) }), "take");
+    await ok(await reviewer.post(page, { intent: "take", declaration: "none", lockVersion: await lock(id) }), "take");
     assert.ok(reviewer.cookies.has("flash"));
     const withFlash = await look(reviewer, page);
     assert.equal(withFlash.cache, "bypass");

@@ -74,7 +74,7 @@ describe("the review journey", () => {
     assert.equal(res.status, 302);
     assert.equal((await getApplication(id))!.status, "in_provincial_review");
     assert.ok((await emailsTo(reviewerB.email, id)).some((e) => e.template === "reviewer_assigned"));
-    res = await province.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    res = await province.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     assert.equal((await getApplication(id))!.assigned_to, reviewerA.id);
 
     // Forwarding without verdicts is refused.
@@ -132,7 +132,7 @@ describe("the review journey", () => {
     assert.doesNotMatch(entPage, /Ghi chú nội bộ/, "internal notes are staff-only");
 
     // Ministry returns it once.
-    res = await minister.post(`/ministry/${id}`, { intent: "take", lockVersion: await lock(id) });
+    res = await minister.post(`/ministry/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     assert.equal((await getApplication(id))!.status, "in_ministry_review");
     const ministryPage = pageText(await (await minister.get(`/ministry/${id}`)).text());
     assert.match(ministryPage, /Đề nghị công nhận/);
@@ -142,11 +142,11 @@ describe("the review journey", () => {
     assert.ok((await emailsTo(reviewerA.email, id)).some((e) => e.template === "province_returned" && e.text_body.includes("xác minh lại")));
     assert.ok((await emailsTo(user.email, id)).some((e) => e.template === "returned"));
 
-    res = await province.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    res = await province.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     res = await province.post(`/review/${id}`, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đã xác minh lại" });
     assert.equal((await getApplication(id))!.status, "forwarded");
 
-    res = await minister.post(`/ministry/${id}`, { intent: "take", lockVersion: await lock(id) });
+    res = await minister.post(`/ministry/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     res = await minister.post(`/ministry/${id}`, { intent: "recognise", lockVersion: await lock(id), decisionNumber: "123/QĐ-BKHCN", decisionDate: "2099-01-01" });
     assert.equal(res.status, 400, "decision date cannot be in the future");
     res = await minister.post(`/ministry/${id}`, { intent: "recognise", lockVersion: await lock(id), decisionNumber: "123/QĐ-BKHCN", decisionDate: "2026-11-20" });
@@ -171,7 +171,7 @@ describe("the review journey", () => {
     const reviewer = await staffUser("province_reviewer", "01");
     const { user, id } = await submitted("01", { ...DEMO_PLATFORM, name: "Nền tảng bị từ chối" });
     const c = await signIn(reviewer);
-    await c.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    await c.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     let res = await c.post(`/review/${id}`, { intent: "reject", lockVersion: await lock(id), note: "Thiếu hồ sơ" });
     assert.equal(res.status, 400, "a reason is required");
     const body = new URLSearchParams({ intent: "reject", lockVersion: await lock(id), note: "Thiếu quyết định phê duyệt cấp độ" });
@@ -277,7 +277,7 @@ describe("races", () => {
     const b = await signIn(await staffUser("province_reviewer", "52"));
     for (let round = 0; round < 8; round++) {
       const { user, id } = await submitted("52", { ...DEMO_PLATFORM, name: `Nền tảng tranh chấp ${round}` });
-      await a.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+      await a.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
       const v = await lock(id);
       const [ra, rb] = await Promise.all([
         a.post(`/review/${id}`, { intent: "request_changes", lockVersion: v, reopen: "section:contact", "note:section:contact": "Sửa số điện thoại", replyBy: "2099-01-01" }),
@@ -317,7 +317,7 @@ describe("authorization matrix", () => {
       const [review, ministry] = expectGet[name];
       assert.equal((await c.get(`/review/${id}`)).status, review, `${name} GET /review/:id`);
       assert.equal((await c.get(`/ministry/${id}`)).status, ministry, `${name} GET /ministry/:id (not forwarded yet)`);
-      const post = await c.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+      const post = await c.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
       assert.equal(post.status, name === "sameProvince" ? 302 : review === 200 ? 302 : review, `${name} POST take`);
       if (name === "sameProvince") {
         await t.db.updateTable("applications").set({ status: "submitted", assigned_to: null }).where("id", "=", id).execute();
@@ -340,7 +340,7 @@ describe("every status change tells the people concerned", () => {
     const count = async (to: string) => (await emailsTo(to, id)).length;
 
     let before = await count(user.email);
-    await province.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    await province.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     const taken = (await emailsTo(user.email, id)).slice(before);
     assert.equal(taken.length, 1, "the enterprise hears that the province received it");
     assert.match(taken[0]!.subject, /đã được tiếp nhận/);
@@ -350,7 +350,7 @@ describe("every status change tells the people concerned", () => {
     assert.equal((await province.post(`/review/${id}`, { intent: "verify_enterprise", verification: "verified" })).status, 302);
     assert.equal((await province.post(`/review/${id}`, { intent: "forward", lockVersion: await lock(id), recommendation: "recognise", summary: "Đạt" })).status, 302);
     before = await count(user.email);
-    await minister.post(`/ministry/${id}`, { intent: "take", lockVersion: await lock(id) });
+    await minister.post(`/ministry/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     assert.equal(await count(user.email), before + 1, "the enterprise hears that the ministry received it");
 
     const staffBefore = { reviewer: await count(reviewer.email), ministry: await count(ministry.email) };
@@ -373,7 +373,7 @@ describe("every status change tells the people concerned", () => {
     const reviewer = await signIn(await staffUser("province_reviewer", "79"));
     const minister = await signIn(await staffUser("ministry_reviewer"));
     const { id } = await submitted("79", { ...DEMO_PLATFORM, name: "Nền tảng Từ chối ở Sở" });
-    await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    await reviewer.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     const body = new URLSearchParams({ intent: "reject", lockVersion: await lock(id), note: "Thiếu hồ sơ", reasons: "insufficient_evidence" });
     await reviewer.post(`/review/${id}`, Object.fromEntries(body));
     assert.equal((await getApplication(id))!.status, "rejected");
@@ -403,7 +403,7 @@ describe("a province without an active reviewer", () => {
     const text = pageText(await page.text());
     assert.match(text, /chưa có cán bộ thẩm định đang hoạt động/);
     assert.doesNotMatch(text, /Nhận thẩm định hồ sơ này/, "no take button");
-    assert.equal((await minister.post(`/ministry/${id}`, { intent: "take", lockVersion: await lock(id) })).status, 403, "the ministry does not act in the province's place");
+    assert.equal((await minister.post(`/ministry/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) })).status, 403, "the ministry does not act in the province's place");
     assert.equal((await getApplication(id))!.status, "submitted");
 
     const adminPage = pageText(await (await (await signIn(admin)).get("/admin/users")).text());
@@ -422,7 +422,7 @@ describe("the reviewer's flow", () => {
   test("an empty reply deadline takes the default of the rule's working days", async () => {
     const reviewer = await signIn(await staffUser("province_reviewer", "79"));
     const { id } = await submitted("79", { ...DEMO_PLATFORM, name: "Nền tảng Hạn Mặc định" });
-    await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    await reviewer.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     const days = Number((await t.db.selectFrom("settings").select("value").where("key", "=", "sla.enterprise_reply.working_days").executeTakeFirstOrThrow()).value);
     const expected = vietnamDate(addWorkingDays(new Date(), days));
     const form = await (await reviewer.get(`/review/${id}`)).text();
@@ -442,7 +442,7 @@ describe("the reviewer's flow", () => {
   test("a reopened criterion reads as needing changes to the enterprise until it is saved again, with the reviewer's note", async () => {
     const reviewer = await signIn(await staffUser("province_reviewer", "79"));
     const { user, client: ent, id } = await submitted("79", { ...DEMO_PLATFORM, name: "Nền tảng Mở lại Tiêu chí" });
-    await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    await reviewer.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     await reviewer.post(`/review/${id}`, {
       intent: "request_changes",
       lockVersion: await lock(id),

@@ -106,7 +106,7 @@ async function claimantWithApplication(taxCode: string, name: string, reviewer =
   const draft = await createDraft(s.user, enterprise.id, "t");
   await completeApplication(s.user, draft.id, { ...DEMO_PLATFORM, name: `${name} nền tảng`, publicUrl: `https://${draft.id.slice(0, 8)}.example.vn` });
   await submitApplication(s.user, draft.id, { requestId: "t" });
-  await review.assignApplication(reviewer, draft.id, { assigneeId: reviewer.id, lockVersion: Number(await lock(draft.id)) }, "t");
+  await review.assignApplication(reviewer, draft.id, { assigneeId: reviewer.id, noConflict: true, lockVersion: Number(await lock(draft.id)) }, "t");
   for (const item of criteriaItems(await getCriteria((await getApplication(draft.id))!.criteria_set_id)))
     await review.saveVerdict(reviewer, draft.id, { criterionKey: item.key, verdict: "met", note: "", lockVersion: Number(await lock(draft.id)) }, "t");
   return { ...s, enterprise, appId: draft.id };
@@ -308,7 +308,7 @@ describe("the public catalogue lists only platforms of verified enterprises", ()
     const name = (await getApplication(holder.appId))!.platform_name;
     await (await import("~/features/enterprise/verification.server.ts")).verifyEnterprise(hanoi2, holder.appId, { outcome: "verified", reason: "" }, "t");
     await review.forwardToMinistry(hanoi2, holder.appId, { lockVersion: Number(await lock(holder.appId)), recommendation: "recognise", summary: "Đạt" }, "t");
-    await review.assignApplication(ministry, holder.appId, { assigneeId: ministry.id, lockVersion: Number(await lock(holder.appId)) }, "t");
+    await review.assignApplication(ministry, holder.appId, { assigneeId: ministry.id, noConflict: true, lockVersion: Number(await lock(holder.appId)) }, "t");
     await review.recognisePlatform(ministry, holder.appId, { lockVersion: Number(await lock(holder.appId)), decisionNumber: "777/QĐ-BKHCN", decisionDate: "2026-11-20" }, "t");
 
     const anon = new Client(server.url, "10.99.0.1");

@@ -79,7 +79,7 @@ describe("the status after submitting", () => {
     assert.ok(!(await text(client, "/applications")).includes(" Đã tiếp nhận "), "no 'received' tag in the list");
 
     const reviewer = await login(await staffUser("province_reviewer", "79"));
-    const res = await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) });
+    const res = await reviewer.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) });
     assert.equal(res.status, 302);
     page = await text(client, `/applications/${id}`);
     assert.ok(page.includes("Đang thẩm định tại Sở"));
@@ -170,7 +170,7 @@ describe("English dates and plurals", () => {
     assert.ok((await text(reviewer, `/review?q=${reference}`)).includes("1 application"), "queue count");
     assert.ok(!(await text(reviewer, `/review?q=${reference}`)).includes("1 applications"));
 
-    assert.equal((await reviewer.post(`/review/${id}`, { intent: "take", lockVersion: await lock(id) })).status, 302);
+    assert.equal((await reviewer.post(`/review/${id}`, { intent: "take", declaration: "none", lockVersion: await lock(id) })).status, 302);
     const items = criteriaItems(await getCriteria((await getApplication(id))!.criteria_set_id));
     for (const item of items.slice(1)) {
       const res = await reviewer.post(`/review/${id}`, { intent: "verdict", lockVersion: await lock(id), criterionKey: item.key, verdict: "met", note: "" });

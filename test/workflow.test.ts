@@ -20,8 +20,10 @@ import {
   WORKFLOW,
   type Audience,
   type NoticeCondition,
+  type NoticeTemplate,
   type WorkflowAction,
 } from "~/features/application/workflow.ts";
+import { isDigestible } from "~/features/application/digest.server.ts";
 import { createDraft } from "~/features/application/drafts.server.ts";
 import { getApplication } from "~/features/application/queries.server.ts";
 import { transition } from "~/features/application/transition.server.ts";
@@ -216,7 +218,12 @@ describe("who is told (NOTICES)", () => {
     await t.db.updateTable("users").set({ status: "deactivated" }).where("id", "=", inactive.id).execute();
     const ministry = [await staffUser("ministry_reviewer"), await staffUser("ministry_reviewer")];
     const admins = [await staffUser("admin")];
+    // One reviewer of each stage chose the daily digest: their new and resubmitted applications' notices are kept for
+    // it (digest_items) instead of an email; everything else reaches them at once. Together, still the table.
+    const digestReaders = [provinceReviewers[1]!, ministry[1]!];
+    await t.db.updateTable("users").set({ new_application_notices: "digest" }).where("id", "in", digestReaders.map((u) => u.id)).execute();
 
+    const keptTemplates = new Set<string>();
     for (const x of SCENARIOS) {
       const label = `${x.action} from ${x.from}${x.province === "unstaffed" ? " (unstaffed province)" : ""}${x.assigned ? ` assigned to ${x.assigned}` : ""}`;
       const code = x.province === "unstaffed" ? unstaffed : staffed;
@@ -240,6 +247,7 @@ describe("who is told (NOTICES)", () => {
       if (role === "province_reviewer" && x.province === "unstaffed") throw new Error(`${label}: an unstaffed province has no reviewer to act`);
       const actor = role === "enterprise" ? owner.user : role === "province_reviewer" ? provinceReviewers[0]! : ministry[0]!;
       const mark = (await t.db.selectFrom("outbox_emails").select(sql<number>`coalesce(max(id), 0)::int`.as("n")).executeTakeFirstOrThrow()).n;
+      const digestMark = (await t.db.selectFrom("digest_items").select(sql<number>`coalesce(max(id), 0)::int`.as("n")).executeTakeFirstOrThrow()).n;
       const app = await transition({ applicationId: draft.id, actor, action: x.action, requestId: "notices" });
 
       const holds: Record<NoticeCondition, boolean> = {
@@ -263,11 +271,27 @@ describe("who is told (NOTICES)", () => {
         for (const to of people[audience]) expected.push(`${to} ${noticeTemplate(notice)}`);
       }
       const sent = await t.db.selectFrom("outbox_emails").select(["to_address", "template"]).where("id", ">", mark).execute();
-      assert.deepEqual(sent.map((m) => `${m.to_address} ${m.template}`).sort(), expected.sort(), label);
+      const kept = await t.db
+        .selectFrom("digest_items")
+        .innerJoin("users", "users.id", "digest_items.user_id")
+        .select(["users.email", "users.new_application_notices", "digest_items.template"])
+        .where("digest_items.id", ">", digestMark)
+        .execute();
+      for (const k of kept) {
+        keptTemplates.add(k.template);
+        assert.equal(k.new_application_notices, "digest", `${label}: only a digest reader's notice is kept for the digest`);
+        assert.ok(isDigestible(k.template as NoticeTemplate), `${label}: ${k.template} is not a notice for the digest`);
+      }
+      for (const m of sent) {
+        const reader = digestReaders.find((u) => u.email === m.to_address);
+        assert.ok(!reader || !isDigestible(m.template as NoticeTemplate), `${label}: ${m.template} emailed at once to a digest reader`);
+      }
+      assert.deepEqual([...sent.map((m) => `${m.to_address} ${m.template}`), ...kept.map((k) => `${k.email} ${k.template}`)].sort(), expected.sort(), label);
       assert.ok(!sent.some((m) => m.to_address === inactive.email), `${label}: a deactivated reviewer is never told`);
       assert.ok(sent.every((m) => m.to_address !== actor.email || actor.role === "enterprise"), `${label}: staff are not told about their own action`);
       if (x.action === "resubmit") assert.equal(app.status, x.assigned ? "in_provincial_review" : "resubmitted", `${label}: back to its reviewer`);
     }
+    assert.deepEqual([...keptTemplates].sort(), ["ministry_new_application", "reviewer_new_application", "reviewer_resubmitted"], "every notice for the digest was kept for it at least once");
   });
 
   test("the actions that used to tell nobody now tell the people concerned", async () => {

@@ -314,7 +314,7 @@ export async function seedDemoCatalogue(): Promise<void> {
     const app = await submitApplication(owner, draft.id, { requestId: "demo" });
     const groups = await getCriteria(app.criteria_set_id);
     const items = criteriaItems(groups);
-    await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion: await lockOf(app.id) }, "demo");
+    await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, noConflict: true, lockVersion: await lockOf(app.id) }, "demo");
     await verifyOnce(reviewer, app.id);
     if (d.changes) {
       await review.requestChanges(
@@ -331,7 +331,7 @@ export async function seedDemoCatalogue(): Promise<void> {
       await saveCriterion(owner, app.id, "user_scale", { assessment: "meets", explanation: "Bổ sung báo cáo kiểm toán số người dùng.", links: [`${platform.publicUrl}/kiem-toan`] }, "demo");
       await saveSection(owner, app.id, "declaration", { accepted: true, name: owner.name, acceptedAt: now().toISOString() }, "demo");
       await submitApplication(owner, app.id, { requestId: "demo" });
-      await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion: await lockOf(app.id) }, "demo");
+      await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, noConflict: true, lockVersion: await lockOf(app.id) }, "demo");
     }
     for (const item of items) {
       const verdict: Verdict = d.unverified?.includes(item.key) ? "needs_information" : "met";
@@ -344,7 +344,7 @@ export async function seedDemoCatalogue(): Promise<void> {
       { lockVersion: await lockOf(app.id), recommendation: "recognise", summary: "Nền tảng đáp ứng các tiêu chí, đề nghị Bộ công nhận." },
       "demo",
     );
-    await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, lockVersion: await lockOf(app.id) }, "demo");
+    await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, noConflict: true, lockVersion: await lockOf(app.id) }, "demo");
     const ministryKeys =
       d.ministry === "all" ? items.map((x) => x.key) : d.ministry === "none" ? [] : groups.filter((g) => (d.ministry as string[]).includes(g.code)).flatMap((g) => g.items.map((x) => x.key));
     for (const key of ministryKeys) {

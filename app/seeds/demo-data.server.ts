@@ -221,7 +221,7 @@ export async function seedDemoWorkflow(): Promise<void> {
         const lockVersion = await lockOf();
         switch (step) {
           case "take":
-            await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, lockVersion }, "demo");
+            await review.assignApplication(reviewer, app.id, { assigneeId: reviewer.id, noConflict: true, lockVersion }, "demo");
             break;
           case "release":
             await review.assignApplication(reviewer, app.id, { assigneeId: null, lockVersion }, "demo");
@@ -230,7 +230,7 @@ export async function seedDemoWorkflow(): Promise<void> {
             await verifyOnce(reviewer, app.id);
             break;
           case "take_ministry":
-            await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, lockVersion }, "demo");
+            await review.assignApplication(ministry, app.id, { assigneeId: ministry.id, noConflict: true, lockVersion }, "demo");
             break;
           case "verdicts":
           case "ministry_verdicts":

@@ -70,6 +70,9 @@ const OTHER_EVENTS: Record<string, EventRule> = {
   "application.created": STEP,
   "application.assigned": OWN,
   "application.released": OWN,
+  // A reviewer's declaration about a conflict of interest with the enterprise: their own organisation's business.
+  "application.no_conflict_declared": OWN,
+  "application.conflict_declared": OWN,
   "application.verdict": OWN,
   "application.internal_note": OWN,
   "application.section_saved": OWN,

@@ -18,6 +18,7 @@ import { enqueueEmail } from "~/platform/mail/outbox.server.ts";
 import { getProvince, settingValue } from "~/features/reference/reference.server.ts";
 import { listActiveReviewersOfProvince } from "~/features/account/user.server.ts";
 import { changeTargetLabel } from "./answer-labels.server.ts";
+import { digestReaders, isDigestible, recordDigestItem } from "./digest.server.ts";
 
 type Trx = Transaction<Database>;
 type Signer = "province" | "ministry" | "portal";
@@ -217,7 +218,8 @@ const AUDIENCES: readonly Audience[] = ["enterprise", "province", "ministry", "a
 
 /**
  * Queues the emails NOTICES names for this action, inside the transition's transaction (called by transition()
- * only). Each recipient gets the email in their own language, signed by the agency that acted.
+ * only). Each recipient gets the email in their own language, signed by the agency that acted; a reviewer who chose
+ * the daily digest gets a new or resubmitted application's notice there instead (digest.server.ts).
  */
 export async function queueWorkflowNotices(trx: Trx, input: Omit<NoticeContext, "facts">): Promise<void> {
   const c: NoticeContext = { ...input, facts: new MailFacts(trx, input.app) };
@@ -226,9 +228,16 @@ export async function queueWorkflowNotices(trx: Trx, input: Omit<NoticeContext, 
     const notice = set[audience];
     if (!notice || !(await holds(noticeCondition(notice), c))) continue;
     const template = noticeTemplate(notice);
-    for (const r of await recipientsOf(audience, c.facts, c.actor)) {
+    const recipients = await recipientsOf(audience, c.facts, c.actor);
+    // Reviewers who chose the daily digest get this one there (digest.server.ts), not by email now.
+    const digest = isDigestible(template) ? await digestReaders(trx, recipients.flatMap((r) => (r.userId ? [r.userId] : []))) : new Set<string>();
+    for (const r of recipients) {
       const spec = TEMPLATES[template];
       const path = audience === "enterprise" && spec.publicPage ? `/platforms/${c.app.id}` : LINKS[audience](c.app);
+      if (r.userId && digest.has(r.userId) && isDigestible(template)) {
+        await recordDigestItem(trx, { userId: r.userId, applicationId: c.app.id, template, path });
+        continue;
+      }
       await enqueueApplicationEmail(c.facts, r, template, path, {
         signer: typeof spec.signedBy === "function" ? spec.signedBy(c) : spec.signedBy,
         params: (await spec.params?.(c, r.locale)) ?? {},

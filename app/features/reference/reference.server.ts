@@ -14,6 +14,8 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   "sla.province.working_days": 10,
   "sla.ministry.working_days": 15,
   "sla.enterprise_reply.working_days": 10,
+  // The local hour (Asia/Ho_Chi_Minh, 0–23) of the reviewers' daily digest (app/features/application/digest.server.ts).
+  "notices.digest.local_hour": 8,
 };
 
 /** Idempotent: upserts lookup tables, adds criteria-set versions that are missing, never changes an existing one. */

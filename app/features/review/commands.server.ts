@@ -8,6 +8,7 @@ import { criteriaItems, getCriteria } from "~/features/application/criteria.serv
 import { settingNumber, transition } from "~/features/application/transition.server.ts";
 import { canViewApplication } from "~/features/application/queries.server.ts";
 import { notifyAssigned } from "./review-notifications.server.ts";
+import { assertNoDeclaredConflict, DeclarationRequiredError, recordNoConflict } from "./conflicts.server.ts";
 import { assertEnterpriseVerified } from "~/features/enterprise/verification.server.ts";
 import { AWAITING_MINISTRY, AWAITING_PROVINCE } from "~/features/application/workflow.ts";
 import { getApplicationForReviewer, stageOf } from "./queries.server.ts";
@@ -90,11 +91,15 @@ export async function addInternalNote(user: User, applicationId: string, body: s
 
 // ---------- assignment ----------
 
-/** Take (assignee = the actor), assign to a colleague of the same stage and province, or release (null). */
+/**
+ * Take (assignee = the actor), assign to a colleague of the same stage and province, or release (null). A take needs
+ * the taker's declaration of no conflict of interest with the enterprise (recorded with the take); a reviewer who
+ * declared a conflict with it can neither take it nor be assigned it (conflicts.server.ts).
+ */
 export async function assignApplication(
   user: User,
   applicationId: string,
-  input: { assigneeId: string | null; lockVersion: number },
+  input: { assigneeId: string | null; lockVersion: number; noConflict?: boolean },
   requestId: string,
 ): Promise<Application> {
   const stage = stageOf(user);
@@ -108,6 +113,14 @@ export async function assignApplication(
     assignee = await db().selectFrom("users").selectAll().where("id", "=", input.assigneeId).where("status", "=", "active").executeTakeFirst();
     if (!assignee || assignee.role !== user.role || (stage === "province" && assignee.province_code !== user.province_code)) throw new NotFoundError();
   }
+  const self = assignee?.id === user.id;
+  if (self && input.noConflict !== true) throw new DeclarationRequiredError();
+  /** The take's declaration, or the check that the colleague has declared no conflict with this enterprise. */
+  const declare = async (trx: Transaction<Database>, app: Application) => {
+    if (!assignee) return;
+    if (self) await recordNoConflict(trx, user, app, requestId);
+    else await assertNoDeclaredConflict(trx, assignee, app, false);
+  };
   const waiting = stage === "province" ? AWAITING_PROVINCE : AWAITING_MINISTRY;
   if (waiting.includes(current.status) && assignee) {
     return transition({
@@ -117,7 +130,10 @@ export async function assignApplication(
       expectedLockVersion: input.lockVersion,
       requestId,
       data: { assignee: assignee.id },
-      apply: async () => ({ assigned_to: assignee!.id }),
+      apply: async (trx, app) => {
+        await declare(trx, app);
+        return { assigned_to: assignee!.id };
+      },
       after: async (trx, app) => {
         if (assignee!.id !== user.id) await notifyAssigned(trx, app, assignee!);
       },
@@ -129,6 +145,7 @@ export async function assignApplication(
       const app = await lockForReview(trx, user, applicationId);
       if (app.lock_version !== input.lockVersion || app.status !== REVIEWING[stage])
         throw new ConflictError({ status: app.status, lockVersion: app.lock_version });
+      await declare(trx, app);
       const updated = await trx
         .updateTable("applications")
         .set({ assigned_to: assignee?.id ?? null, lock_version: sql`lock_version + 1`, updated_at: sql`now()` })

@@ -4,6 +4,7 @@ import { field } from "~/platform/forms/input.server.ts";
 import { RECOMMENDATIONS, REJECTION_REASONS } from "./commands.server.ts";
 
 const lockVersion = field.wholeNumber();
+export const DECLARATIONS = ["none", "conflict"] as const;
 
 function text(t: Translate, label: string, max: number, required = true) {
   return field.text(t, label, { max, required });
@@ -16,6 +17,19 @@ function isoDate(t: Translate, label: string, rule: "past" | "future", required 
 /** One schema per review form; each is a factory so no zod value sits at module level of a route. */
 export const reviewSchemas = {
   assign: () => z.object({ lockVersion, assigneeId: field.uuid("Not a user id", { required: false }) }),
+  /** A take carries the taker's declaration about conflicts of interest with the enterprise (conflicts.server.ts). */
+  take: (t: Translate) =>
+    z
+      .object({
+        lockVersion,
+        declaration: field.choice(t("error.declaration"), DECLARATIONS),
+        conflictReason: text(t, t("review.conflictReason"), 1000, false),
+      })
+      .superRefine((v, ctx) => {
+        if (v.declaration === "conflict" && !v.conflictReason) ctx.addIssue({ code: "custom", path: ["conflictReason"], message: t("error.conflictReason") });
+      }),
+  /** An assignee (assigned by a colleague, so without a take) declares a conflict afterwards: the reason is required. */
+  declareConflict: (t: Translate) => z.object({ conflictReason: field.text(t, t("review.conflictReason"), { max: 1000, required: true, requiredMessage: t("error.conflictReason") }) }),
   verdict: (t: Translate, keys: string[]) =>
     z.object({
       lockVersion,

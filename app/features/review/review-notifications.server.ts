@@ -44,3 +44,22 @@ export async function notifyReviewersOverdue(trx: Trx, app: Application, newDate
     });
   }
 }
+
+/**
+ * A reviewer declared a conflict of interest with the enterprise: the stage's other active reviewers hear of it (the
+ * province's for the province step, the ministry's for the ministry step; there is no lead role yet). Returns how
+ * many were told.
+ */
+export async function notifyConflictDeclared(trx: Trx, app: Application, declarer: User, reason: string): Promise<number> {
+  const facts = new MailFacts(trx, app);
+  const ministry = declarer.role === "ministry_reviewer";
+  const people = ministry
+    ? await trx.selectFrom("users").select(["id", "email", "name", "locale"]).where("role", "=", "ministry_reviewer").where("status", "=", "active").orderBy("email").execute()
+    : await facts.provinceReviewers();
+  const others = people.filter((p) => p.id !== declarer.id);
+  for (const p of others) {
+    const to = { email: p.email, locale: p.locale, userId: p.id, to: { kind: "person" as const, name: p.name } };
+    await enqueueApplicationEmail(facts, to, "conflict_declared", reviewPath(app, ministry), { signer: "portal", params: { declarer: declarer.name, reason } });
+  }
+  return others.length;
+}

@@ -19,6 +19,8 @@ import { addInternalNote, assignApplication, defaultReplyBy, forwardToMinistry, 
 import { getApplicationForReviewer, listInternalNotes, listVerdicts, stageOf } from "./queries.server.ts";
 import { listColleagues } from "./queues.server.ts";
 import { readApplicationAudit } from "./audit-reader.server.ts";
+import { conflictedAmong, ConflictOfInterestError, DeclarationRequiredError, declareConflict, declaredConflict } from "./conflicts.server.ts";
+import { formatDate } from "~/platform/i18n/format.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import { CERTIFICATE_SLOT, EnterpriseNotVerifiedError, VerificationBlockedError, VerificationRequirementsError, verifyEnterprise } from "~/features/enterprise/verification.server.ts";
 import { verificationForReview } from "~/features/enterprise/verification-queries.server.ts";
@@ -64,7 +66,15 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     getEnterprise(app.enterprise_id),
     defaultReplyBy(),
   ]);
-  const [province, verification] = await Promise.all([app.province_code ? getProvince(app.province_code) : undefined, verificationForReview(app, stage)]);
+  const [province, verification, myConflict, conflicted] = await Promise.all([
+    app.province_code ? getProvince(app.province_code) : undefined,
+    verificationForReview(app, stage),
+    declaredConflict(user.id, app.enterprise_id),
+    conflictedAmong(
+      colleagues.map((c) => c.id),
+      app.enterprise_id,
+    ),
+  ]);
   if (!version) throw new Response("Not Found", { status: 404 });
   const files = await listAttachmentsByIds(app.id, version.attachment_ids);
   let changes = null;
@@ -131,6 +141,10 @@ export async function loadReview(request: Request, base: ReviewBase, id: string 
     },
     changeRequests,
     colleagues,
+    /** Colleagues who declared a conflict with this enterprise: not offered in the assign list. */
+    conflicted: colleagues.filter((c) => conflicted.has(c.id)).map((c) => c.id),
+    /** This reviewer's declared conflict with the enterprise: no take form, a notice instead. */
+    myConflict: myConflict ? { reason: myConflict.reason, declaredAt: myConflict.created_at } : null,
     emails,
     reasons: REJECTION_REASONS,
     sectionTargets: SECTION_TARGETS,
@@ -147,10 +161,18 @@ interface IntentInput {
   requestId: string;
 }
 
+/** A form done with another outcome than its handler's usual flash (a take refused by a declared conflict). */
+class Done {
+  constructor(
+    readonly flash: TextKey,
+    readonly kind: "success" | "warning" | "info",
+  ) {}
+}
+
 /** One review form: its schema and one model call. Field errors to show again, or nothing when it is done. */
 interface IntentHandler {
   flash: TextKey;
-  run: (input: IntentInput) => Promise<FieldErrors | void>;
+  run: (input: IntentInput) => Promise<FieldErrors | Done | void>;
 }
 
 /** Bad input of a form whose every field is hidden: a forged or stale post, not the user's mistake. */
@@ -158,7 +180,7 @@ function badRequest(): never {
   throw new Response("Bad Request", { status: 400 });
 }
 
-/** Take (the reviewer themself) and release (nobody): the assign form without a choice. */
+/** Release (nobody): the assign form without a choice. */
 function assignTo(who: (input: IntentInput) => string | null): IntentHandler {
   return {
     flash: "flash.assigned",
@@ -170,9 +192,35 @@ function assignTo(who: (input: IntentInput) => string | null): IntentHandler {
   };
 }
 
+/**
+ * Take: the reviewer declares no conflict of interest with the enterprise (then takes it) or declares one (recorded,
+ * the stage's other reviewers told, not taken). Without a declaration: 400 with the field's error.
+ */
+const take: IntentHandler = {
+  flash: "flash.assigned",
+  run: async ({ user, app, t, values, requestId }) => {
+    const r = validate(reviewSchemas.take(t), values);
+    if (!r.ok) return r.errors;
+    if (r.data.declaration === "conflict") {
+      await declareConflict(user, app.id, r.data.conflictReason, requestId);
+      return new Done("flash.conflictDeclared", "warning");
+    }
+    await assignApplication(user, app.id, { assigneeId: user.id, lockVersion: r.data.lockVersion, noConflict: true }, requestId);
+  },
+};
+
 // Typed by ReviewIntent: an intent added to REVIEW_INTENTS without its handler does not compile.
 const INTENTS: Record<ReviewIntent, IntentHandler> = {
-  take: assignTo(({ user }) => user.id),
+  take,
+  declare_conflict: {
+    flash: "flash.conflictDeclared",
+    run: async ({ user, app, t, values, requestId }) => {
+      const r = validate(reviewSchemas.declareConflict(t), values);
+      if (!r.ok) return r.errors;
+      await declareConflict(user, app.id, r.data.conflictReason, requestId);
+      return new Done("flash.conflictDeclared", "warning");
+    },
+  },
   release: assignTo(() => null),
   assign: {
     flash: "flash.assigned",
@@ -180,6 +228,8 @@ const INTENTS: Record<ReviewIntent, IntentHandler> = {
       const r = validate(reviewSchemas.assign(), values);
       if (!r.ok) return badRequest();
       if (!r.data.assigneeId) return { assigneeId: t("error.choose", { field: t("queue.col.assignee").toLowerCase() }) };
+      // Taking it oneself goes with a declaration about conflicts of interest: the take form, not this one.
+      if (r.data.assigneeId === user.id) return { assigneeId: t("error.assignSelf") };
       await assignApplication(user, app.id, { assigneeId: r.data.assigneeId, lockVersion: r.data.lockVersion }, requestId);
     },
   },
@@ -262,14 +312,14 @@ const INTENTS: Record<ReviewIntent, IntentHandler> = {
 /** Every review form posts here with an intent; the intent's handler validates and acts, the errors are mapped here. */
 export async function reviewAction(request: Request, context: AppLoadContext, base: ReviewBase, id: string | undefined) {
   const { user, app } = await requireReviewApplication(request, base, id);
-  const { t } = await getTranslator(request);
+  const { t, locale } = await getTranslator(request);
   const { values, lists } = await readFormWithLists(request);
   const intent = values.intent;
   if (!isReviewIntent(intent)) return badRequest();
   const handler = INTENTS[intent];
   const fail = (errors: FieldErrors) => invalid(errors, { ...values }, { status: 400 });
   const items = criteriaItems(await getCriteria(app.criteria_set_id));
-  let errors: FieldErrors | void;
+  let errors: FieldErrors | Done | void;
   try {
     errors = await handler.run({ user, app, t, values, lists, items, requestId: context.requestId });
   } catch (e) {
@@ -278,9 +328,13 @@ export async function reviewAction(request: Request, context: AppLoadContext, ba
     if (e instanceof VerificationBlockedError) return fail({ verification: t("error.verification.blocked") });
     if (e instanceof EnterpriseNotVerifiedError)
       return fail({ "enterprise-verification": t(base === "ministry" ? "error.notVerified.ministry" : e.disputed ? "error.notVerified.disputed" : "error.notVerified") });
+    if (e instanceof DeclarationRequiredError) return fail({ declaration: t("error.declaration") });
+    if (e instanceof ConflictOfInterestError)
+      return invalid(e.self ? { declaration: t("error.conflictDeclared", { date: formatDate(e.declaredAt, locale) }) } : { assigneeId: t("error.assigneeConflict") }, { ...values }, { status: 403 });
     if (e instanceof MissingVerdictsError) return fail({ summary: t("error.missingVerdicts", { count: e.missing.length }) });
     return answerDomainError(e, { conflict: (c) => data({ conflict: { status: c.current.status }, errors: {} as FieldErrors, values: {} }, { status: 409 }) });
   }
+  if (errors instanceof Done) return redirect(`/${base}/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: errors.kind, key: errors.flash }) } });
   if (errors) return fail(errors);
   return redirect(`/${base}/${app.id}`, { headers: { "Set-Cookie": await setFlash({ kind: "success", key: handler.flash }) } });
 }

@@ -141,6 +141,17 @@ export interface ChangeRequestsTable {
   version: number;
 }
 
+export interface ConflictDeclarationsTable {
+  application_id: string;
+  created_at: Generated<Timestamp>;
+  enterprise_id: string;
+  has_conflict: boolean;
+  id: GeneratedAlways<number>;
+  reason: Generated<string>;
+  stage: "province" | "ministry";
+  user_id: string;
+}
+
 export interface CriteriaGroupsTable {
   code: string;
   criteria_set_id: number;
@@ -188,6 +199,17 @@ export interface CriterionVerdictsTable {
 export interface DataVersionsTable {
   scope: string;
   version: Generated<number>;
+}
+
+export interface DigestItemsTable {
+  application_id: string;
+  created_at: Timestamp;
+  id: GeneratedAlways<number>;
+  outbox_email_id: number | null;
+  path: string;
+  sent_at: Timestamp | null;
+  template: string;
+  user_id: string;
 }
 
 export interface EnterpriseDocumentsTable {
@@ -406,6 +428,7 @@ export interface UsersTable {
   last_sign_in_at: Timestamp | null;
   locale: Generated<"vi" | "en">;
   name: string;
+  new_application_notices: Generated<"immediate" | "digest">;
   password_hash: string | null;
   province_code: string | null;
   role: "enterprise" | "province_reviewer" | "ministry_reviewer" | "admin";
@@ -423,11 +446,13 @@ export interface Database {
   auth_throttle: AuthThrottleTable;
   change_request_items: ChangeRequestItemsTable;
   change_requests: ChangeRequestsTable;
+  conflict_declarations: ConflictDeclarationsTable;
   criteria_groups: CriteriaGroupsTable;
   criteria_items: CriteriaItemsTable;
   criteria_sets: CriteriaSetsTable;
   criterion_verdicts: CriterionVerdictsTable;
   data_versions: DataVersionsTable;
+  digest_items: DigestItemsTable;
   enterprise_documents: EnterpriseDocumentsTable;
   enterprise_invitations: EnterpriseInvitationsTable;
   enterprise_members: EnterpriseMembersTable;

@@ -103,7 +103,7 @@ export interface ApplicationMailFacts {
 
 /** Emails about an application: the templates of the workflow's notices (NOTICES in app/features/application/workflow.ts) and the
  * deadline and assignment notices share one shape. */
-export type ApplicationTemplate = Exclude<EmailTemplate, AccountTemplate | VerificationTemplate>;
+export type ApplicationTemplate = Exclude<EmailTemplate, AccountTemplate | VerificationTemplate | DigestTemplate>;
 
 /** Every email that has a subject and a body in the texts (the workflow's NoticeTemplate must be a subset: it is assigned to this). */
 export type EmailTemplate = EmailKey extends infer K ? (K extends `${infer T}.subject` ? T : never) : never;
@@ -161,4 +161,19 @@ export function verificationMessage(
   opts: { to: Addressee; signature: string },
 ): RenderedEmail {
   return addressedMessage(template, locale, p, opts);
+}
+
+type DigestTemplate = "reviewer_digest";
+
+/**
+ * A reviewer's daily digest (app/features/application/digest.server.ts): the notices of the day about new and
+ * resubmitted applications in one email, one line and link per notice, signed by the portal.
+ */
+export function digestMessage(locale: Locale, p: { name: string; date: string; count: number; items: string; url: string }): RenderedEmail {
+  return addressedMessage(
+    "reviewer_digest",
+    locale,
+    { date: p.date, count: String(p.count), items: p.items, url: p.url },
+    { to: { kind: "person", name: p.name }, signature: emailText(locale, "signature.portal") },
+  );
 }

@@ -70,6 +70,8 @@ export interface ReviewData {
   verification: ReviewVerificationData;
   changeRequests: { id: number; version: number; message: string; reply_by: string; created_at: string | Date; target: string | null; note: string | null }[];
   colleagues: { id: string; name: string; email: string }[];
+  conflicted: string[];
+  myConflict: { reason: string; declaredAt: string | Date } | null;
   emails: { id: number; to_address: string; subject: string; status: OutboxStatus; created_at: string | Date }[];
   reasons: readonly RejectionReason[];
   sectionTargets: readonly SectionTarget[];
@@ -151,11 +153,36 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
         <p className="body">{assignee ? t("review.assignedTo", { name: assignee.name }) : t("review.unassigned")}</p>
         {data.canTake || data.canAct ? (
           <div className="filters__row">
-            {data.canTake || app.assignedTo !== data.me ? (
-              <Form method="post" preventScrollReset>
+            {(data.canTake || app.assignedTo !== data.me) && !data.myConflict ? (
+              <Form method="post" preventScrollReset scope="take">
                 <Hidden lockVersion={app.lockVersion} intent="take" />
+                <Radios
+                  name="declaration"
+                  legend={t("review.declaration.legend")}
+                  hint={t("review.declaration.hint", { enterprise: data.enterprise?.legalName ?? "" })}
+                  state={stateFor("take")}
+                  options={[
+                    { value: "none", label: t("review.declaration.none") },
+                    { value: "conflict", label: t("review.declaration.conflict") },
+                  ]}
+                />
+                <TextArea name="conflictReason" label={t("review.conflictReason")} state={stateFor("take")} rows={2} />
                 <Button>{t("review.take")}</Button>
               </Form>
+            ) : null}
+            {app.assignedTo === data.me && !data.canTake && !data.myConflict ? (
+              // Assigned by a colleague (no take, so no declaration yet): a conflict can still be declared; it releases it.
+              <details className="details" open={Boolean(stateFor("declare_conflict"))}>
+                <summary className="details__summary">{t("review.declareConflict")}</summary>
+                <Form method="post" preventScrollReset scope="declare_conflict">
+                  <Hidden lockVersion={app.lockVersion} intent="declare_conflict" />
+                  <TextArea name="conflictReason" label={t("review.conflictReasonRequired")} state={stateFor("declare_conflict")} rows={2} />
+                  <Button variant="secondary">{t("review.declareConflict")}</Button>
+                </Form>
+              </details>
+            ) : null}
+            {data.myConflict ? (
+              <p className="inset">{t("review.conflictDeclared", { date: formatDate(data.myConflict.declaredAt, locale), reason: data.myConflict.reason })}</p>
             ) : null}
             {data.canAct && app.assignedTo ? (
               <Form method="post" preventScrollReset>
@@ -173,7 +200,7 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
                 <select className="select" id={fieldId("assign", "assigneeId")} name="assigneeId" defaultValue="">
                   <option value="">{t("field.choose")}</option>
                   {data.colleagues
-                    .filter((c) => c.id !== app.assignedTo)
+                    .filter((c) => c.id !== app.assignedTo && c.id !== data.me && !data.conflicted.includes(c.id))
                     .map((c) => (
                       <option key={c.id} value={c.id}>
                         {c.name} ({c.email})
@@ -435,7 +462,14 @@ export function ReviewPage({ data, state }: { data: ReviewData; state: ActionSta
       <h2 className="heading-m">{t("app.timeline")}</h2>
       <ol className="timeline">
         {data.timeline
-          .filter((e) => e.from_state !== null || e.action === "application.created" || e.action.startsWith("application.assign") || e.action === "application.released")
+          .filter(
+            (e) =>
+              e.from_state !== null ||
+              e.action === "application.created" ||
+              e.action.startsWith("application.assign") ||
+              e.action === "application.released" ||
+              e.action.endsWith("conflict_declared"),
+          )
           .map((e) => (
             <li className="timeline__item" key={e.id}>
               <strong>{t(textKeyOr(`timeline.${e.action}`, "timeline.other"))}</strong> – {e.actor_name ?? data.agencies[e.party]}
