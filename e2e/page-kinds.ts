@@ -91,6 +91,7 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "province queue, filtered", path: "/review?view=mine&q=n%E1%BB%81n+t%E1%BA%A3ng&overdue=1" },
         { name: "review page with every form", path: working },
         { name: "review page of a new application", path: fresh },
+        { name: "staff statistics of the province", path: "/staff/statistics" },
       ];
     }
     case "ministry_reviewer": {
@@ -103,12 +104,15 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "ministry review page with every form", path: working },
         { name: "ministry page of a recognised platform", path: done },
         { name: "revoke recognition", path: `${done}/revoke` },
+        { name: "staff statistics, national", path: "/staff/statistics" },
+        { name: "staff statistics, one province since January", path: "/staff/statistics?from=2026-01-01&province=01" },
       ];
     }
     case "admin":
       return [
         { name: "users", path: "/admin/users" },
         { name: "outgoing email", path: "/admin/outbox" },
+        { name: "staff statistics", path: "/staff/statistics" },
       ];
   }
 }

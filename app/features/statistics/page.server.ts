@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { User } from "~/platform/db/db-types.ts";
-import { field, searchParamValues } from "~/platform/forms/input.server.ts";
+import { field, isIsoDate, searchParamValues } from "~/platform/forms/input.server.ts";
 import { validate, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { now as clockNow } from "~/platform/time/clock.ts";
@@ -43,6 +43,8 @@ export async function loadStaffStatistics(request: Request, user: User) {
         : z.unknown().transform(() => ""),
     })
     .superRefine((v, ctx) => {
+      // Only two real dates are compared: a date already refused needs no second message.
+      if (!isIsoDate(v.from || "2000-01-01") || !isIsoDate(v.to || today)) return;
       const from = v.from || monthStart(v.to || today);
       if (v.to && from > v.to) ctx.addIssue({ code: "custom", path: ["to"], message: t("staffStats.error.order") });
     });
