@@ -1,7 +1,10 @@
 import { sql, type RawBuilder } from "kysely";
 import type { ApplicationStatus } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
-import { IN_PROGRESS_STATUSES, STAFF_TURN_STATUSES } from "~/features/application/workflow.ts";
+import {
+  IN_PROGRESS_STATUSES,
+  STAFF_TURN_STATUSES,
+} from "~/features/application/workflow.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
 import {
   auditAction,
@@ -30,12 +33,57 @@ export interface ScopeQuery {
   provinceCode: string | null;
   period: Period;
   now: Date;
+  /** What the period's events are as of now (periodVersion); figures of the same version are read once. */
+  version?: string;
+}
+
+/**
+ * The audit trail only grows, at the clock's time: a period that has ended never changes ("closed"), and one that
+ * has not changes only when an event is added (the highest event id). Period figures are kept per version, in memory,
+ * for the last few scopes and periods asked for; what is true now (in review, overdue, open) is always read afresh.
+ */
+export async function periodVersion(
+  period: Period,
+  now: Date
+): Promise<string> {
+  if (periodBounds(period).end <= now) return "closed";
+  const row = await db()
+    .selectFrom("audit_events")
+    .select(sql<number | null>`max(id)`.as("n"))
+    .executeTakeFirstOrThrow();
+  return `upto${Number(row.n ?? 0)}`;
+}
+
+const MAX_REMEMBERED = 200;
+const remembered = new Map<string, Promise<unknown>>();
+
+function once<T>(
+  name: string,
+  q: ScopeQuery,
+  read: () => Promise<T>
+): Promise<T> {
+  if (!q.version) return read();
+  const key = `${name}|${q.provinceCode ?? "*"}|${q.period.from}|${
+    q.period.to
+  }|${q.version}`;
+  const hit = remembered.get(key) as Promise<T> | undefined;
+  if (hit) {
+    remembered.delete(key);
+    remembered.set(key, hit);
+    return hit;
+  }
+  const value = read();
+  remembered.set(key, value);
+  value.catch(() => remembered.delete(key));
+  if (remembered.size > MAX_REMEMBERED)
+    remembered.delete(remembered.keys().next().value!);
+  return value;
 }
 
 const list = (values: readonly string[]) =>
   sql.join(
     values.map((v) => sql.lit(v)),
-    sql`, `,
+    sql`, `
   );
 
 export interface ProvinceCounts {
@@ -56,9 +104,15 @@ async function currentCounts(q: ScopeQuery) {
     .selectFrom("applications")
     .select([
       "province_code",
-      sql<number>`count(*) filter (where status in (${list(STAFF_TURN_STATUSES)}))::int`.as("in_review"),
-      sql<number>`count(*) filter (where status in (${list(ENTERPRISE_TURN_STATUSES)}))::int`.as("waiting"),
-      sql<number>`count(*) filter (where status in (${list(STAFF_TURN_STATUSES)}) and due_at < ${q.now})::int`.as("overdue"),
+      sql<number>`count(*) filter (where status in (${list(
+        STAFF_TURN_STATUSES
+      )}))::int`.as("in_review"),
+      sql<number>`count(*) filter (where status in (${list(
+        ENTERPRISE_TURN_STATUSES
+      )}))::int`.as("waiting"),
+      sql<number>`count(*) filter (where status in (${list(
+        STAFF_TURN_STATUSES
+      )}) and due_at < ${q.now})::int`.as("overdue"),
     ])
     .where("current_version", ">", 0)
     .where("status", "in", [...IN_PROGRESS_STATUSES])
@@ -68,18 +122,30 @@ async function currentCounts(q: ScopeQuery) {
 }
 
 /** The period: received, decided by outcome and the reviewers' decisions on time; one row per province. */
-async function periodCounts(q: ScopeQuery) {
+function periodCounts(q: ScopeQuery) {
+  return once("counts", q, () => readPeriodCounts(q));
+}
+
+async function readPeriodCounts(q: ScopeQuery) {
   const { start, end } = periodBounds(q.period);
   const outcome = (s: ApplicationStatus) =>
-    sql<number>`count(*) filter (where from_state in (${list(IN_PROGRESS_STATUSES)}) and to_state = ${sql.lit(s)})::int`.as(`decided_${s}`);
+    sql<number>`count(*) filter (where from_state in (${list(
+      IN_PROGRESS_STATUSES
+    )}) and to_state = ${sql.lit(s)})::int`.as(`decided_${s}`);
   const decisions = list(REVIEW_DECISION_ACTIONS.map(auditAction));
   let query = db()
     .selectFrom("audit_events")
     .select([
       "province_code",
-      sql<number>`count(*) filter (where action in (${list(RECEIVE_ACTIONS.map(auditAction))}))::int`.as("received"),
-      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt')::int`.as("timed"),
-      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt' and created_at <= (data->>'dueAt')::timestamptz)::int`.as("on_time"),
+      sql<number>`count(*) filter (where action in (${list(
+        RECEIVE_ACTIONS.map(auditAction)
+      )}))::int`.as("received"),
+      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt')::int`.as(
+        "timed"
+      ),
+      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt' and created_at <= (data->>'dueAt')::timestamptz)::int`.as(
+        "on_time"
+      ),
       ...DECIDED_OUTCOMES.map(outcome),
     ])
     .where("entity_type", "=", "application")
@@ -87,28 +153,53 @@ async function periodCounts(q: ScopeQuery) {
     .where("created_at", "<", end)
     .groupBy("province_code");
   if (q.provinceCode) query = query.where("province_code", "=", q.provinceCode);
-  return (await query.execute()) as unknown as ({ province_code: string | null; received: number; timed: number; on_time: number } & Record<string, number>)[];
+  return (await query.execute()) as unknown as ({
+    province_code: string | null;
+    received: number;
+    timed: number;
+    on_time: number;
+  } & Record<string, number>)[];
 }
 
 /** The scope's figures, one entry per province that has any (the caller adds them up for the whole country). */
-export async function countsByProvince(q: ScopeQuery): Promise<ProvinceCounts[]> {
-  const [current, period] = await Promise.all([currentCounts(q), periodCounts(q)]);
+export async function countsByProvince(
+  q: ScopeQuery
+): Promise<ProvinceCounts[]> {
+  const [current, period] = await Promise.all([
+    currentCounts(q),
+    periodCounts(q),
+  ]);
   const byCode = new Map<string | null, ProvinceCounts>();
   const entry = (code: string | null) => {
     let e = byCode.get(code);
     if (!e) {
-      e = { provinceCode: code, received: 0, inReview: 0, waitingOnEnterprise: 0, overdue: 0, decided: Object.fromEntries(DECIDED_OUTCOMES.map((s) => [s, 0])), timedDecisions: 0, onTime: 0 };
+      e = {
+        provinceCode: code,
+        received: 0,
+        inReview: 0,
+        waitingOnEnterprise: 0,
+        overdue: 0,
+        decided: Object.fromEntries(DECIDED_OUTCOMES.map((s) => [s, 0])),
+        timedDecisions: 0,
+        onTime: 0,
+      };
       byCode.set(code, e);
     }
     return e;
   };
-  for (const r of current) Object.assign(entry(r.province_code), { inReview: Number(r.in_review), waitingOnEnterprise: Number(r.waiting), overdue: Number(r.overdue) });
+  for (const r of current)
+    Object.assign(entry(r.province_code), {
+      inReview: Number(r.in_review),
+      waitingOnEnterprise: Number(r.waiting),
+      overdue: Number(r.overdue),
+    });
   for (const r of period) {
     const e = entry(r.province_code);
     e.received = Number(r.received);
     e.timedDecisions = Number(r.timed);
     e.onTime = Number(r.on_time);
-    for (const s of DECIDED_OUTCOMES) e.decided[s] = Number(r[`decided_${s}`] ?? 0);
+    for (const s of DECIDED_OUTCOMES)
+      e.decided[s] = Number(r[`decided_${s}`] ?? 0);
   }
   return [...byCode.values()];
 }
@@ -125,31 +216,51 @@ export interface StepFigure {
  * How long applications stayed in each step: for every state change of the period out of a step, the time since the
  * change that brought the application into it (the previous state change, by audit_entity), in working days.
  */
-export async function stepDurations(q: ScopeQuery): Promise<StepFigure[]> {
+export function stepDurations(q: ScopeQuery): Promise<StepFigure[]> {
+  return once("steps", q, () => readStepDurations(q));
+}
+
+async function readStepDurations(q: ScopeQuery): Promise<StepFigure[]> {
   const { start, end } = periodBounds(q.period);
   const calendar = workingDayOrdinals(vietnamDate(q.now), q.period.from);
-  const province: RawBuilder<unknown> = q.provinceCode ? sql`and e.province_code = ${q.provinceCode}` : sql``;
-  const rows = await sql<{ status: ApplicationStatus; stays: number; median: number | null }>`
+  const province: RawBuilder<unknown> = q.provinceCode
+    ? sql`and e.province_code = ${q.provinceCode}`
+    : sql``;
+  const rows = await sql<{
+    status: ApplicationStatus;
+    stays: number;
+    median: number | null;
+  }>`
     with cal as (
       select (${calendar.start}::date + (u.i - 1)::int) as d, u.ord
-      from unnest(string_to_array(${calendar.ordinals.join(",")}, ',')::int[]) with ordinality as u(ord, i)
+      from unnest(string_to_array(${calendar.ordinals.join(
+        ","
+      )}, ',')::int[]) with ordinality as u(ord, i)
     ),
-    stays as (
-      select e.from_state as status,
-             ((p.created_at at time zone 'UTC') + interval '7 hours')::date as first_day,
-             floor(extract(epoch from (e.created_at - p.created_at)) / 86400)::int as whole_days
+    -- The applications that left a step in the period, then each of their state changes up to the period's end
+    -- with the one before it (audit_entity: one index range per application, not one look-up per event).
+    touched as (
+      select distinct e.entity_id
       from audit_events e
-      cross join lateral (
-        select created_at from audit_events p
-        where p.entity_type = 'application' and p.entity_id = e.entity_id and p.id < e.id and p.to_state is not null
-        order by p.id desc
-        limit 1
-      ) p
       where e.entity_type = 'application'
         and e.created_at >= ${start} and e.created_at < ${end}
         and e.to_state is not null
         and e.from_state in (${list(STEP_STATUSES)})
         ${province}
+    ),
+    changes as (
+      select a.from_state, a.created_at, lag(a.created_at) over (partition by a.entity_id order by a.id) as entered_at
+      from touched t
+      join audit_events a on a.entity_type = 'application' and a.entity_id = t.entity_id and a.to_state is not null and a.created_at < ${end}
+    ),
+    stays as (
+      select from_state as status,
+             ((entered_at at time zone 'UTC') + interval '7 hours')::date as first_day,
+             floor(extract(epoch from (created_at - entered_at)) / 86400)::int as whole_days
+      from changes
+      where created_at >= ${start} and entered_at is not null and from_state in (${list(
+    STEP_STATUSES
+  )})
     )
     select s.status, count(*)::int as stays,
            percentile_cont(0.5) within group (order by c1.ord - c0.ord) as median
@@ -160,7 +271,11 @@ export async function stepDurations(q: ScopeQuery): Promise<StepFigure[]> {
   const byStatus = new Map(rows.rows.map((r) => [r.status, r]));
   return STEP_STATUSES.map((status) => {
     const r = byStatus.get(status);
-    return { status, stays: r ? Number(r.stays) : 0, medianWorkingDays: r?.median == null ? null : Number(r.median) };
+    return {
+      status,
+      stays: r ? Number(r.stays) : 0,
+      medianWorkingDays: r?.median == null ? null : Number(r.median),
+    };
   });
 }
 
@@ -178,15 +293,25 @@ export interface ReviewerLoad {
 /** The scope's active reviewers (a province's, or the ministry's for the whole country) and their work. */
 export async function reviewerWorkload(q: ScopeQuery): Promise<ReviewerLoad[]> {
   const { start, end } = periodBounds(q.period);
-  let reviewers = db().selectFrom("users").select(["id", "name"]).where("status", "=", "active").orderBy("name").orderBy("id");
+  let reviewers = db()
+    .selectFrom("users")
+    .select(["id", "name"])
+    .where("status", "=", "active")
+    .orderBy("name")
+    .orderBy("id");
   reviewers = q.provinceCode
-    ? reviewers.where("role", "=", "province_reviewer").where("province_code", "=", q.provinceCode)
+    ? reviewers
+        .where("role", "=", "province_reviewer")
+        .where("province_code", "=", q.provinceCode)
     : reviewers.where("role", "=", "ministry_reviewer");
   const people = await reviewers.execute();
   if (people.length === 0) return [];
   const ids = people.map((p) => p.id);
-  const assignedActions = [...TAKE_ACTIONS.map(auditAction), REASSIGN_AUDIT_ACTION];
-  const [open, given, decided] = await Promise.all([
+  const assignedActions = [
+    ...TAKE_ACTIONS.map(auditAction),
+    REASSIGN_AUDIT_ACTION,
+  ];
+  const [open, [given, decided]] = await Promise.all([
     db()
       .selectFrom("applications")
       .select(["assigned_to as id", sql<number>`count(*)::int`.as("n")])
@@ -194,30 +319,48 @@ export async function reviewerWorkload(q: ScopeQuery): Promise<ReviewerLoad[]> {
       .where("status", "in", [...IN_PROGRESS_STATUSES])
       .groupBy("assigned_to")
       .execute(),
-    db()
-      .selectFrom("audit_events")
-      .select([sql<string>`data->>'assignee'`.as("id"), sql<number>`count(*)::int`.as("n")])
-      .where("entity_type", "=", "application")
-      .where("created_at", ">=", start)
-      .where("created_at", "<", end)
-      .where("action", "in", assignedActions)
-      .where(sql<boolean>`data->>'assignee' in (${sql.join(ids)})`)
-      .$if(Boolean(q.provinceCode), (b) => b.where("province_code", "=", q.provinceCode!))
-      .groupBy(sql`data->>'assignee'`)
-      .execute(),
-    db()
-      .selectFrom("audit_events")
-      .select(["actor_user_id as id", sql<number>`count(*)::int`.as("n")])
-      .where("entity_type", "=", "application")
-      .where("created_at", ">=", start)
-      .where("created_at", "<", end)
-      .where("action", "in", REVIEW_DECISION_ACTIONS.map(auditAction))
-      .where("actor_user_id", "in", ids)
-      .$if(Boolean(q.provinceCode), (b) => b.where("province_code", "=", q.provinceCode!))
-      .groupBy("actor_user_id")
-      .execute(),
+    once(`workload:${ids.join(",")}`, q, () =>
+      Promise.all([
+        db()
+          .selectFrom("audit_events")
+          .select([
+            sql<string>`data->>'assignee'`.as("id"),
+            sql<number>`count(*)::int`.as("n"),
+          ])
+          .where("entity_type", "=", "application")
+          .where("created_at", ">=", start)
+          .where("created_at", "<", end)
+          .where("action", "in", assignedActions)
+          .where(sql<boolean>`data->>'assignee' in (${sql.join(ids)})`)
+          .$if(Boolean(q.provinceCode), (b) =>
+            b.where("province_code", "=", q.provinceCode!)
+          )
+          .groupBy(sql`data->>'assignee'`)
+          .execute(),
+        db()
+          .selectFrom("audit_events")
+          .select(["actor_user_id as id", sql<number>`count(*)::int`.as("n")])
+          .where("entity_type", "=", "application")
+          .where("created_at", ">=", start)
+          .where("created_at", "<", end)
+          .where("action", "in", REVIEW_DECISION_ACTIONS.map(auditAction))
+          .where("actor_user_id", "in", ids)
+          .$if(Boolean(q.provinceCode), (b) =>
+            b.where("province_code", "=", q.provinceCode!)
+          )
+          .groupBy("actor_user_id")
+          .execute(),
+      ])
+    ),
   ]);
-  const count = (rows: { id: string | null; n: number }[]) => new Map(rows.map((r) => [r.id, Number(r.n)]));
+  const count = (rows: { id: string | null; n: number }[]) =>
+    new Map(rows.map((r) => [r.id, Number(r.n)]));
   const [o, g, d] = [count(open), count(given), count(decided)];
-  return people.map((p) => ({ id: p.id, name: p.name, assigned: g.get(p.id) ?? 0, open: o.get(p.id) ?? 0, decided: d.get(p.id) ?? 0 }));
+  return people.map((p) => ({
+    id: p.id,
+    name: p.name,
+    assigned: g.get(p.id) ?? 0,
+    open: o.get(p.id) ?? 0,
+    decided: d.get(p.id) ?? 0,
+  }));
 }

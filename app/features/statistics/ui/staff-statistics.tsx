@@ -1,4 +1,11 @@
-import { Button, ErrorSummary, Form, Select, TextInput, type FormState } from "~/components/form.tsx";
+import {
+  Button,
+  ErrorSummary,
+  Form,
+  Select,
+  TextInput,
+  type FormState,
+} from "~/components/form.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
 import { HorizontalBarChart } from "~/features/catalogue/ui/charts.tsx";
 import type { Locale } from "~/platform/db/db-types.ts";
@@ -12,9 +19,18 @@ type Figures = NonNullable<StatisticsPage["figures"]>;
 type Totals = Figures["totals"];
 
 function formats(locale: Locale) {
-  const days = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-  const pct = new Intl.NumberFormat(intlLocale(locale), { style: "percent", maximumFractionDigits: 0 });
-  return { days: (n: number) => days.format(n), percent: (n: number) => pct.format(n) };
+  const days = new Intl.NumberFormat(intlLocale(locale), {
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  });
+  const pct = new Intl.NumberFormat(intlLocale(locale), {
+    style: "percent",
+    maximumFractionDigits: 0,
+  });
+  return {
+    days: (n: number) => days.format(n),
+    percent: (n: number) => pct.format(n),
+  };
 }
 
 /** "92% (11/12)", or a dash when no decision carried a deadline. */
@@ -22,24 +38,50 @@ function useOnTime() {
   const t = useT();
   const { percent } = formats(useLocale());
   return (r: { onTime: number; timedDecisions: number }) =>
-    r.timedDecisions === 0 ? "—" : t("staffStats.onTime.value", { share: percent(r.onTime / r.timedDecisions), n: r.onTime, total: r.timedDecisions });
+    r.timedDecisions === 0
+      ? "—"
+      : t("staffStats.onTime.value", {
+          share: percent(r.onTime / r.timedDecisions),
+          n: r.onTime,
+          total: r.timedDecisions,
+        });
 }
 
 function totalDecided(r: { decided: Record<string, number> }) {
   return Object.values(r.decided).reduce((s, n) => s + n, 0);
 }
 
-function Overview({ totals, outcomes }: { totals: Totals; outcomes: readonly string[] }) {
+function Overview({
+  totals,
+  outcomes,
+}: {
+  totals: Totals;
+  outcomes: readonly string[];
+}) {
   const t = useT();
   const onTime = useOnTime();
   const rows = [
-    { key: "received", label: t("staffStats.received"), value: totals.received },
-    { key: "inReview", label: t("staffStats.inReview"), value: totals.inReview },
-    { key: "waiting", label: t("staffStats.waiting"), value: totals.waitingOnEnterprise },
+    {
+      key: "received",
+      label: t("staffStats.received"),
+      value: totals.received,
+    },
+    {
+      key: "inReview",
+      label: t("staffStats.inReview"),
+      value: totals.inReview,
+    },
+    {
+      key: "waiting",
+      label: t("staffStats.waiting"),
+      value: totals.waitingOnEnterprise,
+    },
     { key: "overdue", label: t("staffStats.overdue"), value: totals.overdue },
     ...outcomes.map((s) => ({
       key: `decided-${s}`,
-      label: t("staffStats.decided", { outcome: t(`app.status.${s}` as "app.status.recognised") }),
+      label: t("staffStats.decided", {
+        outcome: t(`app.status.${s}` as "app.status.recognised"),
+      }),
       value: totals.decided[s] ?? 0,
     })),
   ];
@@ -52,10 +94,15 @@ function Overview({ totals, outcomes }: { totals: Totals; outcomes: readonly str
       <HorizontalBarChart
         id="overview-chart"
         title={t("staffStats.overview")}
-        summary={t("staffStats.chart.summary", { items: rows.map((r) => `${r.label}: ${r.value}`).join("; ") })}
+        summary={t("staffStats.chart.summary", {
+          items: rows.map((r) => `${r.label}: ${r.value}`).join("; "),
+        })}
         rows={rows.map((r) => ({ label: r.label, value: r.value }))}
       />
-      <Table caption={t("staffStats.overview")} head={[t("staffStats.col.figure"), t("staffStats.col.count")]}>
+      <Table
+        caption={t("staffStats.overview")}
+        head={[t("staffStats.col.figure"), t("staffStats.col.count")]}
+      >
         {rows.map((r) => (
           <tr key={r.key} data-figure={r.key}>
             <td>{r.label}</td>
@@ -90,16 +137,34 @@ function Steps({ steps }: { steps: Figures["steps"] }) {
           <HorizontalBarChart
             id="steps-chart"
             title={t("staffStats.steps")}
-            summary={t("staffStats.chart.summary", { items: measured.map((s) => `${label(s.status)}: ${days(s.medianWorkingDays!)}`).join("; ") })}
-            rows={measured.map((s) => ({ label: label(s.status), value: s.medianWorkingDays! }))}
+            summary={t("staffStats.chart.summary", {
+              items: measured
+                .map((s) => `${label(s.status)}: ${days(s.medianWorkingDays!)}`)
+                .join("; "),
+            })}
+            rows={measured.map((s) => ({
+              label: label(s.status),
+              value: s.medianWorkingDays!,
+            }))}
             format={days}
           />
-          <Table caption={t("staffStats.steps")} head={[t("staffStats.col.step"), t("staffStats.col.stays"), t("staffStats.col.median")]}>
+          <Table
+            caption={t("staffStats.steps")}
+            head={[
+              t("staffStats.col.step"),
+              t("staffStats.col.stays"),
+              t("staffStats.col.median"),
+            ]}
+          >
             {steps.map((s) => (
               <tr key={s.status} data-step={s.status}>
                 <td>{label(s.status)}</td>
                 <td className="numeric">{s.stays}</td>
-                <td className="numeric">{s.medianWorkingDays === null ? "—" : days(s.medianWorkingDays)}</td>
+                <td className="numeric">
+                  {s.medianWorkingDays === null
+                    ? "—"
+                    : days(s.medianWorkingDays)}
+                </td>
               </tr>
             ))}
           </Table>
@@ -113,7 +178,8 @@ function Provinces({ provinces }: { provinces: Figures["provinces"] }) {
   const t = useT();
   const locale = useLocale();
   const onTime = useOnTime();
-  const name = (r: { name_vi: string; name_en: string }) => localised(r, "name", locale);
+  const name = (r: { name_vi: string; name_en: string }) =>
+    localised(r, "name", locale);
   return (
     <section aria-labelledby="provinces-heading">
       <h2 className="heading-m" id="provinces-heading">
@@ -126,7 +192,11 @@ function Provinces({ provinces }: { provinces: Figures["provinces"] }) {
           <HorizontalBarChart
             id="provinces-chart"
             title={t("staffStats.received")}
-            summary={t("staffStats.chart.summary", { items: provinces.map((p) => `${name(p)}: ${p.received}`).join("; ") })}
+            summary={t("staffStats.chart.summary", {
+              items: provinces
+                .map((p) => `${name(p)}: ${p.received}`)
+                .join("; "),
+            })}
             rows={provinces.map((p) => ({ label: name(p), value: p.received }))}
           />
           <Table
@@ -159,14 +229,22 @@ function Provinces({ provinces }: { provinces: Figures["provinces"] }) {
   );
 }
 
-function Workload({ workload, national }: { workload: Figures["workload"]; national: boolean }) {
+function Workload({
+  workload,
+  national,
+}: {
+  workload: Figures["workload"];
+  national: boolean;
+}) {
   const t = useT();
   return (
     <section aria-labelledby="workload-heading">
       <h2 className="heading-m" id="workload-heading">
         {t("staffStats.workload")}
       </h2>
-      {national ? <p className="hint">{t("staffStats.workload.national")}</p> : null}
+      {national ? (
+        <p className="hint">{t("staffStats.workload.national")}</p>
+      ) : null}
       {workload.length === 0 ? (
         <p className="body">{t("staffStats.noReviewers")}</p>
       ) : (
@@ -174,12 +252,19 @@ function Workload({ workload, national }: { workload: Figures["workload"]; natio
           <HorizontalBarChart
             id="workload-chart"
             title={t("staffStats.col.open")}
-            summary={t("staffStats.chart.summary", { items: workload.map((w) => `${w.name}: ${w.open}`).join("; ") })}
+            summary={t("staffStats.chart.summary", {
+              items: workload.map((w) => `${w.name}: ${w.open}`).join("; "),
+            })}
             rows={workload.map((w) => ({ label: w.name, value: w.open }))}
           />
           <Table
             caption={t("staffStats.workload")}
-            head={[t("staffStats.col.reviewer"), t("staffStats.col.assigned"), t("staffStats.col.open"), t("staffStats.col.decidedInPeriod")]}
+            head={[
+              t("staffStats.col.reviewer"),
+              t("staffStats.col.assigned"),
+              t("staffStats.col.open"),
+              t("staffStats.col.decidedInPeriod"),
+            ]}
           >
             {workload.map((w) => (
               <tr key={w.id} data-reviewer={w.id}>
@@ -199,26 +284,50 @@ function Workload({ workload, national }: { workload: Figures["workload"]; natio
 export function StaffStatistics({ data }: { data: StatisticsPage }) {
   const t = useT();
   const locale = useLocale();
-  const state: FormState = { errors: data.errors ?? undefined, values: data.values };
+  const state: FormState = {
+    errors: data.errors ?? undefined,
+    values: data.values,
+  };
   const f = data.figures;
   return (
     <>
       <ErrorSummary errors={data.errors ?? undefined} />
       <PageTitle caption={data.scopeName}>{data.title}</PageTitle>
       <p className="lead">{t("staffStats.lead")}</p>
-      <Form method="get" className="filters" role="search" aria-labelledby="period-heading">
+      <Form
+        method="get"
+        className="filters"
+        role="search"
+        aria-labelledby="period-heading"
+      >
         <h2 className="heading-s" id="period-heading">
           {t("staffStats.filter")}
         </h2>
-        <TextInput name="from" type="date" label={t("staffStats.from")} hint={t("staffStats.dateHint")} width="short" state={state} />
-        <TextInput name="to" type="date" label={t("staffStats.to")} width="short" state={state} />
+        <TextInput
+          name="from"
+          type="date"
+          label={t("staffStats.from")}
+          hint={t("staffStats.dateHint")}
+          width="short"
+          state={state}
+        />
+        <TextInput
+          name="to"
+          type="date"
+          label={t("staffStats.to")}
+          width="short"
+          state={state}
+        />
         {data.canPickProvince ? (
           <Select
             name="province"
             label={t("staffStats.province")}
             state={state}
             placeholder={t("staffStats.allProvinces")}
-            options={data.provinces.map((p) => ({ value: p.code, label: localised(p, "name", locale) }))}
+            options={data.provinces.map((p) => ({
+              value: p.code,
+              label: localised(p, "name", locale),
+            }))}
           />
         ) : null}
         <Button>{t("staffStats.apply")}</Button>
@@ -226,7 +335,13 @@ export function StaffStatistics({ data }: { data: StatisticsPage }) {
       {f ? (
         <>
           <p className="body" id="period">
-            <strong>{t("staffStats.period", { scope: data.scopeName, from: formatIsoDate(f.period.from, locale), to: formatIsoDate(f.period.to, locale) })}</strong>
+            <strong>
+              {t("staffStats.period", {
+                scope: data.scopeName,
+                from: formatIsoDate(f.period.from, locale),
+                to: formatIsoDate(f.period.to, locale),
+              })}
+            </strong>
           </p>
           <Overview totals={f.totals} outcomes={data.outcomes} />
           <Steps steps={f.steps} />
