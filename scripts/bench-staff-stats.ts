@@ -5,11 +5,7 @@
 import { sql } from "kysely";
 import { createTestDb } from "../test/helpers/db.ts";
 import { seedBenchData } from "./bench/seed.ts";
-import {
-  countsByProvince,
-  reviewerWorkload,
-  stepDurations,
-} from "~/features/statistics/queries.server.ts";
+import { countsByProvince, reviewerWorkload, stepDurations } from "~/features/statistics/queries.server.ts";
 
 const applications = Number(process.argv[2] ?? 100_000);
 const t = await createTestDb();
@@ -40,11 +36,7 @@ try {
       n: number;
     }>`select count(*)::int as n from audit_events`.execute(t.db)
   ).rows[0]!.n;
-  console.log(
-    `${applications} applications, ${events} events seeded in ${Math.round(
-      performance.now() - started
-    )} ms`
-  );
+  console.log(`${applications} applications, ${events} events seeded in ${Math.round(performance.now() - started)} ms`);
   const now = new Date("2026-12-04T03:00:00Z");
   for (const provinceCode of [null, "79"]) {
     for (const period of [
@@ -60,11 +52,7 @@ try {
         await read(q); // warm
         const t0 = performance.now();
         await read(q);
-        console.log(
-          `${provinceCode ?? "national"} ${period.from}..${
-            period.to
-          } ${name}: ${Math.round(performance.now() - t0)} ms`
-        );
+        console.log(`${provinceCode ?? "national"} ${period.from}..${period.to} ${name}: ${Math.round(performance.now() - t0)} ms`);
       }
     }
   }

@@ -1,39 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { User } from "~/platform/db/db-types.ts";
-import {
-  completeApplication,
-  DEMO_PLATFORM,
-} from "~/seeds/demo-data.server.ts";
+import { completeApplication, DEMO_PLATFORM } from "~/seeds/demo-data.server.ts";
 import { createDraft } from "~/features/application/drafts.server.ts";
 import { submitApplication, withdrawApplication } from "~/features/application/commands.server.ts";
 import { getApplication } from "~/features/application/queries.server.ts";
 import { transition } from "~/features/application/transition.server.ts";
-import {
-  assignApplication,
-  rejectApplication,
-  requestChanges,
-} from "~/features/review/commands.server.ts";
-import {
-  DECIDED_OUTCOMES,
-  ENTERPRISE_TURN_STATUSES,
-  REVIEW_DECISION_ACTIONS,
-  STEP_STATUSES,
-  TAKE_ACTIONS,
-} from "~/features/statistics/rules.ts";
+import { assignApplication, rejectApplication, requestChanges } from "~/features/review/commands.server.ts";
+import { DECIDED_OUTCOMES, ENTERPRISE_TURN_STATUSES, REVIEW_DECISION_ACTIONS, STEP_STATUSES, TAKE_ACTIONS } from "~/features/statistics/rules.ts";
 import { setClock } from "~/platform/time/clock.ts";
-import {
-  addWorkingDays,
-  workingDaysBetween,
-} from "~/platform/time/working-days.ts";
+import { addWorkingDays, workingDaysBetween } from "~/platform/time/working-days.ts";
 import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import {
-  enterpriseUser,
-  loginAs,
-  staffUser,
-  type StaffUser,
-} from "./helpers/fixtures.ts";
+import { enterpriseUser, loginAs, staffUser, type StaffUser } from "./helpers/fixtures.ts";
 
 // A small known set of applications moved through the workflow on a pinned clock (09:00 in Hà Nội each time), then
 // the exact figures of /staff/statistics per scope. Province A is Hà Nội (01), B is Hồ Chí Minh City (79).
@@ -42,16 +21,11 @@ let app: TestApp;
 let ip = 1;
 const A = "01";
 const B = "79";
-const at = (day: string, hour = 9) =>
-  new Date(`${day}T${String(hour).padStart(2, "0")}:00:00+07:00`);
+const at = (day: string, hour = 9) => new Date(`${day}T${String(hour).padStart(2, "0")}:00:00+07:00`);
 const NOW = at("2026-12-24"); // a Thursday
 const PERIOD = "from=2026-12-01&to=2026-12-24";
 
-let a1: StaffUser,
-  a2: StaffUser,
-  b1: StaffUser,
-  m1: StaffUser,
-  admin: StaffUser;
+let a1: StaffUser, a2: StaffUser, b1: StaffUser, m1: StaffUser, admin: StaffUser;
 const ids: Record<string, string> = {};
 const owners: Record<string, User> = {};
 
@@ -65,22 +39,13 @@ async function submitted(name: string, province: string, day: Date) {
   const { user, enterpriseId } = await enterpriseUser(province);
   const draft = await createDraft(user, enterpriseId, "test");
   await completeApplication(user, draft.id, DEMO_PLATFORM);
-  await moveTo(day, () =>
-    submitApplication(user, draft.id, { requestId: "stats" })
-  );
+  await moveTo(day, () => submitApplication(user, draft.id, { requestId: "stats" }));
   ids[name] = draft.id;
   owners[name] = user;
   return { user, id: draft.id };
 }
 const take = (reviewer: User, name: string, day: Date) =>
-  moveTo(day, async () =>
-    assignApplication(
-      reviewer,
-      ids[name]!,
-      { assigneeId: reviewer.id, lockVersion: await lock(ids[name]!) },
-      "stats"
-    )
-  );
+  moveTo(day, async () => assignApplication(reviewer, ids[name]!, { assigneeId: reviewer.id, lockVersion: await lock(ids[name]!) }, "stats"));
 const forward = (reviewer: User, name: string, day: Date) =>
   moveTo(day, async () =>
     transition({
@@ -200,29 +165,18 @@ async function signIn(user: User) {
   return c;
 }
 
-const cells = (row: string) =>
-  [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]!);
+const cells = (row: string) => [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]!);
 /** The cells after the label of the row marked data-<attr>="<key>". */
 function row(html: string, attr: string, key: string): string[] {
-  const m = html.match(
-    new RegExp(`<tr data-${attr}="${key}">([\\s\\S]*?)</tr>`)
-  );
+  const m = html.match(new RegExp(`<tr data-${attr}="${key}">([\\s\\S]*?)</tr>`));
   assert.ok(m, `no row data-${attr}="${key}"`);
   return cells(m[1]!).slice(1);
 }
 const overview = (html: string) =>
   Object.fromEntries(
-    [
-      "received",
-      "inReview",
-      "waiting",
-      "overdue",
-      ...DECIDED_OUTCOMES.map((s) => `decided-${s}`),
-      "onTime",
-    ].map((k) => [k, row(html, "figure", k)[0]])
+    ["received", "inReview", "waiting", "overdue", ...DECIDED_OUTCOMES.map((s) => `decided-${s}`), "onTime"].map((k) => [k, row(html, "figure", k)[0]])
   );
-const steps = (html: string) =>
-  Object.fromEntries(STEP_STATUSES.map((s) => [s, row(html, "step", s)]));
+const steps = (html: string) => Object.fromEntries(STEP_STATUSES.map((s) => [s, row(html, "step", s)]));
 
 async function page(c: Client, query: string) {
   const res = await c.get(`/staff/statistics${query ? `?${query}` : ""}`);
@@ -236,19 +190,9 @@ async function page(c: Client, query: string) {
 describe("staff statistics: what is counted comes from the workflow table", () => {
   test("the derived sets", () => {
     assert.deepEqual(ENTERPRISE_TURN_STATUSES, ["changes_requested"]);
-    assert.deepEqual([...DECIDED_OUTCOMES].sort(), [
-      "recognised",
-      "rejected",
-      "withdrawn",
-    ]);
+    assert.deepEqual([...DECIDED_OUTCOMES].sort(), ["recognised", "rejected", "withdrawn"]);
     assert.deepEqual([...TAKE_ACTIONS].sort(), ["take", "take_ministry"]);
-    assert.deepEqual([...REVIEW_DECISION_ACTIONS].sort(), [
-      "forward",
-      "recognise",
-      "reject_ministry",
-      "reject_province",
-      "return_to_province",
-    ]);
+    assert.deepEqual([...REVIEW_DECISION_ACTIONS].sort(), ["forward", "recognise", "reject_ministry", "reject_province", "return_to_province"]);
     // The test's working-day arithmetic, checked once against the calendar.
     assert.equal(workingDaysBetween(at("2026-12-02"), at("2026-12-15")), 9);
     assert.equal(workingDaysBetween(at("2026-12-07", 10), at("2026-12-09")), 1);
@@ -282,18 +226,11 @@ describe("staff statistics: the figures per scope", () => {
     assert.deepEqual(row(html, "reviewer", a1.id), ["3", "1", "2"]); // took app6, app1, app7; app7 open; forwarded app1, rejected app6
     assert.deepEqual(row(html, "reviewer", a2.id), ["2", "1", "1"]);
     assert.ok(!html.includes(b1.id), "no reviewer of another province");
-    assert.ok(
-      !html.includes('data-province="'),
-      "no table of provinces for one province"
-    );
+    assert.ok(!html.includes('data-province="'), "no table of provinces for one province");
     // Charts are server-rendered SVG with their numbers in the tables.
     const svgs = html.match(/<svg class="chart"[\s\S]*?<\/svg>/g) ?? [];
     assert.ok(svgs.length >= 3, `${svgs.length} charts`);
-    for (const svg of svgs)
-      assert.match(
-        svg,
-        /role="img"[\s\S]*<title id="[^"]+">[^<]+<\/title><desc id="[^"]+">[^<]+<\/desc>/
-      );
+    for (const svg of svgs) assert.match(svg, /role="img"[\s\S]*<title id="[^"]+">[^<]+<\/title><desc id="[^"]+">[^<]+<\/desc>/);
   });
 
   test("a province reviewer cannot see another province, even by asking for it", async () => {
@@ -301,11 +238,7 @@ describe("staff statistics: the figures per scope", () => {
     const mine = await page(c, PERIOD);
     const asked = await page(c, `${PERIOD}&province=${B}`);
     assert.equal(asked.status, 200);
-    assert.deepEqual(
-      overview(asked.html),
-      overview(mine.html),
-      "?province is ignored for a province reviewer"
-    );
+    assert.deepEqual(overview(asked.html), overview(mine.html), "?province is ignored for a province reviewer");
     assert.ok(!asked.html.includes('name="province"'), "no province choice");
     const other = await signIn(b1);
     const b = await page(other, PERIOD);
@@ -338,22 +271,8 @@ describe("staff statistics: the figures per scope", () => {
       onTime: "75% (3/4)",
     });
     assert.deepEqual(row(all.html, "step", "submitted"), ["6", "1,0"]);
-    assert.deepEqual(row(all.html, "province", A), [
-      "4",
-      "2",
-      "1",
-      "2",
-      "3",
-      "75% (3/4)",
-    ]);
-    assert.deepEqual(row(all.html, "province", B), [
-      "1",
-      "1",
-      "0",
-      "1",
-      "0",
-      "—",
-    ]);
+    assert.deepEqual(row(all.html, "province", A), ["4", "2", "1", "2", "3", "75% (3/4)"]);
+    assert.deepEqual(row(all.html, "province", B), ["1", "1", "0", "1", "0", "—"]);
     assert.deepEqual(row(all.html, "reviewer", m1.id), ["1", "0", "1"]);
     const one = await page(c, `${PERIOD}&province=${B}`);
     assert.equal(one.status, 200);
@@ -377,19 +296,19 @@ describe("staff statistics: the figures per scope", () => {
     assert.equal((await page(await signIn(user), "")).status, 403);
     const visitor = await page(new Client(app.url, "10.88.250.1"), "");
     assert.equal(visitor.status, 302);
-    assert.match(
-      visitor.location ?? "",
-      /^\/login\?redirectTo=%2Fstaff%2Fstatistics/
-    );
+    assert.match(visitor.location ?? "", /^\/login\?redirectTo=%2Fstaff%2Fstatistics/);
   });
 
   test("the navigation links staff to the page", async () => {
-    for (const user of [a1, m1, admin])
-      assert.ok(
-        (await page(await signIn(user), "")).html.includes(
-          'href="/staff/statistics"'
-        )
-      );
+    for (const user of [a1, m1, admin]) assert.ok((await page(await signIn(user), "")).html.includes('href="/staff/statistics"'));
+    const c = await signIn(a1);
+    const vi = await page(c, PERIOD);
+    assert.match(vi.html, /<h1 class="heading-l"><span class="caption">Thành phố Hà Nội<\/span>Thống kê nghiệp vụ<\/h1>/);
+    assert.equal((await c.post("/lang", { lang: "en", redirectTo: "/staff/statistics" })).status, 302);
+    const en = await page(c, PERIOD);
+    assert.equal(en.status, 200);
+    assert.match(en.html, /<h1 class="heading-l"><span class="caption">Ha Noi City<\/span>Staff statistics<\/h1>/);
+    assert.ok(en.html.includes("Decided in the period: Recognised"), "English texts");
   });
 });
 
@@ -408,20 +327,13 @@ describe("staff statistics: the period", () => {
       onTime: "75% (3/4)",
     });
     assert.deepEqual(row(late.html, "step", "submitted"), ["0", "—"]);
-    assert.deepEqual(row(late.html, "step", "in_provincial_review"), [
-      "4",
-      "2,5",
-    ]); // 2, 2, 3, 9
+    assert.deepEqual(row(late.html, "step", "in_provincial_review"), ["4", "2,5"]); // 2, 2, 3, 9
     assert.deepEqual(row(late.html, "reviewer", a1.id), ["0", "1", "2"]);
     const november = await page(c, "from=2026-11-01&to=2026-11-30");
     assert.equal(overview(november.html).received, "2");
     assert.equal(overview(november.html)["decided-rejected"], "0");
     const byDefault = await page(c, "");
-    assert.deepEqual(
-      overview(byDefault.html),
-      overview((await page(c, PERIOD)).html),
-      "1 December to today"
-    );
+    assert.deepEqual(overview(byDefault.html), overview((await page(c, PERIOD)).html), "1 December to today");
     assert.match(byDefault.html, /id="period"/);
   });
 
@@ -430,28 +342,23 @@ describe("staff statistics: the period", () => {
     for (const [query, message] of [
       ["from=2026-02-30&to=2026-12-24", "Nhập ngày theo định dạng đúng"],
       ["from=hôm+qua", "Nhập ngày theo định dạng đúng"],
-      [
-        "from=2026-12-20&to=2026-12-10",
-        "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu",
-      ],
+      ["from=2026-12-20&to=2026-12-10", "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu"],
       ["to=2026-12-25", "Đến ngày không được sau ngày hôm nay"],
       ["from=%3Cscript%3E&to=%00", ""],
     ] as const) {
       const res = await page(c, query);
       assert.equal(res.status, 400, query);
       assert.match(res.html, /class="error-summary"/, query);
-      if (message)
-        assert.ok(res.html.includes(message), `${query}: ${message}`);
+      if (message) assert.ok(res.html.includes(message), `${query}: ${message}`);
       assert.ok(!res.html.includes('id="period"'), `${query}: no figures`);
     }
     const kept = await page(c, "from=2026-02-30&to=2026-12-24");
-    assert.match(
-      kept.html,
-      /name="from" type="date"[^>]*value="2026-02-30"|value="2026-02-30"[^>]*name="from"/
-    );
+    assert.match(kept.html, /name="from" type="date"[^>]*value="2026-02-30"|value="2026-02-30"[^>]*name="from"/);
     assert.match(kept.html, /value="2026-12-24"/);
-    const en = await page(c, "from=2026-02-30&lang=en");
+    assert.equal((await c.post("/lang", { lang: "en", redirectTo: "/staff/statistics" })).status, 302);
+    const en = await page(c, "from=2026-02-30");
     assert.equal(en.status, 400);
+    assert.ok(en.html.includes("Enter a real date"));
   });
 });
 

@@ -1,27 +1,13 @@
 import { z } from "zod";
 import type { User } from "~/platform/db/db-types.ts";
-import {
-  field,
-  isIsoDate,
-  searchParamValues,
-} from "~/platform/forms/input.server.ts";
-import {
-  validate,
-  type FieldErrors,
-  type FormValues,
-} from "~/platform/forms/forms.server.ts";
+import { field, isIsoDate, searchParamValues } from "~/platform/forms/input.server.ts";
+import { validate, type FieldErrors, type FormValues } from "~/platform/forms/forms.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { now as clockNow } from "~/platform/time/clock.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
-import { provinceInPhrase } from "~/features/reference/province-names.ts";
-import {
-  countsByProvince,
-  periodVersion,
-  reviewerWorkload,
-  stepDurations,
-  type ProvinceCounts,
-} from "./queries.server.ts";
+import { provinceName } from "~/features/reference/province-names.ts";
+import { countsByProvince, periodVersion, reviewerWorkload, stepDurations, type ProvinceCounts } from "./queries.server.ts";
 import { DECIDED_OUTCOMES, monthStart, type Period } from "./rules.ts";
 
 /** Who sees which provinces: a province reviewer their own only; the ministry and administrators every one. */
@@ -66,8 +52,7 @@ export async function loadStaffStatistics(request: Request, user: User) {
     })
     .superRefine((v, ctx) => {
       // Only two real dates are compared: a date already refused needs no second message.
-      if (!isIsoDate(v.from || "2000-01-01") || !isIsoDate(v.to || today))
-        return;
+      if (!isIsoDate(v.from || "2000-01-01") || !isIsoDate(v.to || today)) return;
       const from = v.from || monthStart(v.to || today);
       if (v.to && from > v.to)
         ctx.addIssue({
@@ -83,19 +68,12 @@ export async function loadStaffStatistics(request: Request, user: User) {
     province: all ? raw.province ?? "" : "",
   };
   const parsed = validate(schema, values);
-  const scopeCode = all
-    ? parsed.ok
-      ? parsed.data.province || null
-      : null
-    : user.province_code;
-  const scopeProvince = scopeCode
-    ? provinces.find((p) => p.code === scopeCode)
-    : undefined;
+  const scopeCode = all ? (parsed.ok ? parsed.data.province || null : null) : user.province_code;
+  const scopeProvince = scopeCode ? provinces.find((p) => p.code === scopeCode) : undefined;
   const base = {
     title: t("staffStats.title"),
-    scopeName: scopeProvince
-      ? provinceInPhrase(scopeProvince, locale)
-      : t("staffStats.national"),
+    // A heading's caption and the start of a sentence: "Thành phố Hà Nội", "Ha Noi City".
+    scopeName: scopeProvince ? provinceName(scopeProvince, locale) : t("staffStats.national"),
     national: scopeCode === null,
     canPickProvince: all,
     provinces: all
@@ -108,8 +86,7 @@ export async function loadStaffStatistics(request: Request, user: User) {
     values,
     outcomes: DECIDED_OUTCOMES,
   };
-  if (!parsed.ok)
-    return { ...base, errors: parsed.errors as FieldErrors, figures: null };
+  if (!parsed.ok) return { ...base, errors: parsed.errors as FieldErrors, figures: null };
   const to = parsed.data.to || today;
   const period: Period = { from: parsed.data.from || monthStart(to), to };
   const q = {
@@ -118,11 +95,7 @@ export async function loadStaffStatistics(request: Request, user: User) {
     now,
     version: await periodVersion(period, now),
   };
-  const [byProvince, steps, workload] = await Promise.all([
-    countsByProvince(q),
-    stepDurations(q),
-    reviewerWorkload(q),
-  ]);
+  const [byProvince, steps, workload] = await Promise.all([countsByProvince(q), stepDurations(q), reviewerWorkload(q)]);
   const names = new Map(provinces.map((p) => [p.code, p]));
   return {
     ...base,

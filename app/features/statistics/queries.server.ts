@@ -1,10 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import type { ApplicationStatus } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
-import {
-  IN_PROGRESS_STATUSES,
-  STAFF_TURN_STATUSES,
-} from "~/features/application/workflow.ts";
+import { IN_PROGRESS_STATUSES, STAFF_TURN_STATUSES } from "~/features/application/workflow.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
 import {
   auditAction,
@@ -42,10 +39,7 @@ export interface ScopeQuery {
  * has not changes only when an event is added (the highest event id). Period figures are kept per version, in memory,
  * for the last few scopes and periods asked for; what is true now (in review, overdue, open) is always read afresh.
  */
-export async function periodVersion(
-  period: Period,
-  now: Date
-): Promise<string> {
+export async function periodVersion(period: Period, now: Date): Promise<string> {
   if (periodBounds(period).end <= now) return "closed";
   const row = await db()
     .selectFrom("audit_events")
@@ -57,15 +51,9 @@ export async function periodVersion(
 const MAX_REMEMBERED = 200;
 const remembered = new Map<string, Promise<unknown>>();
 
-function once<T>(
-  name: string,
-  q: ScopeQuery,
-  read: () => Promise<T>
-): Promise<T> {
+function once<T>(name: string, q: ScopeQuery, read: () => Promise<T>): Promise<T> {
   if (!q.version) return read();
-  const key = `${name}|${q.provinceCode ?? "*"}|${q.period.from}|${
-    q.period.to
-  }|${q.version}`;
+  const key = `${name}|${q.provinceCode ?? "*"}|${q.period.from}|${q.period.to}|${q.version}`;
   const hit = remembered.get(key) as Promise<T> | undefined;
   if (hit) {
     remembered.delete(key);
@@ -75,8 +63,7 @@ function once<T>(
   const value = read();
   remembered.set(key, value);
   value.catch(() => remembered.delete(key));
-  if (remembered.size > MAX_REMEMBERED)
-    remembered.delete(remembered.keys().next().value!);
+  if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.keys().next().value!);
   return value;
 }
 
@@ -104,15 +91,9 @@ async function currentCounts(q: ScopeQuery) {
     .selectFrom("applications")
     .select([
       "province_code",
-      sql<number>`count(*) filter (where status in (${list(
-        STAFF_TURN_STATUSES
-      )}))::int`.as("in_review"),
-      sql<number>`count(*) filter (where status in (${list(
-        ENTERPRISE_TURN_STATUSES
-      )}))::int`.as("waiting"),
-      sql<number>`count(*) filter (where status in (${list(
-        STAFF_TURN_STATUSES
-      )}) and due_at < ${q.now})::int`.as("overdue"),
+      sql<number>`count(*) filter (where status in (${list(STAFF_TURN_STATUSES)}))::int`.as("in_review"),
+      sql<number>`count(*) filter (where status in (${list(ENTERPRISE_TURN_STATUSES)}))::int`.as("waiting"),
+      sql<number>`count(*) filter (where status in (${list(STAFF_TURN_STATUSES)}) and due_at < ${q.now})::int`.as("overdue"),
     ])
     .where("current_version", ">", 0)
     .where("status", "in", [...IN_PROGRESS_STATUSES])
@@ -129,23 +110,15 @@ function periodCounts(q: ScopeQuery) {
 async function readPeriodCounts(q: ScopeQuery) {
   const { start, end } = periodBounds(q.period);
   const outcome = (s: ApplicationStatus) =>
-    sql<number>`count(*) filter (where from_state in (${list(
-      IN_PROGRESS_STATUSES
-    )}) and to_state = ${sql.lit(s)})::int`.as(`decided_${s}`);
+    sql<number>`count(*) filter (where from_state in (${list(IN_PROGRESS_STATUSES)}) and to_state = ${sql.lit(s)})::int`.as(`decided_${s}`);
   const decisions = list(REVIEW_DECISION_ACTIONS.map(auditAction));
   let query = db()
     .selectFrom("audit_events")
     .select([
       "province_code",
-      sql<number>`count(*) filter (where action in (${list(
-        RECEIVE_ACTIONS.map(auditAction)
-      )}))::int`.as("received"),
-      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt')::int`.as(
-        "timed"
-      ),
-      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt' and created_at <= (data->>'dueAt')::timestamptz)::int`.as(
-        "on_time"
-      ),
+      sql<number>`count(*) filter (where action in (${list(RECEIVE_ACTIONS.map(auditAction))}))::int`.as("received"),
+      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt')::int`.as("timed"),
+      sql<number>`count(*) filter (where action in (${decisions}) and data ? 'dueAt' and created_at <= (data->>'dueAt')::timestamptz)::int`.as("on_time"),
       ...DECIDED_OUTCOMES.map(outcome),
     ])
     .where("entity_type", "=", "application")
@@ -162,13 +135,8 @@ async function readPeriodCounts(q: ScopeQuery) {
 }
 
 /** The scope's figures, one entry per province that has any (the caller adds them up for the whole country). */
-export async function countsByProvince(
-  q: ScopeQuery
-): Promise<ProvinceCounts[]> {
-  const [current, period] = await Promise.all([
-    currentCounts(q),
-    periodCounts(q),
-  ]);
+export async function countsByProvince(q: ScopeQuery): Promise<ProvinceCounts[]> {
+  const [current, period] = await Promise.all([currentCounts(q), periodCounts(q)]);
   const byCode = new Map<string | null, ProvinceCounts>();
   const entry = (code: string | null) => {
     let e = byCode.get(code);
@@ -198,8 +166,7 @@ export async function countsByProvince(
     e.received = Number(r.received);
     e.timedDecisions = Number(r.timed);
     e.onTime = Number(r.on_time);
-    for (const s of DECIDED_OUTCOMES)
-      e.decided[s] = Number(r[`decided_${s}`] ?? 0);
+    for (const s of DECIDED_OUTCOMES) e.decided[s] = Number(r[`decided_${s}`] ?? 0);
   }
   return [...byCode.values()];
 }
@@ -223,9 +190,7 @@ export function stepDurations(q: ScopeQuery): Promise<StepFigure[]> {
 async function readStepDurations(q: ScopeQuery): Promise<StepFigure[]> {
   const { start, end } = periodBounds(q.period);
   const calendar = workingDayOrdinals(vietnamDate(q.now), q.period.from);
-  const province: RawBuilder<unknown> = q.provinceCode
-    ? sql`and e.province_code = ${q.provinceCode}`
-    : sql``;
+  const province: RawBuilder<unknown> = q.provinceCode ? sql`and e.province_code = ${q.provinceCode}` : sql``;
   const rows = await sql<{
     status: ApplicationStatus;
     stays: number;
@@ -233,9 +198,7 @@ async function readStepDurations(q: ScopeQuery): Promise<StepFigure[]> {
   }>`
     with cal as (
       select (${calendar.start}::date + (u.i - 1)::int) as d, u.ord
-      from unnest(string_to_array(${calendar.ordinals.join(
-        ","
-      )}, ',')::int[]) with ordinality as u(ord, i)
+      from unnest(string_to_array(${calendar.ordinals.join(",")}, ',')::int[]) with ordinality as u(ord, i)
     ),
     -- The applications that left a step in the period, then each of their state changes up to the period's end
     -- with the one before it (audit_entity: one index range per application, not one look-up per event).
@@ -258,9 +221,7 @@ async function readStepDurations(q: ScopeQuery): Promise<StepFigure[]> {
              ((entered_at at time zone 'UTC') + interval '7 hours')::date as first_day,
              floor(extract(epoch from (created_at - entered_at)) / 86400)::int as whole_days
       from changes
-      where created_at >= ${start} and entered_at is not null and from_state in (${list(
-    STEP_STATUSES
-  )})
+      where created_at >= ${start} and entered_at is not null and from_state in (${list(STEP_STATUSES)})
     )
     select s.status, count(*)::int as stays,
            percentile_cont(0.5) within group (order by c1.ord - c0.ord) as median
@@ -293,24 +254,14 @@ export interface ReviewerLoad {
 /** The scope's active reviewers (a province's, or the ministry's for the whole country) and their work. */
 export async function reviewerWorkload(q: ScopeQuery): Promise<ReviewerLoad[]> {
   const { start, end } = periodBounds(q.period);
-  let reviewers = db()
-    .selectFrom("users")
-    .select(["id", "name"])
-    .where("status", "=", "active")
-    .orderBy("name")
-    .orderBy("id");
+  let reviewers = db().selectFrom("users").select(["id", "name"]).where("status", "=", "active").orderBy("name").orderBy("id");
   reviewers = q.provinceCode
-    ? reviewers
-        .where("role", "=", "province_reviewer")
-        .where("province_code", "=", q.provinceCode)
+    ? reviewers.where("role", "=", "province_reviewer").where("province_code", "=", q.provinceCode)
     : reviewers.where("role", "=", "ministry_reviewer");
   const people = await reviewers.execute();
   if (people.length === 0) return [];
   const ids = people.map((p) => p.id);
-  const assignedActions = [
-    ...TAKE_ACTIONS.map(auditAction),
-    REASSIGN_AUDIT_ACTION,
-  ];
+  const assignedActions = [...TAKE_ACTIONS.map(auditAction), REASSIGN_AUDIT_ACTION];
   const [open, [given, decided]] = await Promise.all([
     db()
       .selectFrom("applications")
@@ -323,18 +274,13 @@ export async function reviewerWorkload(q: ScopeQuery): Promise<ReviewerLoad[]> {
       Promise.all([
         db()
           .selectFrom("audit_events")
-          .select([
-            sql<string>`data->>'assignee'`.as("id"),
-            sql<number>`count(*)::int`.as("n"),
-          ])
+          .select([sql<string>`data->>'assignee'`.as("id"), sql<number>`count(*)::int`.as("n")])
           .where("entity_type", "=", "application")
           .where("created_at", ">=", start)
           .where("created_at", "<", end)
           .where("action", "in", assignedActions)
           .where(sql<boolean>`data->>'assignee' in (${sql.join(ids)})`)
-          .$if(Boolean(q.provinceCode), (b) =>
-            b.where("province_code", "=", q.provinceCode!)
-          )
+          .$if(Boolean(q.provinceCode), (b) => b.where("province_code", "=", q.provinceCode!))
           .groupBy(sql`data->>'assignee'`)
           .execute(),
         db()
@@ -345,16 +291,13 @@ export async function reviewerWorkload(q: ScopeQuery): Promise<ReviewerLoad[]> {
           .where("created_at", "<", end)
           .where("action", "in", REVIEW_DECISION_ACTIONS.map(auditAction))
           .where("actor_user_id", "in", ids)
-          .$if(Boolean(q.provinceCode), (b) =>
-            b.where("province_code", "=", q.provinceCode!)
-          )
+          .$if(Boolean(q.provinceCode), (b) => b.where("province_code", "=", q.provinceCode!))
           .groupBy("actor_user_id")
           .execute(),
       ])
     ),
   ]);
-  const count = (rows: { id: string | null; n: number }[]) =>
-    new Map(rows.map((r) => [r.id, Number(r.n)]));
+  const count = (rows: { id: string | null; n: number }[]) => new Map(rows.map((r) => [r.id, Number(r.n)]));
   const [o, g, d] = [count(open), count(given), count(decided)];
   return people.map((p) => ({
     id: p.id,

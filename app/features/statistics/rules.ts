@@ -17,53 +17,36 @@ import { HOLIDAY_YEARS, isWorkingDay } from "~/platform/time/working-days.ts";
 const ACTIONS = Object.keys(WORKFLOW) as WorkflowAction[];
 
 /** In progress and the enterprise has the next move (the deadline is paused): "waiting on the enterprise". */
-export const ENTERPRISE_TURN_STATUSES: readonly ApplicationStatus[] =
-  IN_PROGRESS_STATUSES.filter((s) => !STAFF_TURN_STATUSES.includes(s));
+export const ENTERPRISE_TURN_STATUSES: readonly ApplicationStatus[] = IN_PROGRESS_STATUSES.filter((s) => !STAFF_TURN_STATUSES.includes(s));
 
 /** The steps whose durations are measured: every status an application in progress can be in. */
 export const STEP_STATUSES: readonly ApplicationStatus[] = IN_PROGRESS_STATUSES;
 
 /** Outcomes of a decision: final states an application in progress can reach (a revocation comes after a decision). */
-export const DECIDED_OUTCOMES: readonly ApplicationStatus[] =
-  FINAL_STATES.filter((s) =>
-    ACTIONS.some(
-      (a) =>
-        WORKFLOW[a].to === s &&
-        WORKFLOW[a].from.some((f) => IN_PROGRESS_STATUSES.includes(f))
-    )
-  );
+export const DECIDED_OUTCOMES: readonly ApplicationStatus[] = FINAL_STATES.filter((s) =>
+  ACTIONS.some((a) => WORKFLOW[a].to === s && WORKFLOW[a].from.some((f) => IN_PROGRESS_STATUSES.includes(f)))
+);
 
 /** The action that turns a draft into a received application. */
-export const RECEIVE_ACTIONS: readonly WorkflowAction[] = ACTIONS.filter(
-  (a) =>
-    WORKFLOW[a].from.includes("draft") && !FINAL_STATES.includes(WORKFLOW[a].to)
-);
+export const RECEIVE_ACTIONS: readonly WorkflowAction[] = ACTIONS.filter((a) => WORKFLOW[a].from.includes("draft") && !FINAL_STATES.includes(WORKFLOW[a].to));
 
 /** A reviewer takes an application waiting for their stage (the start of a review). */
 export const TAKE_ACTIONS: readonly WorkflowAction[] = ACTIONS.filter((a) =>
-  WORKFLOW[a].from.every(
-    (s) => AWAITING_PROVINCE.includes(s) || AWAITING_MINISTRY.includes(s)
-  )
+  WORKFLOW[a].from.every((s) => AWAITING_PROVINCE.includes(s) || AWAITING_MINISTRY.includes(s))
 );
 
 /**
  * A reviewer's decision that ends their review: from a status under review (not one waiting to be taken) to the next
  * stage or a final state. Asking the enterprise for changes pauses the deadline instead, so it is not one.
  */
-export const REVIEW_DECISION_ACTIONS: readonly WorkflowAction[] =
-  ACTIONS.filter((a) => {
-    const r = WORKFLOW[a];
-    return (
-      r.role !== "enterprise" &&
-      r.from.every(
-        (s) =>
-          STAFF_TURN_STATUSES.includes(s) &&
-          !AWAITING_PROVINCE.includes(s) &&
-          !AWAITING_MINISTRY.includes(s)
-      ) &&
-      (STAFF_TURN_STATUSES.includes(r.to) || FINAL_STATES.includes(r.to))
-    );
-  });
+export const REVIEW_DECISION_ACTIONS: readonly WorkflowAction[] = ACTIONS.filter((a) => {
+  const r = WORKFLOW[a];
+  return (
+    r.role !== "enterprise" &&
+    r.from.every((s) => STAFF_TURN_STATUSES.includes(s) && !AWAITING_PROVINCE.includes(s) && !AWAITING_MINISTRY.includes(s)) &&
+    (STAFF_TURN_STATUSES.includes(r.to) || FINAL_STATES.includes(r.to))
+  );
+});
 
 /** The audit action of a workflow action (transition() records `application.<action>`). */
 export const auditAction = (a: WorkflowAction): string => `application.${a}`;
@@ -93,9 +76,7 @@ export function monthStart(today: string): string {
 }
 
 function addDays(isoDate: string, days: number): string {
-  return new Date(new Date(`${isoDate}T00:00:00Z`).getTime() + days * DAY_MS)
-    .toISOString()
-    .slice(0, 10);
+  return new Date(new Date(`${isoDate}T00:00:00Z`).getTime() + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /**
@@ -103,10 +84,7 @@ function addDays(isoDate: string, days: number): string {
  * and including each day. workingDaysBetween(a, b) is then ord(day of a + whole days from a to b) − ord(day of a).
  * The calendar starts with the first year of holiday data (earlier only when asked for an earlier period).
  */
-export function workingDayOrdinals(
-  end: string,
-  periodFrom: string
-): { start: string; ordinals: number[] } {
+export function workingDayOrdinals(end: string, periodFrom: string): { start: string; ordinals: number[] } {
   const dataStart = `${HOLIDAY_YEARS[0] ?? Number(end.slice(0, 4))}-01-01`;
   const start = periodFrom < dataStart ? addDays(periodFrom, -366) : dataStart;
   const ordinals: number[] = [];

@@ -1,11 +1,4 @@
-import {
-  Button,
-  ErrorSummary,
-  Form,
-  Select,
-  TextInput,
-  type FormState,
-} from "~/components/form.tsx";
+import { Button, ErrorSummary, Form, Select, TextInput, type FormState } from "~/components/form.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
 import { HorizontalBarChart } from "~/features/catalogue/ui/charts.tsx";
 import type { Locale } from "~/platform/db/db-types.ts";
@@ -51,13 +44,7 @@ function totalDecided(r: { decided: Record<string, number> }) {
   return Object.values(r.decided).reduce((s, n) => s + n, 0);
 }
 
-function Overview({
-  totals,
-  outcomes,
-}: {
-  totals: Totals;
-  outcomes: readonly string[];
-}) {
+function Overview({ totals, outcomes }: { totals: Totals; outcomes: readonly string[] }) {
   const t = useT();
   const onTime = useOnTime();
   const rows = [
@@ -99,10 +86,7 @@ function Overview({
         })}
         rows={rows.map((r) => ({ label: r.label, value: r.value }))}
       />
-      <Table
-        caption={t("staffStats.overview")}
-        head={[t("staffStats.col.figure"), t("staffStats.col.count")]}
-      >
+      <Table caption={t("staffStats.overview")} head={[t("staffStats.col.figure"), t("staffStats.col.count")]}>
         {rows.map((r) => (
           <tr key={r.key} data-figure={r.key}>
             <td>{r.label}</td>
@@ -138,9 +122,7 @@ function Steps({ steps }: { steps: Figures["steps"] }) {
             id="steps-chart"
             title={t("staffStats.steps")}
             summary={t("staffStats.chart.summary", {
-              items: measured
-                .map((s) => `${label(s.status)}: ${days(s.medianWorkingDays!)}`)
-                .join("; "),
+              items: measured.map((s) => `${label(s.status)}: ${days(s.medianWorkingDays!)}`).join("; "),
             })}
             rows={measured.map((s) => ({
               label: label(s.status),
@@ -148,23 +130,12 @@ function Steps({ steps }: { steps: Figures["steps"] }) {
             }))}
             format={days}
           />
-          <Table
-            caption={t("staffStats.steps")}
-            head={[
-              t("staffStats.col.step"),
-              t("staffStats.col.stays"),
-              t("staffStats.col.median"),
-            ]}
-          >
+          <Table caption={t("staffStats.steps")} head={[t("staffStats.col.step"), t("staffStats.col.stays"), t("staffStats.col.median")]}>
             {steps.map((s) => (
               <tr key={s.status} data-step={s.status}>
                 <td>{label(s.status)}</td>
                 <td className="numeric">{s.stays}</td>
-                <td className="numeric">
-                  {s.medianWorkingDays === null
-                    ? "—"
-                    : days(s.medianWorkingDays)}
-                </td>
+                <td className="numeric">{s.medianWorkingDays === null ? "—" : days(s.medianWorkingDays)}</td>
               </tr>
             ))}
           </Table>
@@ -178,8 +149,7 @@ function Provinces({ provinces }: { provinces: Figures["provinces"] }) {
   const t = useT();
   const locale = useLocale();
   const onTime = useOnTime();
-  const name = (r: { name_vi: string; name_en: string }) =>
-    localised(r, "name", locale);
+  const name = (r: { name_vi: string; name_en: string }) => localised(r, "name", locale);
   return (
     <section aria-labelledby="provinces-heading">
       <h2 className="heading-m" id="provinces-heading">
@@ -193,9 +163,7 @@ function Provinces({ provinces }: { provinces: Figures["provinces"] }) {
             id="provinces-chart"
             title={t("staffStats.received")}
             summary={t("staffStats.chart.summary", {
-              items: provinces
-                .map((p) => `${name(p)}: ${p.received}`)
-                .join("; "),
+              items: provinces.map((p) => `${name(p)}: ${p.received}`).join("; "),
             })}
             rows={provinces.map((p) => ({ label: name(p), value: p.received }))}
           />
@@ -229,22 +197,14 @@ function Provinces({ provinces }: { provinces: Figures["provinces"] }) {
   );
 }
 
-function Workload({
-  workload,
-  national,
-}: {
-  workload: Figures["workload"];
-  national: boolean;
-}) {
+function Workload({ workload, national }: { workload: Figures["workload"]; national: boolean }) {
   const t = useT();
   return (
     <section aria-labelledby="workload-heading">
       <h2 className="heading-m" id="workload-heading">
         {t("staffStats.workload")}
       </h2>
-      {national ? (
-        <p className="hint">{t("staffStats.workload.national")}</p>
-      ) : null}
+      {national ? <p className="hint">{t("staffStats.workload.national")}</p> : null}
       {workload.length === 0 ? (
         <p className="body">{t("staffStats.noReviewers")}</p>
       ) : (
@@ -259,12 +219,7 @@ function Workload({
           />
           <Table
             caption={t("staffStats.workload")}
-            head={[
-              t("staffStats.col.reviewer"),
-              t("staffStats.col.assigned"),
-              t("staffStats.col.open"),
-              t("staffStats.col.decidedInPeriod"),
-            ]}
+            head={[t("staffStats.col.reviewer"), t("staffStats.col.assigned"), t("staffStats.col.open"), t("staffStats.col.decidedInPeriod")]}
           >
             {workload.map((w) => (
               <tr key={w.id} data-reviewer={w.id}>
@@ -294,30 +249,12 @@ export function StaffStatistics({ data }: { data: StatisticsPage }) {
       <ErrorSummary errors={data.errors ?? undefined} />
       <PageTitle caption={data.scopeName}>{data.title}</PageTitle>
       <p className="lead">{t("staffStats.lead")}</p>
-      <Form
-        method="get"
-        className="filters"
-        role="search"
-        aria-labelledby="period-heading"
-      >
+      <Form method="get" className="filters" role="search" aria-labelledby="period-heading">
         <h2 className="heading-s" id="period-heading">
           {t("staffStats.filter")}
         </h2>
-        <TextInput
-          name="from"
-          type="date"
-          label={t("staffStats.from")}
-          hint={t("staffStats.dateHint")}
-          width="short"
-          state={state}
-        />
-        <TextInput
-          name="to"
-          type="date"
-          label={t("staffStats.to")}
-          width="short"
-          state={state}
-        />
+        <TextInput name="from" type="date" label={t("staffStats.from")} hint={t("staffStats.dateHint")} width="short" state={state} />
+        <TextInput name="to" type="date" label={t("staffStats.to")} width="short" state={state} />
         {data.canPickProvince ? (
           <Select
             name="province"
