@@ -335,6 +335,8 @@ describe("staff statistics: the period", () => {
     const byDefault = await page(c, "");
     assert.deepEqual(overview(byDefault.html), overview((await page(c, PERIOD)).html), "1 December to today");
     assert.match(byDefault.html, /id="period"/);
+    assert.match(byDefault.html, /name="from" type="date"[^>]*value="2026-12-01"/, "the form shows the period used");
+    assert.match(byDefault.html, /name="to" type="date"[^>]*value="2026-12-24"/);
   });
 
   test("bad dates answer 400 with an error summary and the values kept, never a 5xx", async () => {

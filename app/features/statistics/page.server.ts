@@ -99,6 +99,8 @@ export async function loadStaffStatistics(request: Request, user: User) {
   const names = new Map(provinces.map((p) => [p.code, p]));
   return {
     ...base,
+    // The form shows the period the figures are for, also when the address left it out.
+    values: { ...values, from: period.from, to: period.to },
     errors: null,
     figures: {
       period,
