@@ -140,6 +140,23 @@ test.describe("WCAG 2.2 AA (axe-core)", () => {
     }
   });
 
+  test("staff statistics with a bad period: 400, an error summary whose links land on the fields, values kept", async ({ page }) => {
+    // As the administrator (who may pick a province too): the reviewers' codes are taken by the tests running alongside.
+    await login(page, "admin");
+    const response = await page.goto("/staff/statistics?from=2026-02-30&to=2026-01-01&province=01");
+    expect(response?.status()).toBe(400);
+    await expect(errorSummary(page)).toBeVisible();
+    const targets = await errorSummary(page)
+      .getByRole("link")
+      .evaluateAll((links) => links.map((a) => document.querySelectorAll(`[id="${CSS.escape(decodeURIComponent((a as HTMLAnchorElement).hash.slice(1)))}"]`).length));
+    expect(targets).toEqual([1]);
+    // A date input shows no impossible date (the browser drops it); the other values come back as sent.
+    await expect(page.getByLabel("Đến ngày")).toHaveValue("2026-01-01");
+    await expect(page.getByLabel("Tỉnh, thành phố")).toHaveValue("01");
+    expect(await idsAndNames(page)).toEqual({ duplicateIds: [], brokenReferences: [], unnamed: [] });
+    await expectNoAxeViolations(page);
+  });
+
   test("review and ministry pages: each error-summary link lands on the field of the form that failed", async ({ page }) => {
     for (const [role, forms] of [
       ["province_reviewer", [{ summary: "Từ chối hồ sơ", button: "Từ chối hồ sơ", intent: "reject" }]],

@@ -94,6 +94,7 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "review page with every form", path: working },
         { name: "review page of a new application", path: fresh },
         { name: "audit trail of an application", path: `${working}/audit` },
+        { name: "staff statistics of the province", path: "/staff/statistics" },
       ];
     }
     case "ministry_reviewer": {
@@ -107,6 +108,8 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "ministry page of a recognised platform", path: done },
         { name: "revoke recognition", path: `${done}/revoke` },
         { name: "ministry audit trail of an application", path: `${working}/audit` },
+        { name: "staff statistics, national", path: "/staff/statistics" },
+        { name: "staff statistics, one province since January", path: "/staff/statistics?from=2026-01-01&province=01" },
       ];
     }
     case "admin": {
@@ -119,6 +122,7 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "admin log", path: "/admin/audit" },
         { name: "admin log, filtered, chain checked", path: "/admin/audit?action=user.created&from=2026-01-01&check=1" },
         { name: "admin log with a date error", path: "/admin/audit?from=2026-13-45", status: 400 },
+        { name: "staff statistics", path: "/staff/statistics" },
       ];
     }
   }

@@ -142,6 +142,43 @@ describe("scoping", () => {
   });
 });
 
+describe("staff statistics scoping", () => {
+  type Page = { national: boolean; scopeName: string; figures: { totals: { received: number }; provinces: { provinceCode: string }[] } | null };
+  const stats = async (url: string, as?: string) => {
+    const out = await runLoader(await load("staff.statistics.tsx"), url, { as });
+    return { status: out.status, location: out.location, page: out.data as Page };
+  };
+
+  test("a visitor signs in, an enterprise is refused, and a province reviewer sees their province whatever ?province says", async () => {
+    const visitor = await stats("/staff/statistics");
+    assert.equal(visitor.status, 302);
+    assert.equal(visitor.location, `/login?redirectTo=${encodeURIComponent("/staff/statistics")}`);
+    assert.equal((await stats("/staff/statistics", as.enterprise)).status, 403);
+    for (const url of ["/staff/statistics", "/staff/statistics?province=79", "/staff/statistics?province=99"]) {
+      const { status, page } = await stats(url, as.province);
+      assert.equal(status, 200, url);
+      assert.equal(page.national, false, url);
+      assert.equal(page.figures?.totals.received, 1, `${url}: Hà Nội's one submission, not Hồ Chí Minh City's`);
+    }
+  });
+
+  test("the ministry and administrators see every province, or the one they pick; an unknown province is a 400", async () => {
+    for (const who of [as.ministry, as.admin]) {
+      const all = await stats("/staff/statistics", who);
+      assert.equal(all.status, 200);
+      assert.equal(all.page.national, true);
+      assert.equal(all.page.figures?.totals.received, 2);
+      assert.deepEqual(all.page.figures?.provinces.map((p) => p.provinceCode).sort(), ["01", "79"]);
+      const hcm = await stats("/staff/statistics?province=79", who);
+      assert.equal(hcm.page.national, false);
+      assert.equal(hcm.page.figures?.totals.received, 1);
+      const bad = await stats("/staff/statistics?province=99", who);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.page.figures, null);
+    }
+  });
+});
+
 describe("actions", () => {
   test("sign-up with bad input: 400, a message per field, what was typed kept except the password", async () => {
     const out = await runAction(await load("signup.tsx"), "/signup", { name: "", email: "khong-phai-email", password: "ngan", passwordConfirm: "khac" });

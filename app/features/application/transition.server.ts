@@ -82,7 +82,8 @@ export async function transition<Patch extends ApplicationUpdate>(input: Transit
         fromState: app.status,
         toState: to,
         reason: input.reason ?? null,
-        data: input.data,
+        // The deadline in force when the step ended (cleared or replaced by the change): the staff statistics' "on time".
+        data: app.due_at ? { ...input.data, dueAt: app.due_at.toISOString() } : input.data,
         requestId: input.requestId,
       });
       await queueWorkflowNotices(trx, { action, before: app, app: updated, actor, reason: input.reason ?? null });

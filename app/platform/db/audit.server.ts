@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "./db-types.ts";
+import { now as clockNow } from "~/platform/time/clock.ts";
 
 export interface AuditInput {
   actorUserId: string | null;
@@ -16,10 +17,15 @@ export interface AuditInput {
   requestId?: string | null;
 }
 
+/**
+ * Appends one event. Its time is the portal's clock (app/platform/time/clock.ts), as every other time a rule reads:
+ * the staff statistics measure steps between these times, and a test that pins the clock gets the times it set.
+ */
 export async function recordAudit(trx: Kysely<Database> | Transaction<Database>, e: AuditInput): Promise<void> {
   await trx
     .insertInto("audit_events")
     .values({
+      created_at: clockNow(),
       actor_user_id: e.actorUserId,
       actor_role: e.actorRole,
       province_code: e.provinceCode ?? null,
