@@ -75,7 +75,7 @@ describe("the audit reader of an application", () => {
     const a = await signIn(reviewerA);
     let res = await a.post(`/review/${appId}`, { intent: "assign", lockVersion: await lock(appId), assigneeId: reviewerB.id });
     assert.equal(res.status, 302);
-    res = await a.post(`/review/${appId}`, { intent: "take", lockVersion: await lock(appId) });
+    res = await a.post(`/review/${appId}`, { intent: "take", lockVersion: await lock(appId), declaration: "none" });
     assert.equal(res.status, 302);
     const item = criteriaItems(await getCriteria((await getApplication(appId))!.criteria_set_id))[0]!;
     res = await a.post(`/review/${appId}`, { intent: "verdict", lockVersion: await lock(appId), criterionKey: item.key, verdict: "not_met", note: "Thiếu số liệu" });
