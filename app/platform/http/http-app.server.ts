@@ -119,6 +119,7 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
     maxBytes: Math.round(c.RESPONSE_CACHE_MB * 1024 * 1024),
     devMailbox: (req) => devMailboxAllowed(c, req.socket.remoteAddress, forwardedClientIp(req, c.TRUST_PROXY)),
     publicUrl: c.publicUrl,
+    changes: handle.changes,
   });
   const app = expressApp(c, handle, build, lifecycle, { metrics, observer, responseCache });
   const portal = (req: IncomingMessage, res: ServerResponse) => {

@@ -42,6 +42,12 @@ export interface ResponseCacheOptions {
   /** Whether the root loader offers the developer mailbox to this request (it shows in the navigation). */
   devMailbox: (req: IncomingMessage) => boolean;
   publicUrl: string;
+  /**
+   * A counter that moves whenever a statement that may change data finishes (DbHandle.changes: PGlite, one process).
+   * While it stands, the data versions read last are still the database's, and are not read again. Unset: read on
+   * every request (a PostgreSQL server may be changed by other instances).
+   */
+  changes?: () => number;
 }
 
 type PageClass = "review" | "catalogue";
@@ -183,6 +189,21 @@ export interface ResponseCache {
 export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
   const lru = new ResponseLru(opts.maxEntries, opts.maxBytes);
 
+  // The last read of the versions, with the change counter as it was when the read began: any change that commits
+  // after that moment moves the counter, so a read shared while it stands cannot miss one (decision 027).
+  let last: { changes: number; versions: Promise<Map<string, number>> } | undefined;
+  function versions(): Promise<Map<string, number>> {
+    if (!opts.changes) return readDataVersions(opts.db);
+    const changes = opts.changes();
+    if (last?.changes === changes) return last.versions;
+    const read = readDataVersions(opts.db);
+    const mine = (last = { changes, versions: read });
+    read.catch(() => {
+      if (last === mine) last = undefined;
+    });
+    return read;
+  }
+
   /** The class of a GET that can be cached, with whether a session cookie comes with it; undefined: never cached. */
   function candidate(req: IncomingMessage): { page: PageClass; signedIn: boolean; flash: boolean } | undefined {
     if (opts.maxBytes === 0 || req.method !== "GET") return undefined;
@@ -241,11 +262,11 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
     const viewer = signedIn ? await opts.viewer!(request) : null;
     // A session cookie that signs nobody in: Remix answers (a redirect to sign in, a cleared cookie).
     if (signedIn && !viewer) return "bypass";
-    const [versions, locale] = await Promise.all([readDataVersions(opts.db), getLocale(request)]);
+    const [current, locale] = await Promise.all([versions(), getLocale(request)]);
     const who = viewer ? [viewer.userId, viewer.role, viewer.provinceCode ?? "", viewer.email, viewer.name] : [];
     // The encoding entry.server.tsx picks for a whole body (wholeBody): a gzip body is not for a client that asked for br.
     const encoding = chooseEncoding(req.headers["accept-encoding"], ["br", "gzip"]) ?? "identity";
-    const key = JSON.stringify([urlOf(req), locale, encoding, opts.devMailbox(req), versionTag(versions, page, viewer), ...who]);
+    const key = JSON.stringify([urlOf(req), locale, encoding, opts.devMailbox(req), versionTag(current, page, viewer), ...who]);
     const hit = lru.get(key);
     const age = hit ? now().getTime() - hit.storedAt : -1;
     // A clock set back (tests, a corrected server clock) makes an entry's age negative: expired too.
@@ -294,9 +315,13 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
       res.setHeader("Cache-Control", PUBLIC_CACHE_CONTROL);
       res.appendHeader("Vary", "Cookie");
     };
+    // The headers as Remix set them, taken before the compression middleware (inside this wrapper) adds its
+    // Content-Encoding to a body it compresses on the way out: the body kept here is the one before it.
+    let sent: ReturnType<Response["getHeaders"]> | undefined;
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
       markPublic();
+      sent ??= { ...res.getHeaders() };
       return writeHead.apply(this, args);
     } as Response["writeHead"];
     const write = res.write;
@@ -310,7 +335,7 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
       markPublic(); // a body sent whole (res.send) ends before its headers are written
       if (!tooBig && cacheable(res) && !(anonymous && ownNonce())) {
         const body = Buffer.concat(chunks);
-        const headers = Object.entries(res.getHeaders())
+        const headers = Object.entries(sent ?? res.getHeaders())
           .filter(([name, value]) => !NOT_REPLAYED.has(name) && value !== undefined)
           .map(([name, value]) => [name, typeof value === "number" ? String(value) : value] as [string, string | string[]]);
         const headerBytes = headers.reduce((n, [k, v]) => n + k.length + headerText(v).length, 0);
