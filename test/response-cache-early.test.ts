@@ -183,6 +183,8 @@ describe("a cache hit answered before Express", () => {
     assert.equal(deflate.cache, "hit");
     assert.ok(deflate.express, "handed to Express");
     assert.equal((await logLine("early-deflate-01")).queries, t.kind === "pglite" ? 0 : 1, "not looked up a second time");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(logs.lines().filter((l) => l.msg === "request" && l.requestId === "early-deflate-01").length, 1, "one log line, not one per stage");
 
     await view(c, "/review?view=done", { "Accept-Encoding": "gzip" });
     const gzip = await view(c, "/review?view=done", { "Accept-Encoding": "gzip" });
