@@ -17,3 +17,4 @@ export * from "./bench/load.ts";
 export * from "./bench/report.ts";
 export * from "./bench/pg-cpu.ts";
 export * from "./bench/queue-views.ts";
+export * from "./bench/profile.ts";

@@ -8,10 +8,11 @@
  * (100000), BENCH_ENTERPRISES (20000), BENCH_DEEP_ROWS (5000), BENCH_SESSIONS (= concurrency), BENCH_GZIP (0),
  * BENCH_SCENARIOS (first,repeat,deep,search,reference — all but "repeat" on an app without the response cache; "views": the first and last page of every provincial and ministry
  * view and a search without a match; "all"; or single ids such as province-resubmitted-last), BENCH_EXPLAIN (0: 1 prints
- * EXPLAIN ANALYZE of the queue queries), BENCH_BUILD (0: 1 rebuilds), BENCH_LOG (stdout), BENCH_TIMEOUT_MINUTES.
+ * EXPLAIN ANALYZE of the queue queries), BENCH_PROFILE (a directory: a CPU profile per scenario, scripts/bench/profile.ts), BENCH_BUILD (0: 1 rebuilds), BENCH_LOG (stdout), BENCH_TIMEOUT_MINUTES.
  * With PostgreSQL on this machine, the database's CPU per request too (its backends' /proc, scripts/bench/pg-cpu.ts).
  */
 import os from "node:os";
+import path from "node:path";
 import * as lib from "./bench-lib.ts";
 
 lib.prepareBenchProcess(); // before the app (React, Remix, the logger) is loaded: app modules are imported below, lazily
@@ -26,6 +27,7 @@ const DEEP_ROWS = envNumber("BENCH_DEEP_ROWS", 5000, 1);
 const SESSIONS = envNumber("BENCH_SESSIONS", CONCURRENCY, 1);
 const GZIP = process.env.BENCH_GZIP === "1";
 const EXPLAIN = process.env.BENCH_EXPLAIN === "1";
+const PROFILE = process.env.BENCH_PROFILE ?? ""; // a directory: one CPU profile of the server's thread per scenario, after the measurements
 // Unset: the four classic scenarios (1½–2½ minutes); "views" adds every view's two ends (24 more), "all" is both.
 const ONLY = (process.env.BENCH_SCENARIOS || "first,repeat,deep,search,reference").split(",").map((x) => x.trim()).filter(Boolean);
 const ALL = ONLY.includes("all");
@@ -161,6 +163,14 @@ async function main({ servers, useDb }: lib.BenchResources) {
     warmupSeconds: WARMUP,
     probe: handle.applicationName ? lib.pgCpuProbe(handle.db, handle.applicationName) : undefined,
   });
+
+  if (PROFILE) {
+    for (const s of scenarios) {
+      const file = path.resolve(PROFILE, `${s.id}.cpuprofile`);
+      await lib.profileLoad(file, (s.url ?? app.url) + s.path, { headers: "headers" in s && s.headers ? s.headers : headers, seconds: SECONDS, concurrency: CONCURRENCY });
+      log(`\nCPU profile of ${s.name}: ${file}\n${lib.summariseProfile(file, 25)}`);
+    }
+  }
 
   // Where a request's time goes in the database: the two queue queries alone, sequential, median of 20.
   const timings: string[][] = [];

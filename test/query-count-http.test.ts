@@ -94,7 +94,7 @@ describe("statements per page", () => {
     assert.equal(await queriesOf(null, "/platforms"), 2, "/platforms");
   });
 
-  test("with the response cache, a repeat view costs one statement: the data versions it is keyed by", async () => {
+  test("with the response cache, a repeat view costs one statement, the data versions it is keyed by (none on PGlite while nothing changed)", async () => {
     const p = new Client(cached.url, `10.44.2.${ip++}`);
     await loginAs(p, province);
     const m = new Client(cached.url, `10.44.2.${ip++}`);
@@ -111,7 +111,9 @@ describe("statements per page", () => {
         line = logs.lines().find((l) => l.msg === "request" && l.requestId === requestId);
         if (!line) await new Promise((r) => setTimeout(r, 10));
       }
-      assert.equal(line?.queries, 1, `${path}, repeat view`);
+      // PGlite is open in this process only: while no statement that may change data has run since the versions were
+      // last read, they are not read again (decision 027). A PostgreSQL server has other clients.
+      assert.equal(line?.queries, t.kind === "pglite" ? 0 : 1, `${path}, repeat view`);
     }
   });
 

@@ -16,6 +16,36 @@ export interface DbHandle {
   close: () => Promise<void>;
   /** Connections of the pg pool, for /metrics (PGlite has one connection and no pool). */
   poolStats?: () => PoolStats;
+  /**
+   * PGlite only: how many statements that may have changed data have finished in this process. PGlite is open in one
+   * process only (the exclusive lock), so nothing changes its data without this counter moving; the response cache
+   * keeps the data versions while it stands (decision 027). A PostgreSQL server has other clients: undefined.
+   */
+  changes?: () => number;
+}
+
+/** A statement that only reads (select/show without a writing word): it cannot fire a trigger or change a row. */
+export function onlyReads(text: string): boolean {
+  return /^\s*(select|show)\s/i.test(text) && !/\b(insert|update|delete|merge|truncate|perform|call|nextval|setval|copy)\b/i.test(text);
+}
+
+/**
+ * Counts the statements of a PGlite instance that may change data, once each has finished (a commit's changes are
+ * visible before the counter moves). Every way in is wrapped: query and sql (one statement each, counted unless
+ * `onlyReads`), exec (several), transaction (its end).
+ */
+function countChanges(pglite: { query: (...a: never[]) => Promise<unknown>; exec: (...a: never[]) => Promise<unknown>; transaction: (...a: never[]) => Promise<unknown> }): () => number {
+  let changes = 0;
+  const query = pglite.query.bind(pglite) as (text: string, ...rest: unknown[]) => Promise<unknown>;
+  const exec = pglite.exec.bind(pglite) as (...a: unknown[]) => Promise<unknown>;
+  const transaction = pglite.transaction.bind(pglite) as (...a: unknown[]) => Promise<unknown>;
+  const after = <T>(p: Promise<T>, counts: boolean): Promise<T> => (counts ? p.finally(() => void changes++) : p);
+  Object.assign(pglite, {
+    query: (text: string, ...rest: unknown[]) => after(query(text, ...rest), typeof text !== "string" || !onlyReads(text)),
+    exec: (...a: unknown[]) => after(exec(...a), true),
+    transaction: (...a: unknown[]) => after(transaction(...a), true),
+  });
+  return () => changes;
 }
 
 export interface PoolStats {
@@ -82,10 +112,12 @@ export async function openPglite(dir: string | undefined, opts: { loadDataDir?: 
     if (dir) fs.mkdirSync(dir, { recursive: true });
     const extensions = await pgliteExtensions();
     const pglite = await PGlite.create(dir ?? "memory://", opts.loadDataDir ? { loadDataDir: opts.loadDataDir, extensions } : { extensions });
+    const changes = countChanges(pglite as unknown as Parameters<typeof countChanges>[0]);
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: noteStatement });
     return {
       db,
       kind: "pglite",
+      changes,
       close: async () => {
         await db.destroy();
         // The dialect closes PGlite only if it ever opened a connection: one never queried kept the process alive.

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -14,10 +15,11 @@ import { deadlineProbe, DeadlineExceeded, type Lifecycle } from "~/platform/ops/
 import { createMetrics } from "~/platform/ops/metrics.server.ts";
 import { redactUrl } from "~/platform/ops/redact.server.ts";
 import { observeRequests, reachedRemix } from "~/platform/ops/request-log.server.ts";
+import { forwardedClientIp } from "./client-ip.server.ts";
 import { contentSecurityPolicy } from "./csp.server.ts";
 import { requestGuards } from "./request-guards.server.ts";
 import { createResponseCache, type ViewerResolver } from "./response-cache.server.ts";
-import { currentRequestScope, serverTiming } from "./request-scope.server.ts";
+import { currentRequestScope, requestScopes, serverTiming } from "./request-scope.server.ts";
 import { buildFiles, publicFile } from "./static-files.server.ts";
 import { serveTexts } from "./texts.server.ts";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_TEXT, withDatabaseFaultsAs503 } from "./unavailable.server.ts";
@@ -71,30 +73,98 @@ function remixHeaders(_req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifecycle: Lifecycle = { draining: false }): express.Express {
+/** The request id a client or proxy sent (when it looks like one), else a new one. */
+function requestIdOf(req: IncomingMessage): string {
+  const sent = req.headers["x-request-id"];
+  return typeof sent === "string" && /^[\w-]{8,64}$/.test(sent) ? sent : randomUUID();
+}
+
+/** The headers every response carries, set first (before Express, or by its first middleware). */
+function baseHeaders(c: Config, req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  res.setHeader("X-Request-Id", requestId);
+  // Documents replace it with one naming their inline scripts' hashes (entry.server.tsx).
+  res.setHeader("Content-Security-Policy", contentSecurityPolicy());
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (c.publicUrl.startsWith("https://")) res.setHeader("Strict-Transport-Security", "max-age=31536000");
+  const url = (req as Partial<Request>).path ?? (req.url ?? "/").split("?")[0]!;
+  if (/(^|;\s*)(__Host-)?sid=/.test(req.headers.cookie ?? "") || isNoStorePath(url)) res.setHeader("Cache-Control", "no-store");
+}
+
+/** The portal as node:http serves it: a request listener, and `listen` as Express's (a node:http server around it). */
+export interface PortalApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host?: string, onListening?: () => void): http.Server;
+  /** The Express stack behind the early answers. */
+  express: express.Express;
+}
+
+/**
+ * The portal's HTTP handler. A response-cache hit is answered at the node:http level, before the Express stack
+ * (docs/decisions/027): with the same headers, request id, log line, metric and session check as through Express;
+ * everything else, a miss included, goes through Express, which reuses what the early look-up found.
+ */
+export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifecycle: Lifecycle = { draining: false }): PortalApp {
+  const metrics = createMetrics(c, handle);
+  const observer = observeRequests(build, metrics.observe);
+  // Pages rendered once and served again while their data versions stand (docs/decisions/025). The viewer comes
+  // from the build's entry module (app/entry.server.tsx), which may use the account feature.
+  const responseCache = createResponseCache({
+    db: handle.db,
+    viewer: (build.entry.module as { responseCacheViewer?: ViewerResolver }).responseCacheViewer,
+    maxEntries: c.RESPONSE_CACHE_ENTRIES,
+    maxBytes: Math.round(c.RESPONSE_CACHE_MB * 1024 * 1024),
+    devMailbox: (req) => devMailboxAllowed(c, req.socket.remoteAddress, forwardedClientIp(req, c.TRUST_PROXY)),
+    publicUrl: c.publicUrl,
+    changes: handle.changes,
+  });
+  const app = expressApp(c, handle, build, lifecycle, { metrics, observer, responseCache });
+  const portal = (req: IncomingMessage, res: ServerResponse) => {
+    if (!responseCache.takesEarly(req)) return app(req, res);
+    const requestId = requestIdOf(req);
+    const locals: Record<string, unknown> = { requestId };
+    // Express keeps res.locals when it takes the request over.
+    (res as ServerResponse & { locals: Record<string, unknown> }).locals = locals;
+    const scope = observer.begin(req, res as ServerResponse & { locals: Record<string, unknown> });
+    requestScopes().run(scope, () =>
+      responseCache.answerEarly(
+        req,
+        res,
+        () => {
+          baseHeaders(c, req, res, requestId);
+          locals.remixRoute = true; // the log line and the metric name the page's route, as Remix would have answered it
+        },
+        () => app(req, res),
+      ),
+    );
+  };
+  return Object.assign(portal, {
+    listen: (port: number, host?: string, onListening?: () => void) => http.createServer(portal).listen(port, host, onListening),
+    express: app,
+  });
+}
+
+interface Shared {
+  metrics: ReturnType<typeof createMetrics>;
+  observer: ReturnType<typeof observeRequests>;
+  responseCache: ReturnType<typeof createResponseCache>;
+}
+
+function expressApp(c: Config, handle: DbHandle, build: ServerBuild, lifecycle: Lifecycle, { metrics, observer, responseCache }: Shared): express.Express {
   const app = express();
   app.disable("x-powered-by");
   if (c.TRUST_PROXY > 0) app.set("trust proxy", c.TRUST_PROXY);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const requestId = (req.get("X-Request-Id") ?? "").match(/^[\w-]{8,64}$/) ? req.get("X-Request-Id")! : randomUUID();
+    const requestId = typeof res.locals.requestId === "string" ? res.locals.requestId : requestIdOf(req);
     res.locals.requestId = requestId;
-    res.set({
-      "X-Request-Id": requestId,
-      // Documents replace it with one naming their inline scripts' hashes (entry.server.tsx).
-      "Content-Security-Policy": contentSecurityPolicy(),
-      "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "strict-origin-when-cross-origin",
-      "X-Frame-Options": "DENY",
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    });
-    if (c.publicUrl.startsWith("https://")) res.set("Strict-Transport-Security", "max-age=31536000");
-    if (/(^|;\s*)(__Host-)?sid=/.test(req.get("Cookie") ?? "") || isNoStorePath(req.path)) res.set("Cache-Control", "no-store");
+    baseHeaders(c, req, res, requestId);
     next();
   });
-  const metrics = createMetrics(c, handle);
-  app.use(observeRequests(build, metrics.observe));
+  app.use(observer);
 
   app.use(requestGuards(build));
 
@@ -149,16 +219,6 @@ export function createApp(c: Config, handle: DbHandle, build: ServerBuild, lifec
   for (const name of PUBLIC_FILES) app.get(`/${name}`, publicFile(path.resolve("public", name)));
   app.use(compression());
   app.get("/texts/:file", serveTexts);
-  // Pages rendered once and served again while their data versions stand (docs/decisions/025). The viewer comes
-  // from the build's entry module (app/entry.server.tsx), which may use the account feature.
-  const responseCache = createResponseCache({
-    db: handle.db,
-    viewer: (build.entry.module as { responseCacheViewer?: ViewerResolver }).responseCacheViewer,
-    maxEntries: c.RESPONSE_CACHE_ENTRIES,
-    maxBytes: Math.round(c.RESPONSE_CACHE_MB * 1024 * 1024),
-    devMailbox: (req) => devMailboxAllowed(c, req.socket.remoteAddress, req.ip),
-    publicUrl: c.publicUrl,
-  });
   app.all(
     "*",
     reachedRemix,

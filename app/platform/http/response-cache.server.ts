@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 import type { Database } from "~/platform/db/db-types.ts";
 import { getLocale } from "~/platform/i18n/i18n.server.ts";
 import { now } from "~/platform/time/clock.ts";
@@ -39,8 +40,14 @@ export interface ResponseCacheOptions {
   maxEntries: number;
   maxBytes: number;
   /** Whether the root loader offers the developer mailbox to this request (it shows in the navigation). */
-  devMailbox: (req: Request) => boolean;
+  devMailbox: (req: IncomingMessage) => boolean;
   publicUrl: string;
+  /**
+   * A counter that moves whenever a statement that may change data finishes (DbHandle.changes: PGlite, one process).
+   * While it stands, the data versions read last are still the database's, and are not read again. Unset: read on
+   * every request (a PostgreSQL server may be changed by other instances).
+   */
+  changes?: () => number;
 }
 
 type PageClass = "review" | "catalogue";
@@ -65,8 +72,13 @@ const FLASH_COOKIE = /(^|;\s*)flash=[^;]/;
  */
 const NOT_REPLAYED = new Set(["set-cookie", "x-request-id", "content-length", "transfer-encoding", "date", "connection", "etag", "keep-alive", "x-cache", "server-timing"]);
 
+/** Compiled once per database (it has no parameters): a hit runs it without building or compiling a query. */
+const VERSIONS_QUERY = new WeakMap<Kysely<Database>, CompiledQuery<{ scope: string; version: number | string | bigint }>>();
+
 export async function readDataVersions(db: Kysely<Database>): Promise<Map<string, number>> {
-  const rows = await db.selectFrom("data_versions").select(["scope", "version"]).execute();
+  let query = VERSIONS_QUERY.get(db);
+  if (!query) VERSIONS_QUERY.set(db, (query = db.selectFrom("data_versions").select(["scope", "version"]).compile()));
+  const { rows } = await db.executeQuery(query);
   return new Map(rows.map((r) => [r.scope, Number(r.version)]));
 }
 
@@ -131,46 +143,130 @@ export class ResponseLru {
   }
 }
 
-function fetchRequestFor(req: Request, publicUrl: string): globalThis.Request {
-  return new globalThis.Request(new URL(req.originalUrl, publicUrl), { headers: { Cookie: req.get("Cookie") ?? "" } });
+function fetchRequestFor(req: IncomingMessage, publicUrl: string): globalThis.Request {
+  return new globalThis.Request(new URL(urlOf(req), publicUrl), { headers: { Cookie: req.headers.cookie ?? "" } });
 }
+
+/** The URL as the client sent it (Express's originalUrl: a mounted router may have cut req.url). */
+function urlOf(req: IncomingMessage): string {
+  return (req as Partial<Request>).originalUrl ?? req.url ?? "/";
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}
+
+type Lookup = "bypass" | { entry: Entry } | { key: string; anonymous: boolean };
+/** What the early answer (node:http level) found for a request it handed on to Express: the middleware does not look again. */
+const LOOKED_UP = Symbol.for("nentangso.response-cache.lookup");
+type LookedUpRequest = IncomingMessage & { [LOOKED_UP]?: Lookup | "failed" };
+
+/** A hit answered before Express (`answerEarly`): what the request passed by there, set on the response first. */
+export type EarlyHitHook = (req: IncomingMessage, res: ServerResponse) => void;
 
 function headerText(value: number | string | string[] | undefined): string {
   return Array.isArray(value) ? value.join(", ") : String(value ?? "");
 }
 
-export function createResponseCache(opts: ResponseCacheOptions): { middleware: RequestHandler; lru: ResponseLru } {
+export interface ResponseCache {
+  /** In the Express stack, just before Remix. */
+  middleware: RequestHandler;
+  /**
+   * Whether `answerEarly` may take this request (before Express): a GET of a cached page, no body, no flash, no
+   * legacy `_data` query (request-guards refuses those), a session cookie only when a viewer resolver is set.
+   */
+  takesEarly(req: IncomingMessage): boolean;
+  /**
+   * Looks the request up and answers a hit itself (after `onHit` has set the headers every response carries); any
+   * other outcome goes to `fallThrough` (the Express stack), with what was found kept for the middleware. Run inside
+   * the request's scope (the viewer's session lookup and the versions query count for it).
+   */
+  answerEarly(req: IncomingMessage, res: ServerResponse, onHit: EarlyHitHook, fallThrough: () => void): void;
+  lru: ResponseLru;
+}
+
+export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
   const lru = new ResponseLru(opts.maxEntries, opts.maxBytes);
 
+  // The last read of the versions, with the change counter as it was when the read began: any change that commits
+  // after that moment moves the counter, so a read shared while it stands cannot miss one (decision 027).
+  let last: { changes: number; versions: Promise<Map<string, number>> } | undefined;
+  function versions(): Promise<Map<string, number>> {
+    if (!opts.changes) return readDataVersions(opts.db);
+    const changes = opts.changes();
+    if (last?.changes === changes) return last.versions;
+    const read = readDataVersions(opts.db);
+    const mine = (last = { changes, versions: read });
+    read.catch(() => {
+      if (last === mine) last = undefined;
+    });
+    return read;
+  }
+
+  /** The class of a GET that can be cached, with whether a session cookie comes with it; undefined: never cached. */
+  function candidate(req: IncomingMessage): { page: PageClass; signedIn: boolean; flash: boolean } | undefined {
+    if (opts.maxBytes === 0 || req.method !== "GET") return undefined;
+    const page = pageClassOf(pathOf(urlOf(req)));
+    if (!page) return undefined;
+    const cookies = req.headers.cookie ?? "";
+    return { page, signedIn: SESSION_COOKIE.test(cookies), flash: FLASH_COOKIE.test(cookies) };
+  }
+
   const middleware: RequestHandler = (req, res, next) => {
-    if (opts.maxBytes === 0 || req.method !== "GET") return next();
-    const page = pageClassOf(req.path);
-    if (!page) return next();
-    const cookies = req.get("Cookie") ?? "";
-    if (FLASH_COOKIE.test(cookies)) return bypass(res, next);
-    const signedIn = SESSION_COOKIE.test(cookies);
-    if (signedIn && !opts.viewer) return bypass(res, next);
-    void lookup(req, page, signedIn).then(
+    const c = candidate(req);
+    if (!c) return next();
+    if (c.flash) return bypass(res, next);
+    if (c.signedIn && !opts.viewer) return bypass(res, next);
+    const early = (req as LookedUpRequest)[LOOKED_UP];
+    const found = early === undefined ? lookup(req, c.page, c.signedIn) : early === "failed" ? Promise.reject(new Error("lookup failed")) : Promise.resolve(early);
+    void found.then(
       (found) => {
         if (found === "bypass") return bypass(res, next);
         if ("entry" in found) return serve(req, res, found.entry);
-        capture(res, found.key, page, found.anonymous, req.path.endsWith(".data"));
+        capture(res, found.key, c.page, found.anonymous, req.path.endsWith(".data"));
         next();
       },
       () => bypass(res, next),
     );
   };
 
-  async function lookup(req: Request, page: PageClass, signedIn: boolean): Promise<"bypass" | { entry: Entry } | { key: string; anonymous: boolean }> {
+  function takesEarly(req: IncomingMessage): boolean {
+    const url = req.url ?? "";
+    if (!url.startsWith("/") || url.includes("_data") || req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) return false;
+    const c = candidate(req);
+    return Boolean(c && !c.flash && (!c.signedIn || opts.viewer));
+  }
+
+  function answerEarly(req: IncomingMessage, res: ServerResponse, onHit: EarlyHitHook, fallThrough: () => void): void {
+    const c = candidate(req)!;
+    void lookup(req, c.page, c.signedIn).then(
+      (found) => {
+        if (typeof found === "object" && "entry" in found && servableEarly(req, found.entry)) {
+          onHit(req, res);
+          serve(req, res, found.entry);
+          return;
+        }
+        (req as LookedUpRequest)[LOOKED_UP] = found;
+        fallThrough();
+      },
+      () => {
+        (req as LookedUpRequest)[LOOKED_UP] = "failed";
+        fallThrough();
+      },
+    );
+  }
+
+  async function lookup(req: IncomingMessage, page: PageClass, signedIn: boolean): Promise<Lookup> {
     const request = fetchRequestFor(req, opts.publicUrl);
     const viewer = signedIn ? await opts.viewer!(request) : null;
     // A session cookie that signs nobody in: Remix answers (a redirect to sign in, a cleared cookie).
     if (signedIn && !viewer) return "bypass";
-    const [versions, locale] = await Promise.all([readDataVersions(opts.db), getLocale(request)]);
+    const [current, locale] = await Promise.all([versions(), getLocale(request)]);
     const who = viewer ? [viewer.userId, viewer.role, viewer.provinceCode ?? "", viewer.email, viewer.name] : [];
     // The encoding entry.server.tsx picks for a whole body (wholeBody): a gzip body is not for a client that asked for br.
-    const encoding = chooseEncoding(req.get("Accept-Encoding"), ["br", "gzip"]) ?? "identity";
-    const key = JSON.stringify([req.originalUrl, locale, encoding, opts.devMailbox(req), versionTag(versions, page, viewer), ...who]);
+    const encoding = chooseEncoding(req.headers["accept-encoding"], ["br", "gzip"]) ?? "identity";
+    const key = JSON.stringify([urlOf(req), locale, encoding, opts.devMailbox(req), versionTag(current, page, viewer), ...who]);
     const hit = lru.get(key);
     const age = hit ? now().getTime() - hit.storedAt : -1;
     // A clock set back (tests, a corrected server clock) makes an entry's age negative: expired too.
@@ -179,17 +275,19 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
     return { key, anonymous: viewer === null };
   }
 
-  function serve(req: Request, res: Response, e: Entry) {
+  function serve(req: IncomingMessage, res: ServerResponse, e: Entry) {
     for (const [name, value] of e.headers) res.setHeader(name, value);
     res.setHeader("ETag", e.etag);
     res.setHeader("X-Cache", "hit");
     res.setHeader("Server-Timing", 'cache;desc="hit"');
-    if (matchesIfNoneMatch(req.get("If-None-Match") ?? null, e.etag)) {
+    if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, e.etag)) {
       res.removeHeader("Content-Type");
-      res.status(304).end();
+      res.statusCode = 304;
+      res.end();
       return;
     }
-    res.status(200).end(e.body);
+    res.statusCode = 200;
+    res.end(e.body);
   }
 
   /** Passes the response through while keeping a copy; stores it when it ends as a 200 without cookies. */
@@ -217,9 +315,13 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
       res.setHeader("Cache-Control", PUBLIC_CACHE_CONTROL);
       res.appendHeader("Vary", "Cookie");
     };
+    // The headers as Remix set them, taken before the compression middleware (inside this wrapper) adds its
+    // Content-Encoding to a body it compresses on the way out: the body kept here is the one before it.
+    let sent: ReturnType<Response["getHeaders"]> | undefined;
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
       markPublic();
+      sent ??= { ...res.getHeaders() };
       return writeHead.apply(this, args);
     } as Response["writeHead"];
     const write = res.write;
@@ -233,7 +335,7 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
       markPublic(); // a body sent whole (res.send) ends before its headers are written
       if (!tooBig && cacheable(res) && !(anonymous && ownNonce())) {
         const body = Buffer.concat(chunks);
-        const headers = Object.entries(res.getHeaders())
+        const headers = Object.entries(sent ?? res.getHeaders())
           .filter(([name, value]) => !NOT_REPLAYED.has(name) && value !== undefined)
           .map(([name, value]) => [name, typeof value === "number" ? String(value) : value] as [string, string | string[]]);
         const headerBytes = headers.reduce((n, [k, v]) => n + k.length + headerText(v).length, 0);
@@ -243,7 +345,23 @@ export function createResponseCache(opts: ResponseCacheOptions): { middleware: R
     } as Response["end"];
   }
 
-  return { middleware, lru };
+  return { middleware, takesEarly, answerEarly, lru };
+}
+
+/**
+ * Whether a hit may skip the compression middleware: only when that middleware would leave it as it is, i.e. a whole
+ * body (entry.server.tsx sets `Vary: Accept-Encoding` and compresses it itself) that is already encoded, too small to
+ * compress, or asked for without any Accept-Encoding.
+ */
+function servableEarly(req: IncomingMessage, e: Entry): boolean {
+  let vary = "";
+  let encoded = false;
+  for (const [name, value] of e.headers) {
+    if (name === "vary") vary = headerText(value).toLowerCase();
+    else if (name === "content-encoding") encoded = headerText(value) !== "identity";
+  }
+  if (!vary.includes("accept-encoding")) return false;
+  return encoded || e.body.length < 1024 || req.headers["accept-encoding"] === undefined;
 }
 
 /** Only a 200 that sets no cookie (a flash cleared, a session refreshed) is the same for the next request. */
