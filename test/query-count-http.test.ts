@@ -112,7 +112,7 @@ describe("statements per page", () => {
         if (!line) await new Promise((r) => setTimeout(r, 10));
       }
       // PGlite is open in this process only: while no statement that may change data has run since the versions were
-      // last read, they are not read again (decision 027). A PostgreSQL server has other clients.
+      // last read, they are not read again (decision 029). A PostgreSQL server has other clients.
       assert.equal(line?.queries, t.kind === "pglite" ? 0 : 1, `${path}, repeat view`);
     }
   });

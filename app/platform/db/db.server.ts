@@ -19,7 +19,7 @@ export interface DbHandle {
   /**
    * PGlite only: how many statements that may have changed data have finished in this process. PGlite is open in one
    * process only (the exclusive lock), so nothing changes its data without this counter moving; the response cache
-   * keeps the data versions while it stands (decision 027). A PostgreSQL server has other clients: undefined.
+   * keeps the data versions while it stands (decision 029). A PostgreSQL server has other clients: undefined.
    */
   changes?: () => number;
 }

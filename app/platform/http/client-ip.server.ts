@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 /**
  * The client's address as Express's `req.ip` gives it with `trust proxy` set to a number of hops (TRUST_PROXY): the
  * socket's address, then the X-Forwarded-For entries from the right, trusting `hops` of them (proxy-addr's rule). For
- * code that runs before Express has seen the request (the response cache's early answer, decision 027).
+ * code that runs before Express has seen the request (the response cache's early answer, decision 029).
  * test/response-cache-early.test.ts checks it against Express.
  */
 export function forwardedClientIp(req: Pick<IncomingMessage, "headers" | "socket">, hops: number): string | undefined {

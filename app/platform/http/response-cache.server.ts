@@ -190,7 +190,7 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
   const lru = new ResponseLru(opts.maxEntries, opts.maxBytes);
 
   // The last read of the versions, with the change counter as it was when the read began: any change that commits
-  // after that moment moves the counter, so a read shared while it stands cannot miss one (decision 027).
+  // after that moment moves the counter, so a read shared while it stands cannot miss one (decision 029).
   let last: { changes: number; versions: Promise<Map<string, number>> } | undefined;
   function versions(): Promise<Map<string, number>> {
     if (!opts.changes) return readDataVersions(opts.db);
