@@ -312,7 +312,7 @@ test("an invited reviewer enrols at the first sign-in (QR code and key, axe-clea
   const main = adminPage.getByRole("main");
   await main.getByLabel(VI.name).fill("Vũ Thị Hai Bước");
   await main.getByLabel(VI.email).fill(email);
-  await main.getByLabel("Vai trò").selectOption({ label: "Cán bộ thẩm định cấp Bộ" });
+  await main.getByRole("form", { name: "Mời cán bộ" }).getByLabel("Vai trò").selectOption({ label: "Cán bộ thẩm định cấp Bộ" });
   await main.getByRole("button", { name: "Gửi lời mời" }).click();
   await expect(adminPage.getByRole("status").filter({ hasText: "Đã gửi lời mời." })).toBeVisible();
   await admin.close();

@@ -90,8 +90,9 @@ test("an admin invites a province reviewer, who sets a password from the email a
   const invitedAt = Date.now();
   await main.getByLabel(VI.name).fill(name);
   await main.getByLabel(VI.email).fill(email);
-  await main.getByLabel("Vai trò").selectOption({ label: "Cán bộ thẩm định cấp tỉnh" });
-  await main.getByLabel("Tỉnh, thành phố").selectOption({ label: "Thành phố Hà Nội (01)" });
+  const invite = main.getByRole("form", { name: "Mời cán bộ" });
+  await invite.getByLabel("Vai trò").selectOption({ label: "Cán bộ thẩm định cấp tỉnh" });
+  await invite.getByLabel("Tỉnh, thành phố").selectOption({ label: "Thành phố Hà Nội (01)" });
   await main.getByRole("button", { name: "Gửi lời mời" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Đã gửi lời mời." })).toBeVisible();
   const row = main.getByRole("row").filter({ hasText: email });

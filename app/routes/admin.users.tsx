@@ -135,13 +135,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         });
       throw e;
     }
-    return redirect("/admin/users", {
-      headers: {
-        "Set-Cookie": await setFlash({
-          kind: "success",
-          key: "flash.userInvited",
-        }),
-      },
+    // The list opens on the invitee: on a long list they could be pages away.
+    return redirect(`/admin/users?${new URLSearchParams({ q: result.data.email })}`, {
+      headers: { "Set-Cookie": await setFlash({ kind: "success", key: "flash.userInvited" }) },
     });
   }
   const parsed = statusSchema().safeParse(values);
@@ -310,7 +306,7 @@ export default function AdminUsers() {
         {t("admin.users.invite")}
       </h2>
       <p className="body">{t("admin.users.inviteLead")}</p>
-      <Form method="post" noValidate>
+      <Form method="post" noValidate aria-labelledby="invite">
         <input type="hidden" name="intent" value="invite" />
         <TextInput name="name" label={t("field.name")} state={state} />
         <TextInput name="email" type="email" label={t("field.email")} spellCheck={false} state={state} />
