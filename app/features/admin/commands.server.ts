@@ -1,4 +1,5 @@
-import type { Locale, User } from "~/platform/db/db-types.ts";
+import type { Transaction } from "kysely";
+import type { Database, Locale, User } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { recordAudit } from "~/platform/db/audit.server.ts";
 import { NotFoundError } from "~/platform/errors.ts";
@@ -10,6 +11,19 @@ import { EmailTakenError } from "~/features/account/account.server.ts";
 import { deleteUserSessions, forgetUserSessions } from "~/features/account/session.server.ts";
 import { createUser, findUserByEmail, issueUserToken, setUserStatus } from "~/features/account/user.server.ts";
 import { isStaffRole, type StaffRole } from "./staff-roles.ts";
+
+/** A new invitation link (earlier ones stop working) by email; the address's email limits apply. */
+async function sendInvitation(trx: Transaction<Database>, user: User, ip: string): Promise<void> {
+  const token = await issueUserToken(trx, user.id, "invite");
+  const sent = await enqueueEmail(trx, {
+    to: user.email,
+    locale: user.locale,
+    userId: user.id,
+    email: inviteMessage(user.locale, { name: user.name, role: user.role, url: link("/invite", token) }),
+    requestedBy: { kind: "invitation", ip },
+  });
+  if (sent === null) throw new EmailLimitedError();
+}
 
 /** An admin acting on their own account, or on an enterprise account, which is not theirs to manage. */
 export class NotManageableError extends Error {}
@@ -33,15 +47,7 @@ export async function inviteStaff(
         status: "invited",
         locale: input.locale,
       });
-      const token = await issueUserToken(trx, user.id, "invite");
-      const sent = await enqueueEmail(trx, {
-        to: user.email,
-        locale: user.locale,
-        userId: user.id,
-        email: inviteMessage(user.locale, { name: user.name, role: user.role, url: link("/invite", token) }),
-        requestedBy: { kind: "invitation", ip },
-      });
-      if (sent === null) throw new EmailLimitedError();
+      await sendInvitation(trx, user, ip);
       await recordAudit(trx, {
         actorUserId: admin.id,
         actorRole: admin.role,
@@ -67,15 +73,7 @@ export async function resendInvitation(admin: User, userId: string, requestId: s
       const user = await trx.selectFrom("users").selectAll().where("id", "=", userId).forUpdate().executeTakeFirst();
       if (!user) throw new NotFoundError();
       if (user.status !== "invited" || !isStaffRole(user.role)) throw new NotManageableError();
-      const token = await issueUserToken(trx, user.id, "invite");
-      const sent = await enqueueEmail(trx, {
-        to: user.email,
-        locale: user.locale,
-        userId: user.id,
-        email: inviteMessage(user.locale, { name: user.name, role: user.role, url: link("/invite", token) }),
-        requestedBy: { kind: "invitation", ip },
-      });
-      if (sent === null) throw new EmailLimitedError();
+      await sendInvitation(trx, user, ip);
       await recordAudit(trx, {
         actorUserId: admin.id,
         actorRole: admin.role,
