@@ -95,9 +95,9 @@ export function getVersion(applicationId: string, version: number) {
     .executeTakeFirst();
 }
 
-/** The application's audit events as the audience may know them (see app/features/application/disclosure.server.ts). */
-export async function listTimeline(applicationId: string, audience: Audience): Promise<TimelineEntry[]> {
-  const rows = await db()
+/** Every audit event of one application, oldest first, with its data and the acting person's name. */
+export function listApplicationAuditEvents(applicationId: string) {
+  return db()
     .selectFrom("audit_events")
     .leftJoin("users", "users.id", "audit_events.actor_user_id")
     .select([
@@ -107,6 +107,7 @@ export async function listTimeline(applicationId: string, audience: Audience): P
       "audit_events.from_state",
       "audit_events.to_state",
       "audit_events.reason",
+      "audit_events.data",
       "audit_events.created_at",
       "users.name as actor_name",
     ])
@@ -114,7 +115,11 @@ export async function listTimeline(applicationId: string, audience: Audience): P
     .where("audit_events.entity_id", "=", applicationId)
     .orderBy("audit_events.id")
     .execute();
-  return timelineFor(audience, rows);
+}
+
+/** The application's audit events as the audience may know them (see app/features/application/disclosure.server.ts). */
+export async function listTimeline(applicationId: string, audience: Audience): Promise<TimelineEntry[]> {
+  return timelineFor(audience, await listApplicationAuditEvents(applicationId));
 }
 
 /** Emails about an application as the audience may know them: the enterprise never sees staff addresses. */

@@ -4,7 +4,7 @@ import type { Translate } from "~/platform/i18n/i18n.ts";
 import { isMessageKey } from "~/platform/i18n/messages.server.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { agencyNames, timelineFor, type Audience, type Party } from "~/features/application/disclosure.server.ts";
-import { listApplicationEmails } from "~/features/application/queries.server.ts";
+import { listApplicationAuditEvents, listApplicationEmails } from "~/features/application/queries.server.ts";
 import { criteriaItems, getCriteria } from "~/features/application/criteria.server.ts";
 import { getEnterprise } from "~/features/enterprise/enterprise.server.ts";
 import { verificationForReview } from "~/features/enterprise/verification-queries.server.ts";
@@ -21,27 +21,6 @@ export interface AuditLine {
   details: string[];
 }
 
-/** Every audit event of one application with its data and the acting person's name (SQL of the audit reader). */
-export function listApplicationAuditRows(applicationId: string) {
-  return db()
-    .selectFrom("audit_events")
-    .leftJoin("users", "users.id", "audit_events.actor_user_id")
-    .select([
-      "audit_events.id",
-      "audit_events.action",
-      "audit_events.actor_role",
-      "audit_events.from_state",
-      "audit_events.to_state",
-      "audit_events.reason",
-      "audit_events.data",
-      "audit_events.created_at",
-      "users.name as actor_name",
-    ])
-    .where("audit_events.entity_type", "=", "application")
-    .where("audit_events.entity_id", "=", applicationId)
-    .orderBy("audit_events.id")
-    .execute();
-}
 
 /** Names of the accounts an event's data points at (assignees), for the reader's details. */
 function listUserNames(ids: readonly string[]) {
@@ -108,7 +87,7 @@ function details(
 export async function readApplicationAudit(request: Request, app: Application, audience: Exclude<Audience, "enterprise">): Promise<AuditLine[]> {
   const { t, locale } = await getTranslator(request);
   const [rows, emails, verification, groups, enterprise, province] = await Promise.all([
-    listApplicationAuditRows(app.id),
+    listApplicationAuditEvents(app.id),
     listApplicationEmails(app.id, audience),
     verificationForReview(app, audience),
     getCriteria(app.criteria_set_id),
