@@ -10,7 +10,8 @@ import { assignApplication, rejectApplication, requestChanges } from "~/features
 import { DECIDED_OUTCOMES, ENTERPRISE_TURN_STATUSES, REVIEW_DECISION_ACTIONS, STEP_STATUSES, TAKE_ACTIONS } from "~/features/statistics/rules.ts";
 import { setClock } from "~/platform/time/clock.ts";
 import { addWorkingDays, workingDaysBetween } from "~/platform/time/working-days.ts";
-import { Client, startTestApp, type TestApp } from "./helpers/app.ts";
+import { Client, pageText, startTestApp, type TestApp } from "./helpers/app.ts";
+import { csvSections, readXlsxSheets } from "./helpers/spreadsheet.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { enterpriseUser, loginAs, staffUser, type StaffUser } from "./helpers/fixtures.ts";
 
@@ -377,5 +378,120 @@ describe("staff statistics: figures follow the workflow", () => {
     // November's figures, except what is true now (in review, overdue), are November's.
     const later = overview((await page(c, "from=2026-11-01&to=2026-11-30")).html);
     assert.deepEqual({ ...later, inReview: november.inReview, overdue: november.overdue }, november);
+  });
+});
+
+describe("staff statistics: the downloads (CSV, Excel) are the page's tables", () => {
+  /** The page's rows of one table (marked data-<attr>), every cell as a person reads it. */
+  const pageRows = (html: string, attr: string) =>
+    [...html.matchAll(new RegExp(`<tr data-${attr}="[^"]*">([\\s\\S]*?)</tr>`, "g"))].map((m) =>
+      [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => pageText(c[1]!).trim())
+    );
+  /** The page's tables, in the page's order, as the downloads should hold them. */
+  const pageTables = (html: string) =>
+    [["figure"], ["step"], ...(html.includes('data-province="') ? [["province"]] : []), ["reviewer"]].map(([attr]) => pageRows(html, attr!));
+  const download = (c: Client, format: string, query: string) => c.get(`/staff/statistics/export/${format}${query ? `?${query}` : ""}`);
+
+  test("a province reviewer's CSV: UTF-8 with a byte-order mark, one section per table, the page's figures, their province whatever is asked", async () => {
+    const c = await signIn(a1);
+    const { html } = await page(c, PERIOD);
+    assert.ok(html.includes(`href="/staff/statistics/export/csv?${PERIOD.replace("&", "&amp;")}"`), "a plain link with the period");
+    assert.ok(html.includes(`href="/staff/statistics/export/xlsx?${PERIOD.replace("&", "&amp;")}"`));
+    const res = await download(c, "csv", PERIOD);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("Content-Type") ?? "", /^text\/csv; charset=utf-8/);
+    assert.match(res.headers.get("Content-Disposition") ?? "", /attachment; filename="thong-ke-01-2026-12-01-2026-12-24\.csv"/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual([...bytes.slice(0, 3)], [0xef, 0xbb, 0xbf], "byte-order mark");
+    const text = new TextDecoder().decode(bytes);
+    const sections = csvSections(text);
+    assert.deepEqual(
+      sections.map((s) => s.title),
+      ["Tổng quan", "Thời gian từng bước", "Khối lượng công việc"],
+      "no table of provinces for one province"
+    );
+    assert.deepEqual(sections[0]!.headers, ["Chỉ tiêu", "Số hồ sơ"]);
+    assert.deepEqual(sections[0]!.rows.slice(0, 3), [
+      ["Tỉnh, thành phố", "Thành phố Hà Nội"],
+      ["Từ ngày", "1/12/2026"],
+      ["Đến ngày", "24/12/2026"],
+    ]);
+    const [overviewRows, ...rest] = pageTables(html);
+    assert.deepEqual([sections[0]!.rows.slice(3), ...sections.slice(1).map((s) => s.rows)], [overviewRows, ...rest]);
+    // The page's numbers as the page writes them (the withdrawal of the test before added a stay to the first step).
+    assert.equal(sections[1]!.rows[0]![0], "Đã nộp – chờ tiếp nhận");
+    assert.ok(sections[1]!.rows.some((r) => /^\d+,\d$/.test(r[2]!)), "Vietnamese decimal comma");
+    assert.ok(!text.includes("Cán bộ B1"), "no reviewer of another province");
+    // ?province is ignored for a province reviewer, as on the page.
+    const asked = await download(c, "csv", `${PERIOD}&province=${B}`);
+    assert.equal(asked.status, 200);
+    assert.equal(await asked.text(), text.replace(/^\uFEFF/, ""));
+  });
+
+  test("the ministry's Excel file: a sheet per table with the national figures and a row per province; one province on request", async () => {
+    const c = await signIn(m1);
+    const all = await page(c, PERIOD);
+    const res = await download(c, "xlsx", PERIOD);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("Content-Type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert.match(res.headers.get("Content-Disposition") ?? "", /filename="thong-ke-toan-quoc-2026-12-01-2026-12-24\.xlsx"/);
+    const sheets = await readXlsxSheets(await res.arrayBuffer());
+    assert.deepEqual(
+      sheets.map((s) => s.name),
+      ["Tổng quan", "Thời gian từng bước", "Theo tỉnh, thành phố", "Khối lượng công việc"]
+    );
+    assert.ok(sheets.every((s) => s.allText), "every cell is text");
+    assert.deepEqual(sheets[0]!.rows.slice(0, 2), [
+      ["Chỉ tiêu", "Số hồ sơ"],
+      ["Tỉnh, thành phố", "Toàn quốc"],
+    ]);
+    const [overviewRows, ...rest] = pageTables(all.html);
+    assert.deepEqual([sheets[0]!.rows.slice(4), ...sheets.slice(1).map((s) => s.rows.slice(1))], [overviewRows, ...rest]);
+    assert.deepEqual(sheets[2]!.rows.slice(1).map((r) => r[1]), ["4", "1"], "received in Hà Nội, then Hồ Chí Minh City");
+    const one = await download(c, "xlsx", `${PERIOD}&province=${B}`);
+    assert.equal(one.status, 200);
+    assert.match(one.headers.get("Content-Disposition") ?? "", /filename="thong-ke-79-/);
+    const b = await readXlsxSheets(await one.arrayBuffer());
+    assert.equal(b.length, 3, "no table of provinces for one province");
+    const onePage = await page(c, `${PERIOD}&province=${B}`);
+    assert.deepEqual(b[0]!.rows.slice(4), pageTables(onePage.html)[0]);
+    assert.deepEqual(b[2]!.rows.slice(1), pageTables(onePage.html)[2]);
+    assert.equal(b[2]!.rows[1]![0], "Cán bộ B1");
+  });
+
+  test("who may download: as the page; bad dates and an unknown province are 400, an unknown format 404", async () => {
+    assert.equal((await download(await signIn(admin), "csv", PERIOD)).status, 200);
+    const { user } = await enterpriseUser(A);
+    assert.equal((await download(await signIn(user), "csv", PERIOD)).status, 403);
+    const visitor = await download(new Client(app.url, "10.88.250.2"), "xlsx", PERIOD);
+    assert.equal(visitor.status, 302);
+    const c = await signIn(a1);
+    for (const format of ["csv", "xlsx"])
+      for (const query of ["from=2026-02-30&to=2026-12-24", "from=hôm+qua", "from=2026-12-20&to=2026-12-10", "to=2026-12-25", "from=%3Cscript%3E&to=%00"]) {
+        const res = await download(c, format, query);
+        assert.equal(res.status, 400, `${format} ${query}`);
+        assert.doesNotMatch(res.headers.get("Content-Disposition") ?? "", /attachment/);
+      }
+    assert.equal((await download(await signIn(m1), "csv", `${PERIOD}&province=99`)).status, 400);
+    assert.equal((await download(c, "pdf", PERIOD)).status, 404);
+  });
+
+  test("headers in the viewer's language; a cell that would be a formula is written as text", async () => {
+    const c = await signIn(a1);
+    assert.equal((await c.post("/lang", { lang: "en", redirectTo: "/staff/statistics" })).status, 302);
+    const en = csvSections(await (await download(c, "csv", PERIOD)).text());
+    assert.deepEqual(en.map((s) => s.title), ["Overview", "Step times", "Workload"]);
+    assert.equal(en[0]!.rows[0]![1], "Ha Noi City");
+    const enPage = pageTables((await page(c, PERIOD)).html);
+    assert.deepEqual([en[0]!.rows.slice(3), en[1]!.rows, en[2]!.rows], enPage);
+    assert.equal(en[1]!.rows[0]![0], "Submitted – awaiting receipt");
+    assert.ok(en[1]!.rows.some((r) => /^\d+\.\d$/.test(r[2]!)), "English digits");
+    assert.deepEqual(en[0]!.headers, ["Figure", "Applications"]);
+    await staffUser("province_reviewer", A, undefined, "=HYPERLINK(\"http://x\",\"A\")");
+    const csv = csvSections(await (await download(c, "csv", PERIOD)).text());
+    assert.ok(csv[2]!.rows.some((r) => r[0] === "'=HYPERLINK(\"http://x\",\"A\")"), "CSV: prefixed");
+    const xlsx = await readXlsxSheets(await (await download(c, "xlsx", PERIOD)).arrayBuffer());
+    assert.ok(xlsx[2]!.rows.some((r) => r[0] === "'=HYPERLINK(\"http://x\",\"A\")"), "Excel: prefixed text");
+    assert.ok(xlsx.every((s) => s.allText));
   });
 });

@@ -22,7 +22,9 @@ import { isUuid } from "~/platform/forms/input.server.ts";
 
 export const CERTIFICATE_SLOT = "doc:business_registration";
 
-export type VerificationOutcome = "verified" | "not_verified";
+/** What a reviewer records about an enterprise (each is audited as `enterprise.<outcome>`). */
+export const VERIFICATION_OUTCOMES = ["verified", "not_verified"] as const;
+export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
 export type RequirementMissing = "certificate" | "representative";
 
 /** The enterprise's tax code is disputed (or its claim was refused): the dispute decides, not a review. */

@@ -1,77 +1,27 @@
 import { Button, ErrorSummary, Form, Select, TextInput, type FormState } from "~/components/form.tsx";
 import { PageTitle, Table } from "~/components/ui.tsx";
 import { HorizontalBarChart } from "~/features/catalogue/ui/charts.tsx";
-import type { Locale } from "~/platform/db/db-types.ts";
 import { formatIsoDate } from "~/platform/i18n/format.ts";
-import { intlLocale } from "~/platform/i18n/i18n.ts";
 import { localised } from "~/platform/i18n/localised.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
+import { onTimeText, overviewRows, statisticsFormats, totalDecided } from "../format.ts";
 import type { StatisticsPage } from "../page.server.ts";
 
 type Figures = NonNullable<StatisticsPage["figures"]>;
 type Totals = Figures["totals"];
 
-function formats(locale: Locale) {
-  const days = new Intl.NumberFormat(intlLocale(locale), {
-    maximumFractionDigits: 1,
-    minimumFractionDigits: 1,
-  });
-  const pct = new Intl.NumberFormat(intlLocale(locale), {
-    style: "percent",
-    maximumFractionDigits: 0,
-  });
-  return {
-    days: (n: number) => days.format(n),
-    percent: (n: number) => pct.format(n),
-  };
-}
+const formats = statisticsFormats;
 
-/** "92% (11/12)", or a dash when no decision carried a deadline. */
 function useOnTime() {
   const t = useT();
-  const { percent } = formats(useLocale());
-  return (r: { onTime: number; timedDecisions: number }) =>
-    r.timedDecisions === 0
-      ? "—"
-      : t("staffStats.onTime.value", {
-          share: percent(r.onTime / r.timedDecisions),
-          n: r.onTime,
-          total: r.timedDecisions,
-        });
-}
-
-function totalDecided(r: { decided: Record<string, number> }) {
-  return Object.values(r.decided).reduce((s, n) => s + n, 0);
+  const locale = useLocale();
+  return (r: { onTime: number; timedDecisions: number }) => onTimeText(t, locale, r);
 }
 
 function Overview({ totals, outcomes }: { totals: Totals; outcomes: readonly string[] }) {
   const t = useT();
   const onTime = useOnTime();
-  const rows = [
-    {
-      key: "received",
-      label: t("staffStats.received"),
-      value: totals.received,
-    },
-    {
-      key: "inReview",
-      label: t("staffStats.inReview"),
-      value: totals.inReview,
-    },
-    {
-      key: "waiting",
-      label: t("staffStats.waiting"),
-      value: totals.waitingOnEnterprise,
-    },
-    { key: "overdue", label: t("staffStats.overdue"), value: totals.overdue },
-    ...outcomes.map((s) => ({
-      key: `decided-${s}`,
-      label: t("staffStats.decided", {
-        outcome: t(`app.status.${s}` as "app.status.recognised"),
-      }),
-      value: totals.decided[s] ?? 0,
-    })),
-  ];
+  const rows = overviewRows(t, totals, outcomes);
   return (
     <section aria-labelledby="overview-heading">
       <h2 className="heading-m" id="overview-heading">
@@ -236,6 +186,28 @@ function Workload({ workload, national }: { workload: Figures["workload"]; natio
   );
 }
 
+/** Plain links (no JavaScript needed) to the page's tables, for the same period and scope, as CSV and as Excel. */
+function ExportLinks({ values }: { values: StatisticsPage["values"] }) {
+  const t = useT();
+  const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v)).toString();
+  return (
+    <div className="export-links">
+      <p className="hint" id="export-hint">
+        {t("staffStats.export.hint")}
+      </p>
+      <p className="body">
+        <a href={`/staff/statistics/export/csv?${query}`} download aria-describedby="export-hint">
+          {t("export.csv")}
+        </a>
+        {" · "}
+        <a href={`/staff/statistics/export/xlsx?${query}`} download aria-describedby="export-hint">
+          {t("export.xlsx")}
+        </a>
+      </p>
+    </div>
+  );
+}
+
 export function StaffStatistics({ data }: { data: StatisticsPage }) {
   const t = useT();
   const locale = useLocale();
@@ -280,6 +252,7 @@ export function StaffStatistics({ data }: { data: StatisticsPage }) {
               })}
             </strong>
           </p>
+          <ExportLinks values={data.values} />
           <Overview totals={f.totals} outcomes={data.outcomes} />
           <Steps steps={f.steps} />
           {data.national ? <Provinces provinces={f.provinces} /> : null}

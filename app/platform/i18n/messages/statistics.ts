@@ -53,6 +53,11 @@ export const vi = {
   "staffStats.col.decidedInPeriod": "Đã quyết định trong kỳ",
   "staffStats.none": "Chưa có số liệu trong kỳ này.",
   "staffStats.noReviewers": "Không có cán bộ thẩm định đang hoạt động.",
+  "staffStats.export.hint": "Tải xuống các bảng của trang này, cùng phạm vi và khoảng thời gian.",
+  "staffStats.sheet.overview": "Tổng quan",
+  "staffStats.sheet.steps": "Thời gian từng bước",
+  "staffStats.sheet.provinces": "Theo tỉnh, thành phố",
+  "staffStats.sheet.workload": "Khối lượng công việc",
 };
 
 export const en: EnglishOf<typeof vi> = {
@@ -107,4 +112,9 @@ export const en: EnglishOf<typeof vi> = {
   "staffStats.col.decidedInPeriod": "Decided in the period",
   "staffStats.none": "No figures for this period.",
   "staffStats.noReviewers": "No active reviewers.",
+  "staffStats.export.hint": "Downloads the tables of this page, for the same scope and period.",
+  "staffStats.sheet.overview": "Overview",
+  "staffStats.sheet.steps": "Step times",
+  "staffStats.sheet.provinces": "By province or city",
+  "staffStats.sheet.workload": "Workload",
 };
