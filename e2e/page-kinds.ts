@@ -120,6 +120,8 @@ export async function pageKinds(request: APIRequestContext, role: PageRole): Pro
         { name: "a staff member's page", path: staffPage },
         { name: "outgoing email", path: "/admin/outbox" },
         { name: "statutory deadlines", path: "/admin/deadlines" },
+        { name: "holiday calendar", path: "/admin/holidays?year=2026" },
+        { name: "holiday calendar, a year without data", path: "/admin/holidays?year=2031" },
         { name: "admin log", path: "/admin/audit" },
         { name: "admin log, filtered, chain checked", path: "/admin/audit?action=user.created&from=2026-01-01&check=1" },
         { name: "admin log with a date error", path: "/admin/audit?from=2026-13-45", status: 400 },

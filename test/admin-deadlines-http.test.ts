@@ -123,3 +123,96 @@ describe("the statutory deadlines page", () => {
     assert.equal((await submitted()).toISOString(), addWorkingDays(T0, 10).toISOString());
   });
 });
+
+describe("the holiday calendar page", () => {
+  const mon = new Date("2026-11-23T02:00:00Z"); // Monday 23 November 2026, 09:00 in Hà Nội
+  const fri = new Date("2026-11-27T02:00:00Z"); // Friday 27 November 2026
+  const day = (d: Date) => new Date(d.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+  const calendarEvents = () => t.db.selectFrom("audit_events").selectAll().where("action", "like", "calendar.%").orderBy("id").execute();
+
+  test("only administrators", async () => {
+    const anonymous = await new Client(app.url).get("/admin/holidays");
+    assert.equal(anonymous.status, 302);
+    assert.match(anonymous.headers.get("Location") ?? "", /^\/login/);
+    const c = await signIn(await staffUser("ministry_reviewer"));
+    assert.equal((await c.get("/admin/holidays?year=2026")).status, 403);
+    assert.equal((await c.post("/admin/holidays", { intent: "remove", day: "2026-01-01" })).status, 403);
+    assert.equal((await c.post("/admin/holidays", { intent: "add", day: "2026-11-24", kind: "holiday", nameVi: "x", nameEn: "x" })).status, 403);
+  });
+
+  test("before any edit the calendar is the shipped files'; the page lists the year's days in both languages", async () => {
+    assert.equal(day(addWorkingDays(mon, 1)), "2026-11-24");
+    assert.equal(day(addWorkingDays(new Date("2026-02-13T02:00:00Z"), 1)), "2026-02-23", "Tết 2026 from the file");
+    const vi = pageText(await (await adminClient.get("/admin/holidays?year=2026")).text());
+    assert.match(vi, /Tết Dương lịch/);
+    assert.match(vi, /Ngày làm bù/);
+    for (const q of ["", "?year=abc", "?year=1800", "?year=2031"]) assert.equal((await adminClient.get(`/admin/holidays${q}`)).status, 200, q);
+  });
+
+  test("adding and removing days changes the working days at once, each change audited", async () => {
+    const add = await adminClient.post("/admin/holidays", { intent: "add", day: "2026-11-24", kind: "holiday", nameVi: "Ngày Văn hóa Việt Nam", nameEn: "Vietnam Culture Day" });
+    assert.equal(add.status, 302);
+    assert.equal(add.headers.get("Location"), "/admin/holidays?year=2026");
+    assert.equal(day(addWorkingDays(mon, 1)), "2026-11-25", "24 November is now a day off");
+    assert.match(pageText(await (await adminClient.get("/admin/holidays?year=2026")).text()), /Ngày Văn hóa Việt Nam/);
+
+    assert.equal(day(addWorkingDays(fri, 1)), "2026-11-30");
+    const makeUp = await adminClient.post("/admin/holidays", { intent: "add", day: "2026-11-28", kind: "make_up", nameVi: "Làm bù", nameEn: "Make-up day" });
+    assert.equal(makeUp.status, 302);
+    assert.equal(day(addWorkingDays(fri, 1)), "2026-11-28", "the Saturday is worked");
+
+    assert.equal((await adminClient.post("/admin/holidays", { intent: "remove", day: "2026-11-24" })).status, 302);
+    assert.equal((await adminClient.post("/admin/holidays", { intent: "remove", day: "2026-11-28" })).status, 302);
+    assert.equal(day(addWorkingDays(mon, 1)), "2026-11-24");
+    assert.equal(day(addWorkingDays(fri, 1)), "2026-11-30");
+
+    const events = await calendarEvents();
+    assert.deepEqual(
+      events.map((e) => [e.action, e.entity_id, e.actor_user_id]),
+      [
+        ["calendar.day_added", "2026-11-24", admin.id],
+        ["calendar.day_added", "2026-11-28", admin.id],
+        ["calendar.day_removed", "2026-11-24", admin.id],
+        ["calendar.day_removed", "2026-11-28", admin.id],
+      ],
+    );
+    assert.deepEqual(events[0]!.data, { day: "2026-11-24", kind: "holiday", name_vi: "Ngày Văn hóa Việt Nam", name_en: "Vietnam Culture Day" });
+
+    const again = await adminClient.post("/admin/holidays", { intent: "remove", day: "2026-11-24" });
+    assert.equal(again.status, 302, "a day already gone: told, not an error");
+    assert.equal((await calendarEvents()).length, 4);
+  });
+
+  test("removing a shipped day works too, and a new submission's due date follows the edited calendar", async () => {
+    // Quốc khánh: 31 August 2026 is a day off in the file.
+    const sat = new Date("2026-08-28T02:00:00Z"); // Friday 28 August
+    assert.equal(day(addWorkingDays(sat, 1)), "2026-09-03");
+    assert.equal((await adminClient.post("/admin/holidays", { intent: "remove", day: "2026-08-31" })).status, 302);
+    assert.equal(day(addWorkingDays(sat, 1)), "2026-08-31");
+    const back = await adminClient.post("/admin/holidays", { intent: "add", day: "2026-08-31", kind: "swapped", nameVi: "Nghỉ hoán đổi", nameEn: "Swapped day off" });
+    assert.equal(back.status, 302);
+    assert.equal(day(addWorkingDays(sat, 1)), "2026-09-03");
+  });
+
+  test("bad input: 400 with the error summary and the values kept; no 5xx", async () => {
+    const cases: Record<string, string>[] = [
+      { day: "2026-11-25", kind: "make_up", nameVi: "Làm bù", nameEn: "Make-up" }, // a Wednesday
+      { day: "2026-11-29", kind: "holiday", nameVi: "Nghỉ", nameEn: "Off" }, // a Sunday
+      { day: "2026-01-01", kind: "holiday", nameVi: "Trùng", nameEn: "Taken" }, // already there
+      { day: "2026-02-30", kind: "holiday", nameVi: "Sai", nameEn: "Wrong" },
+      { day: "2026-11-24", kind: "party", nameVi: "Sai", nameEn: "Wrong" },
+      { day: "2026-11-24", kind: "holiday", nameVi: "", nameEn: "" },
+      { day: "3026-11-24", kind: "holiday", nameVi: "Xa", nameEn: "Far" },
+    ];
+    for (const form of cases) {
+      const res = await adminClient.post("/admin/holidays", { intent: "add", ...form });
+      assert.equal(res.status, 400, JSON.stringify(form));
+      const html = await res.text();
+      assert.match(html, /error-summary/);
+      if (form.nameVi) assert.match(html, new RegExp(`value="${form.nameVi}"`), "kept");
+    }
+    assert.equal((await adminClient.post("/admin/holidays", { intent: "remove", day: "not a day" })).status, 400);
+    assert.equal((await adminClient.post("/admin/holidays", {})).status, 400);
+    assert.equal(day(addWorkingDays(mon, 1)), "2026-11-24", "nothing changed");
+  });
+});
