@@ -68,7 +68,7 @@ function navItems(root: RootData | undefined, t: Translate): NavItem[] {
   }
   if (user?.role === "province_reviewer") nav.push({ to: "/review", label: t("nav.provinceQueue") });
   if (user?.role === "ministry_reviewer") nav.push({ to: "/ministry", label: t("nav.nationalQueue") });
-  if (user?.role === "admin") nav.push({ to: "/admin/users", label: t("nav.users") }, { to: "/admin/outbox", label: t("nav.outbox") }, { to: "/admin/audit", label: t("nav.auditLog") });
+  if (user?.role === "admin") nav.push({ to: "/admin/users", label: t("nav.users") }, { to: "/admin/outbox", label: t("nav.outbox") }, { to: "/admin/deadlines", label: t("nav.deadlines") }, { to: "/admin/holidays", label: t("nav.holidays") }, { to: "/admin/audit", label: t("nav.auditLog") });
   if (user?.role === "province_reviewer" || user?.role === "ministry_reviewer" || user?.role === "admin")
     nav.push({ to: "/staff/statistics", label: t("nav.staffStatistics") });
   nav.push({ to: "/platforms", label: t("nav.catalogue") }, { to: "/statistics", label: t("nav.statistics") });

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DB, Executor } from "~/platform/db/db.server.ts";
 import { db } from "~/platform/db/db.server.ts";
 import { englishProvinceName } from "./province-names.ts";
+import { loadWorkingCalendar, seedCalendar } from "./calendar.server.ts";
 import provincesFile from "../../../db/reference/provinces-2025.json";
 import categoriesFile from "../../../db/reference/categories.json";
 import criteriaSetsFile from "../../../db/reference/criteria-sets.json";
@@ -106,8 +107,10 @@ export async function seedReferenceData(database: DB): Promise<void> {
         .onConflict((oc) => oc.column("key").doNothing())
         .execute();
     }
+    await seedCalendar(trx);
   });
   invalidateReferenceData();
+  await loadWorkingCalendar(database);
 }
 
 // ---------- kept in memory ----------

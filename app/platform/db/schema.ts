@@ -123,6 +123,20 @@ export interface AuthThrottleTable {
   last_failure_at: Timestamp;
 }
 
+export interface CalendarDaysTable {
+  basis: string | null;
+  day: Date;
+  kind: "holiday" | "swapped" | "compensatory" | "make_up";
+  name_en: string;
+  name_vi: string;
+  year: number;
+}
+
+export interface CalendarYearsTable {
+  seeded_at: Generated<Timestamp>;
+  year: number;
+}
+
 export interface ChangeRequestItemsTable {
   addressed_at: Timestamp | null;
   change_request_id: number;
@@ -444,6 +458,8 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   audit_events: AuditEventsTable;
   auth_throttle: AuthThrottleTable;
+  calendar_days: CalendarDaysTable;
+  calendar_years: CalendarYearsTable;
   change_request_items: ChangeRequestItemsTable;
   change_requests: ChangeRequestsTable;
   conflict_declarations: ConflictDeclarationsTable;

@@ -149,6 +149,18 @@ export const field = {
       (v) => v.replace(/[.,\s]/g, ""),
     ),
 
+  /** A whole number of working days between `min` and `max` (a statutory deadline); stored as a number. */
+  workingDays: (t: Translate, label: string, opts: { min?: number; max?: number } = {}) => {
+    const min = opts.min ?? 1;
+    const max = opts.max ?? 90;
+    return cleaned((v) => {
+      if (!v) return t("error.required", { field: label.toLowerCase() });
+      if (!/^\d{1,3}$/.test(v)) return t("error.workingDays", { field: label, min, max });
+      const n = Number(v);
+      return n >= min && n <= max ? null : t("error.workingDays", { field: label, min, max });
+    }).transform((v) => Number(v));
+  },
+
   /** An email address. */
   email: (t: Translate, label: string, opts: { required?: boolean } = {}) =>
     cleaned((v) => {

@@ -6,6 +6,7 @@ import * as catalogue from "./messages/catalogue.ts";
 import * as enterprise from "./messages/enterprise.ts";
 import * as foundation from "./messages/foundation.ts";
 import * as outbox from "./messages/outbox.ts";
+import * as settings from "./messages/settings.ts";
 import * as review from "./messages/review.ts";
 import * as staff from "./messages/staff.ts";
 import * as statistics from "./messages/statistics.ts";
@@ -15,8 +16,8 @@ import * as verification from "./messages/verification.ts";
 import * as workflow from "./messages/workflow.ts";
 
 // Each area keeps its texts in its own file; every Vietnamese key must have its English twin (the types check it).
-const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...workflow.vi, ...ui.vi, ...account.vi, ...verification.vi, ...outbox.vi, ...staff.vi, ...audit.vi, ...statistics.vi };
-const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...workflow.en, ...ui.en, ...account.en, ...verification.en, ...outbox.en, ...staff.en, ...audit.en, ...statistics.en };
+const vi = { ...foundation.vi, ...application.vi, ...enterprise.vi, ...uploads.vi, ...review.vi, ...catalogue.vi, ...workflow.vi, ...ui.vi, ...account.vi, ...verification.vi, ...outbox.vi, ...staff.vi, ...audit.vi, ...statistics.vi, ...settings.vi };
+const en: EnglishOf<typeof vi> = { ...foundation.en, ...application.en, ...enterprise.en, ...uploads.en, ...review.en, ...catalogue.en, ...workflow.en, ...ui.en, ...account.en, ...verification.en, ...outbox.en, ...staff.en, ...audit.en, ...statistics.en, ...settings.en };
 
 /** A key as the dictionary stores it, plural families included form by form ("queue.count#other"). */
 export type MessageKey = keyof typeof vi;

@@ -5,15 +5,19 @@ import { logger } from "~/platform/ops/logger.server.ts";
 /**
  * The one working-day calendar of the portal (SLA due dates, request-changes reply dates, the apology's new date,
  * statistics' "on time"): Monday–Friday, minus the public holidays, swapped and compensatory days off of the year's
- * data file (db/reference/holidays-YYYY.json), plus its make-up working Saturdays. Days are Vietnam calendar days.
+ * calendar (the calendar_days table, first copied from db/reference/holidays-YYYY.json), plus its make-up working
+ * Saturdays. Days are Vietnam calendar days.
  *
  * Past the years with a data file the calendar falls back to weekends only and says so in the log, once per year
  * (docs/decisions/015-working-days-and-public-holidays.md): a missing file must not stop deadlines being computed.
  */
 
-interface CalendarDay {
+export interface CalendarDay {
   date: string;
   kind: string;
+  name_vi?: string;
+  name_en?: string;
+  basis?: string;
 }
 export interface HolidayFile {
   _meta: { year: number; status: string };
@@ -21,7 +25,9 @@ export interface HolidayFile {
   workingDays: CalendarDay[];
 }
 
-const FILES: HolidayFile[] = [holidays2026, holidays2027];
+/** The shipped calendar files: the first contents of the calendar_days table, and the calendar until it is loaded. */
+export const HOLIDAY_FILES: readonly HolidayFile[] = [holidays2026, holidays2027];
+const FILES = HOLIDAY_FILES;
 
 /** A real calendar date written YYYY-MM-DD (no 30 February), from `minYear` on. The forms' date check too. */
 export function isIsoDate(value: string, minYear = 1900): boolean {
@@ -45,13 +51,39 @@ export function checkHolidayFile(file: HolidayFile): void {
   }
 }
 
-const byYear = new Map<number, { off: Set<string>; on: Set<string> }>();
+type YearDays = { off: Set<string>; on: Set<string> };
+const fromFiles = new Map<number, YearDays>();
 for (const file of FILES) {
   checkHolidayFile(file);
-  byYear.set(file._meta.year, { off: new Set(file.nonWorkingDays.map((d) => d.date)), on: new Set(file.workingDays.map((d) => d.date)) });
+  fromFiles.set(file._meta.year, { off: new Set(file.nonWorkingDays.map((d) => d.date)), on: new Set(file.workingDays.map((d) => d.date)) });
 }
 
-export const HOLIDAY_YEARS: readonly number[] = [...byYear.keys()].sort();
+/** The years the portal shipped a calendar file for (the statistics count "on time" from the first one). */
+export const HOLIDAY_YEARS: readonly number[] = [...fromFiles.keys()].sort();
+
+// The calendar in force. It starts as the files' (so a test or script without a database gets the same dates) and is
+// replaced by the one the ministry edits, the calendar_days table, loaded at start-up and after each edit
+// (app/features/reference/calendar.server.ts, docs/decisions/030). Kept on globalThis as the reference data is: the
+// compiled server and the sources a test imports share one calendar.
+const CALENDAR = Symbol.for("nentangso.working-calendar");
+type CalendarHolder = typeof globalThis & { [CALENDAR]?: Map<number, YearDays> };
+const calendar = (): Map<number, YearDays> => (globalThis as CalendarHolder)[CALENDAR] ?? fromFiles;
+
+/** Replaces the calendar in force: per year, its non-working weekdays and its make-up working days. */
+export function setWorkingCalendar(years: ReadonlyMap<number, { off: Iterable<string>; on: Iterable<string> }>): void {
+  const next = new Map<number, YearDays>();
+  for (const [year, d] of years) next.set(year, { off: new Set(d.off), on: new Set(d.on) });
+  (globalThis as CalendarHolder)[CALENDAR] = next;
+}
+
+/** Back to the files' calendar (tests). */
+export function resetWorkingCalendar(): void {
+  delete (globalThis as CalendarHolder)[CALENDAR];
+}
+
+export function isWeekendDate(isoDate: string): boolean {
+  return isWeekend(isoDate);
+}
 
 function isWeekend(isoDate: string): boolean {
   const dow = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
@@ -63,7 +95,7 @@ const warnedYears = new Set<number>();
 /** Is this Vietnam calendar day (YYYY-MM-DD) a working day for the reviewing agencies? */
 export function isWorkingDay(isoDate: string): boolean {
   const year = Number(isoDate.slice(0, 4));
-  const data = byYear.get(year);
+  const data = calendar().get(year);
   if (!data) {
     if (!warnedYears.has(year)) {
       warnedYears.add(year);
