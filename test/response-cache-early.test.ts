@@ -251,8 +251,13 @@ describe("the pieces", () => {
       assert.equal(onlyReads(s), false, s);
   });
 
-  test("PGlite's change counter moves after every statement that may change data, not after reads", async (ctx) => {
-    if (!t.changes) return ctx.skip("PostgreSQL: the versions are read on every request");
+  test("PGlite's change counter moves after every statement that may change data, not after reads", async () => {
+    if (t.kind === "postgres") {
+      // Other clients change a server's data too: no counter, so the cache reads the versions on every request.
+      assert.equal(t.changes, undefined);
+      return;
+    }
+    assert.ok(t.changes);
     const before = t.changes();
     await sql`select 1`.execute(t.db);
     await t.db.selectFrom("data_versions").selectAll().execute();
