@@ -6,7 +6,9 @@ import { WORKFLOW } from "~/features/application/workflow.ts";
 import { auditActionLabel } from "~/features/audit/labels.server.ts";
 import { VERIFICATION_OUTCOMES } from "~/features/enterprise/verification.server.ts";
 import { makeTranslate } from "~/platform/i18n/i18n.ts";
-import { isMessageKey, MESSAGES } from "~/platform/i18n/messages.server.ts";
+import { MESSAGES } from "~/platform/i18n/messages.server.ts";
+
+const hasText = (key: string) => Object.hasOwn(MESSAGES.vi, key) || Object.hasOwn(MESSAGES.vi, `${key}#other`);
 
 /**
  * Every action the code records in the audit trail has a label in both languages, so the audit reader and the admin
@@ -89,7 +91,7 @@ test("every recorded audit action has a Vietnamese and an English label", () => 
   const { actions } = recordedActions();
   const vi = makeTranslate(MESSAGES.vi, "vi");
   const en = makeTranslate(MESSAGES.en, "en");
-  const missing = [...actions].filter(([a]) => !isMessageKey(`audit.action.${a}`) && !isMessageKey(`timeline.${a}`)).map(([a, f]) => `${a} (${f})`);
+  const missing = [...actions].filter(([a]) => !hasText(`audit.action.${a}`) && !hasText(`timeline.${a}`)).map(([a, f]) => `${a} (${f})`);
   assert.deepEqual(missing, [], "add audit.action.<action> to app/platform/i18n/messages/audit.ts");
   for (const a of actions.keys()) {
     assert.notEqual(auditActionLabel(vi, a), a, a);

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Role } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
-import { isMessageKey } from "~/platform/i18n/messages.server.ts";
+import { isTextKey } from "~/platform/i18n/messages-store.ts";
 import { auditActionLabel } from "./labels.server.ts";
 
 /** The roles whose actions the administrators' log lists (a role added for administration joins this list). */
@@ -78,7 +78,7 @@ function dataDetails(t: Translate, data: Record<string, unknown>): string[] {
   for (const [k, v] of Object.entries(data)) {
     if (k === "role" && typeof v === "string") {
       const key = `role.${v}`;
-      out.push(t("audit.detail.role", { role: isMessageKey(key) ? t(key) : v }));
+      out.push(t("audit.detail.role", { role: isTextKey(key) ? t(key) : v }));
     } else out.push(`${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
   return out;
@@ -86,7 +86,7 @@ function dataDetails(t: Translate, data: Record<string, unknown>): string[] {
 
 function stateLabel(t: Translate, state: string): string {
   const key = `status.${state}`;
-  return isMessageKey(key) ? t(key) : state;
+  return isTextKey(key) ? t(key) : state;
 }
 
 /** A row of the log as the page and the downloads show it (translated; everything is the administrators' to see). */
@@ -101,7 +101,7 @@ export function adminLogLine(t: Translate, r: AdminLogRow) {
     id: r.id,
     at: r.created_at,
     actor: r.actor_name ? `${r.actor_name} <${r.actor_email}>` : t("audit.system"),
-    role: isMessageKey(roleKey) ? t(roleKey) : (r.actor_role ?? ""),
+    role: isTextKey(roleKey) ? t(roleKey) : (r.actor_role ?? ""),
     action: auditActionLabel(t, r.action),
     subject: r.subject_email ? `${r.subject_name} <${r.subject_email}>` : `${r.entity_type} ${r.entity_id}`,
     details,

@@ -1,11 +1,11 @@
 import type { Translate } from "~/platform/i18n/i18n.ts";
-import { isMessageKey } from "~/platform/i18n/messages.server.ts";
+import { isTextKey } from "~/platform/i18n/messages-store.ts";
 
 /** An audit action's label: the audit texts', else the timeline's, else the action's code (an action added later). */
 export function auditActionLabel(t: Translate, action: string): string {
   const own = `audit.action.${action}`;
-  if (isMessageKey(own)) return t(own);
+  if (isTextKey(own)) return t(own);
   const timeline = `timeline.${action}`;
-  if (isMessageKey(timeline)) return t(timeline);
+  if (isTextKey(timeline)) return t(timeline);
   return action;
 }

@@ -1,7 +1,7 @@
 import type { Application } from "~/platform/db/db-types.ts";
 import { db } from "~/platform/db/db.server.ts";
 import type { Translate } from "~/platform/i18n/i18n.ts";
-import { isMessageKey } from "~/platform/i18n/messages.server.ts";
+import { isTextKey } from "~/platform/i18n/messages-store.ts";
 import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { agencyNames, timelineFor, type Audience, type Party } from "~/features/application/disclosure.server.ts";
 import { listApplicationAuditEvents, listApplicationEmails } from "~/features/application/queries.server.ts";
@@ -30,7 +30,7 @@ function listUserNames(ids: readonly string[]) {
 
 function statusLabel(t: Translate, status: string): string {
   const key = `app.status.${status}`;
-  return isMessageKey(key) ? t(key) : status;
+  return isTextKey(key) ? t(key) : status;
 }
 
 const short = (text: string) => (text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text);
@@ -57,7 +57,7 @@ function details(
   const criterion = str(data.criterion);
   if (verdict && criterion) {
     const vKey = `review.verdict.${verdict}`;
-    out.push(t("audit.detail.verdict", { criterion: criteria.get(criterion) ?? criterion, verdict: isMessageKey(vKey) ? t(vKey) : verdict }));
+    out.push(t("audit.detail.verdict", { criterion: criteria.get(criterion) ?? criterion, verdict: isTextKey(vKey) ? t(vKey) : verdict }));
   }
   if ("assignee" in data) {
     const who = str(data.assignee);
@@ -66,12 +66,12 @@ function details(
   const recommendation = str(data.recommendation);
   if (recommendation) {
     const rKey = `review.recommend.${recommendation}`;
-    out.push(t("review.provinceRecommendation", { recommendation: isMessageKey(rKey) ? t(rKey) : recommendation }));
+    out.push(t("review.provinceRecommendation", { recommendation: isTextKey(rKey) ? t(rKey) : recommendation }));
   }
   if (Array.isArray(data.reasons))
     for (const r of data.reasons) {
       const key = `reason.${String(r)}`;
-      out.push(isMessageKey(key) ? t(key) : String(r));
+      out.push(isTextKey(key) ? t(key) : String(r));
     }
   const number = str(data.decisionNumber);
   if (number) out.push(`${t("review.decisionNumber")}: ${number}${str(data.decisionDate) ? ` (${str(data.decisionDate)})` : ""}`);
@@ -108,7 +108,7 @@ export async function readApplicationAudit(request: Request, app: Application, a
   // The role says no more than the organisation (already known): a reviewer's, the enterprise's, or the system's.
   const partyRole = (party: Party, role: string | null) => {
     const key = `role.${role}`;
-    return party !== "system" && isMessageKey(key) ? t(key) : t("audit.system");
+    return party !== "system" && isTextKey(key) ? t(key) : t("audit.system");
   };
   const lines: AuditLine[] = visible.map((e) => {
     const own = e.party === audience;

@@ -3,7 +3,7 @@ import { getTranslator } from "~/platform/i18n/i18n.server.ts";
 import { formatIsoDate } from "~/platform/i18n/format.ts";
 import { localised } from "~/platform/i18n/localised.ts";
 import { workbookResponse, type ExportFormat, type SheetExport } from "~/platform/http/spreadsheet.server.ts";
-import { onTimeText, overviewRows, statisticsFormats, totalDecided } from "./format.ts";
+import { onTimeText, overviewRows, provinceHeaders, statisticsFormats, totalDecided } from "./format.ts";
 import { loadStaffStatistics, seesAllProvinces } from "./page.server.ts";
 
 /**
@@ -46,15 +46,7 @@ export async function exportStaffStatistics(request: Request, user: User, format
       ? [
           {
             name: t("staffStats.sheet.provinces"),
-            headers: [
-              t("staffStats.col.province"),
-              t("staffStats.col.received"),
-              t("staffStats.col.inReview"),
-              t("staffStats.col.waiting"),
-              t("staffStats.col.overdue"),
-              t("staffStats.col.decided"),
-              t("staffStats.col.onTime"),
-            ],
+            headers: provinceHeaders(t),
             rows: f.provinces.map((p) => [
               localised(p, "name", locale),
               count(p.received),

@@ -58,3 +58,10 @@ export function overviewRows(t: Translate, totals: Totals, outcomes: readonly st
     })),
   ];
 }
+
+/** The columns of the provinces' table, on the page and in its download. */
+export const PROVINCE_COLUMNS = ["province", "received", "inReview", "waiting", "overdue", "decided", "onTime"] as const;
+
+export function provinceHeaders(t: Translate): string[] {
+  return PROVINCE_COLUMNS.map((c) => t(`staffStats.col.${c}`));
+}

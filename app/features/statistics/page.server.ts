@@ -7,7 +7,7 @@ import { now as clockNow } from "~/platform/time/clock.ts";
 import { vietnamDate } from "~/platform/time/working-days.ts";
 import { listProvinces } from "~/features/reference/reference.server.ts";
 import { provinceName } from "~/features/reference/province-names.ts";
-import { countsByProvince, periodVersion, reviewerWorkload, stepDurations, type ProvinceCounts } from "./queries.server.ts";
+import { countsByProvince, emptyCounts, periodVersion, reviewerWorkload, stepDurations, type ProvinceCounts } from "./queries.server.ts";
 import { DECIDED_OUTCOMES, monthStart, type Period } from "./rules.ts";
 
 /** Who sees which provinces: a province reviewer their own only; the ministry and administrators every one. */
@@ -121,15 +121,7 @@ export async function loadStaffStatistics(request: Request, user: User) {
 
 /** The scope's totals: the provinces' rows added up (a few dozen rows, already aggregated). */
 function sum(rows: ProvinceCounts[]): Omit<ProvinceCounts, "provinceCode"> {
-  const total = {
-    received: 0,
-    inReview: 0,
-    waitingOnEnterprise: 0,
-    overdue: 0,
-    decided: Object.fromEntries(DECIDED_OUTCOMES.map((s) => [s, 0])),
-    timedDecisions: 0,
-    onTime: 0,
-  };
+  const { provinceCode: _none, ...total } = emptyCounts(null);
   for (const r of rows) {
     total.received += r.received;
     total.inReview += r.inReview;

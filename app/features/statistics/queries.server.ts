@@ -135,22 +135,27 @@ async function readPeriodCounts(q: ScopeQuery) {
 }
 
 /** The scope's figures, one entry per province that has any (the caller adds them up for the whole country). */
+/** A province's (or the scope's) figures before anything is counted. */
+export function emptyCounts(provinceCode: string | null): ProvinceCounts {
+  return {
+    provinceCode,
+    received: 0,
+    inReview: 0,
+    waitingOnEnterprise: 0,
+    overdue: 0,
+    decided: Object.fromEntries(DECIDED_OUTCOMES.map((s) => [s, 0])),
+    timedDecisions: 0,
+    onTime: 0,
+  };
+}
+
 export async function countsByProvince(q: ScopeQuery): Promise<ProvinceCounts[]> {
   const [current, period] = await Promise.all([currentCounts(q), periodCounts(q)]);
   const byCode = new Map<string | null, ProvinceCounts>();
   const entry = (code: string | null) => {
     let e = byCode.get(code);
     if (!e) {
-      e = {
-        provinceCode: code,
-        received: 0,
-        inReview: 0,
-        waitingOnEnterprise: 0,
-        overdue: 0,
-        decided: Object.fromEntries(DECIDED_OUTCOMES.map((s) => [s, 0])),
-        timedDecisions: 0,
-        onTime: 0,
-      };
+      e = emptyCounts(code);
       byCode.set(code, e);
     }
     return e;

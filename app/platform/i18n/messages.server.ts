@@ -26,8 +26,3 @@ export type TextKey = Exclude<MessageKey, `${string}#${string}`> | PluralFamily<
 export type Messages = Record<MessageKey, string>;
 
 export const MESSAGES: Record<"vi" | "en", Messages> = { vi, en };
-
-/** Whether a key built from data (an action, a status) has a text: then it may be passed to `t()`. */
-export function isMessageKey(key: string): key is TextKey {
-  return Object.hasOwn(vi, key) || Object.hasOwn(vi, `${key}#other`);
-}

@@ -4,7 +4,7 @@ import { HorizontalBarChart } from "~/features/catalogue/ui/charts.tsx";
 import { formatIsoDate } from "~/platform/i18n/format.ts";
 import { localised } from "~/platform/i18n/localised.ts";
 import { useLocale, useT } from "~/platform/i18n/use-t.ts";
-import { onTimeText, overviewRows, statisticsFormats, totalDecided } from "../format.ts";
+import { onTimeText, overviewRows, provinceHeaders, statisticsFormats, totalDecided } from "../format.ts";
 import type { StatisticsPage } from "../page.server.ts";
 
 type Figures = NonNullable<StatisticsPage["figures"]>;
@@ -119,15 +119,7 @@ function Provinces({ provinces }: { provinces: Figures["provinces"] }) {
           />
           <Table
             caption={t("staffStats.provinces")}
-            head={[
-              t("staffStats.col.province"),
-              t("staffStats.col.received"),
-              t("staffStats.col.inReview"),
-              t("staffStats.col.waiting"),
-              t("staffStats.col.overdue"),
-              t("staffStats.col.decided"),
-              t("staffStats.col.onTime"),
-            ]}
+            head={provinceHeaders(t)}
           >
             {provinces.map((p) => (
               <tr key={p.provinceCode} data-province={p.provinceCode}>
