@@ -3,42 +3,18 @@
  * one; a declared conflict recorded and shown instead of the form), and the choice of daily digest on the account page.
  * axe on both pages (in a context with JavaScript: axe runs in the page).
  */
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import {
-  BASE_URL,
   DEMO_PASSWORD,
-  SAME_ORIGIN,
-  createConfirmedEnterprise,
-  createProfileInBrowser,
   errorSummary,
   expectNoAxeViolations,
-  fillApplicationOverHttp,
   gotoHydrated,
-  profileFor,
   signIn,
-  startApplication,
-  uniqueEmail,
+  newPage,
+  submittedApplication,
 } from "./helpers.ts";
 
 const HCM = "so.hcm@demo.nentangso.vn";
-
-async function newPage(browser: Browser, javaScriptEnabled = true): Promise<Page> {
-  const context = await browser.newContext({ baseURL: BASE_URL, javaScriptEnabled });
-  return context.newPage();
-}
-
-async function submittedApplication(browser: Browser, request: Parameters<typeof createConfirmedEnterprise>[0], label: string): Promise<string> {
-  const account = await createConfirmedEnterprise(request, label);
-  const ent = await newPage(browser);
-  await signIn(ent, account.email, account.password);
-  await createProfileInBrowser(ent, profileFor(label));
-  const id = await startApplication(ent);
-  await fillApplicationOverHttp(ent.request, id, { platformName: `Nền tảng ${label} ${Date.now().toString(36)}`, contact: { name: "Đỗ Thị Hạnh", email: uniqueEmail(label) } });
-  const res = await ent.request.post(`/applications/${id}/check`, { headers: SAME_ORIGIN, maxRedirects: 0 });
-  expect(res.status()).toBe(302);
-  await ent.context().close();
-  return id;
-}
 
 test("without JavaScript: a take needs the declaration; a declared conflict is recorded and blocks the take", async ({ browser, request }) => {
   test.setTimeout(90_000);

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { BASE_URL, MAIL_DIR } from "./env.ts";
 import type { StoredEmail } from "./smtp-sink.ts";
@@ -573,4 +573,24 @@ export async function expectHeading(page: Page, text: string, errors: string[] =
     if (errors.length === 0) throw e;
     throw new Error(`${(e as Error).message}\n\nErrors in the browser so far:\n${errors.join("\n")}`);
   }
+}
+
+/** A page in a context of its own (its own cookies), with or without JavaScript. */
+export async function newPage(browser: Browser, javaScriptEnabled = true): Promise<Page> {
+  const context = await browser.newContext({ baseURL: BASE_URL, javaScriptEnabled });
+  return context.newPage();
+}
+
+/** An application of a new confirmed enterprise (profile in the browser, sections over HTTP), submitted to TP Hồ Chí Minh. */
+export async function submittedApplication(browser: Browser, request: APIRequestContext, label: string): Promise<string> {
+  const account = await createConfirmedEnterprise(request, label);
+  const ent = await newPage(browser);
+  await signIn(ent, account.email, account.password);
+  await createProfileInBrowser(ent, profileFor(label));
+  const id = await startApplication(ent);
+  await fillApplicationOverHttp(ent.request, id, { platformName: `Nền tảng ${label} ${Date.now().toString(36)}`, contact: { name: "Đỗ Thị Hạnh", email: uniqueEmail(label) } });
+  const res = await ent.request.post(`/applications/${id}/check`, { headers: SAME_ORIGIN, maxRedirects: 0 });
+  expect(res.status()).toBe(302);
+  await ent.context().close();
+  return id;
 }

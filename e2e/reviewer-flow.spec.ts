@@ -3,46 +3,23 @@
  * leaves the previous action's success banner next to its error, and a 409 shows the conflict over the current status
  * and the actions possible now, not over the stale page.
  */
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import {
-  BASE_URL,
   DEMO_PASSWORD,
   SAME_ORIGIN,
-  createConfirmedEnterprise,
-  createProfileInBrowser,
   errorSummary,
-  fillApplicationOverHttp,
   gotoHydrated,
-  profileFor,
   signIn,
-  startApplication,
-  uniqueEmail,
   vietnamIsoDate,
+  newPage,
+  submittedApplication,
 } from "./helpers.ts";
 
 const HCM = "so.hcm@demo.nentangso.vn";
 
-async function newPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: BASE_URL });
-  return context.newPage();
-}
-
 /** Waits for the page a post redirected to: focus moves to its heading once it is shown (the clicked button had it). */
 async function newPageShown(page: Page) {
   await expect(page.getByRole("main").getByRole("heading", { level: 1 })).toBeFocused();
-}
-
-async function submittedApplication(browser: Browser, request: Parameters<typeof createConfirmedEnterprise>[0], label: string): Promise<string> {
-  const account = await createConfirmedEnterprise(request, label);
-  const ent = await newPage(browser);
-  await signIn(ent, account.email, account.password);
-  await createProfileInBrowser(ent, profileFor(label));
-  const id = await startApplication(ent);
-  await fillApplicationOverHttp(ent.request, id, { platformName: `Nền tảng ${label} ${Date.now().toString(36)}`, contact: { name: "Đỗ Thị Hạnh", email: uniqueEmail(label) } });
-  const res = await ent.request.post(`/applications/${id}/check`, { headers: SAME_ORIGIN, maxRedirects: 0 });
-  expect(res.status()).toBe(302);
-  await ent.context().close();
-  return id;
 }
 
 test("a refused post does not keep the previous action's success banner", async ({ browser, request }) => {
